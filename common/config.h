@@ -1,0 +1,98 @@
+/* workflow.conf: the schema of WORKFLOW.md, loaded with libconfig.
+ * Loading is strict: a parse error, an unknown key or a wrong type is an
+ * error naming the file and line, and the caller fails closed. */
+#ifndef WF_CONFIG_H
+#define WF_CONFIG_H
+
+#include <stddef.h>
+
+#define WF_STEP_TIMEOUT_DEFAULT 600
+
+enum wf_on_failure { WF_ON_FAILURE_STOP, WF_ON_FAILURE_ROLLBACK };
+
+struct wf_step {
+	char *name;
+	/* Command step: argv (NULL-terminated, run_len entries before it).
+	 * With shell = true, run has exactly one element: a /bin/sh -c script
+	 * written by the admin. */
+	char **run;
+	size_t run_len;
+	int shell;
+	/* HTTP step (url != NULL): method defaults to "POST"; headers are
+	 * "Name: value" strings; body may be NULL. */
+	char *url;
+	char *method;
+	char **headers;
+	size_t n_headers;
+	char *body;
+	/* Push-option name that toggles this step, NULL = always runs. */
+	char *when;
+	int default_on;         /* default: 1 */
+	int timeout;            /* seconds, default WF_STEP_TIMEOUT_DEFAULT */
+};
+
+/* A locked environment: test or live. */
+struct wf_env {
+	const char *name;       /* "test" or "live" (the config section) */
+	char *branch;           /* short branch name, e.g. "test" */
+	char *ref;              /* full ref, e.g. "refs/heads/test" */
+	enum wf_on_failure on_failure;
+	int hotfix;             /* may refs/hotfix/<name> be used? */
+	struct wf_step *steps;
+	size_t n_steps;
+};
+
+struct wf_webhook {
+	char *url;
+	char **events;          /* deploy, hotfix, rollback, failure, refused */
+	size_t n_events;
+	char *format;           /* "json" (default) or "slack" */
+	char *secret_file;      /* NULL = unsigned */
+};
+
+struct wf_config {
+	char *path;             /* file it was loaded from, NULL for defaults */
+	char *tag_prefix;       /* default "deploy" */
+	char **identity_vars;   /* default GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER */
+	size_t n_identity_vars;
+	char *dev_branch;       /* default "master" */
+	char *dev_ref;          /* "refs/heads/master" */
+	int dev_allow_force;    /* default 0 */
+	struct wf_env test;     /* branch "test", hotfix 0 */
+	struct wf_env live;     /* branch "live", hotfix 1 */
+	char **hotfix_users;    /* default: none */
+	size_t n_hotfix_users;
+	int notify_connect_timeout;  /* default 2 */
+	int notify_timeout;          /* default 5 */
+	struct wf_webhook *webhooks;
+	size_t n_webhooks;
+};
+
+/* Fill c with the defaults of WORKFLOW.md (no steps, no webhooks). */
+void wf_config_defaults(struct wf_config *c);
+
+/* Load and validate a file / a string (name is used in messages).
+ * Returns 0, or -1 with a one-line message in err such as
+ *   "/srv/x.git/workflow.conf:12: unknown key 'tag_prefx' in workflow"
+ * On error *c is left freed (safe to wf_config_free again). */
+int wf_config_load_file(struct wf_config *c, const char *path, char *err, size_t errlen);
+int wf_config_load_string(struct wf_config *c, const char *text, const char *name,
+			  char *err, size_t errlen);
+
+/* Which file applies to a repository: $GIT_DIR/workflow.conf if it exists,
+ * else the system one (WF_SYSCONFDIR/workflow/workflow.conf).  Returns a
+ * malloc'd path; the file may not exist (the loader reports that). */
+char *wf_config_path(const char *git_dir);
+
+void wf_config_free(struct wf_config *c);
+
+/* The env whose branch ref is ref ("refs/heads/test"), or NULL. */
+const struct wf_env *wf_config_env_by_ref(const struct wf_config *c, const char *ref);
+/* The env called name ("test"/"live"), or NULL. */
+const struct wf_env *wf_config_env_by_name(const struct wf_config *c, const char *name);
+
+/* The option names steps of both envs toggle (each `when`, deduplicated,
+ * in config order).  Returned array is malloc'd; strings belong to c. */
+const char **wf_config_step_options(const struct wf_config *c, size_t *n);
+
+#endif

@@ -1,0 +1,44 @@
+/* Deploy records: one file per event under $GIT_DIR/workflow/records/,
+ * written once (create-exclusive, then renamed into place) and never
+ * rewritten.  git gc does not touch them. */
+#ifndef WF_RECORD_H
+#define WF_RECORD_H
+
+#include <stddef.h>
+
+struct wf_record_step {
+	char *name;
+	int exit_status;
+	int timed_out;
+	double duration;
+	unsigned char *zoutput;  /* zlib-compressed output */
+	size_t zlen;
+	size_t output_len;       /* uncompressed size */
+};
+
+struct wf_record {
+	long seq;               /* assigned by wf_record_write: 1, 2, 3 ... */
+	char *kind;             /* "deploy", "rollback", "hotfix", "refused", "repair" */
+	char *status;           /* "ok", "failed", "refused", "dry-run" */
+	char *env;              /* "test", "live" */
+	char *ref;              /* the ref pushed */
+	char *pusher;
+	long long time;         /* unix seconds */
+	char *old_oid, *new_oid;
+	char *tag;              /* deploy tag name or NULL */
+	char *options;          /* push options, space separated, or NULL */
+	char *message;          /* deploy message or refusal reason */
+	char *note;             /* free text: rollback done, CAS failure ... */
+	struct wf_record_step *steps;
+	size_t n_steps;
+};
+
+/* Write r as a new record; sets r->seq.  Returns 0 or -1 (errno set). */
+int wf_record_write(const char *git_dir, struct wf_record *r);
+/* Read record seq.  Returns 0, 1 if there is no such record, -1 on error. */
+int wf_record_read(const char *git_dir, long seq, struct wf_record *r);
+/* Highest record number present (0 when none). */
+long wf_record_last(const char *git_dir);
+void wf_record_free(struct wf_record *r);
+
+#endif

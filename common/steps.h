@@ -1,0 +1,42 @@
+/* Running the update steps of a deploy: argv without a shell (unless the
+ * admin wrote shell = true), in its own process group, with a timeout that
+ * kills the whole group, output streamed line by line as it comes and kept. */
+#ifndef WF_STEPS_H
+#define WF_STEPS_H
+
+#include <stddef.h>
+#include "config.h"
+
+struct wf_step_result {
+	int exit_status;        /* exit code; 128+signal if killed by a signal; -1 if it could not start */
+	int timed_out;          /* 1 when the timeout killed it */
+	double duration;        /* seconds, wall clock */
+	char *output;           /* everything it wrote (stdout+stderr interleaved), malloc'd */
+	size_t output_len;
+	char *error;            /* why it could not start / HTTP error, malloc'd or NULL */
+};
+
+/* Called for each complete line of output (without the newline), and for a
+ * trailing partial line at the end. */
+typedef void (*wf_line_cb)(void *ctx, const char *line, size_t len);
+
+/* Run one step.  cwd: directory to run in.  env: extra "NAME=value"
+ * strings (NULL-terminated) added to the hook's environment.
+ * Returns 0 when the step succeeded (exit 0, or 2xx for HTTP), 1 when it
+ * failed or timed out; res is filled in either case. */
+int wf_step_run(const struct wf_step *s, const char *cwd, char *const env[],
+		wf_line_cb cb, void *cbctx, struct wf_step_result *res);
+
+void wf_step_result_free(struct wf_step_result *res);
+
+/* Does step s run for a push with these options (the option names as
+ * given, e.g. "no-update", "clone-content")?  WORKFLOW.md: it runs when its
+ * `when` is unset, or the push says -o X, or default is true and the push
+ * does not say -o no-X. */
+int wf_step_selected(const struct wf_step *s, const char *const *opts, size_t n_opts);
+
+/* zlib helpers for stored output. */
+int wf_compress(const char *in, size_t len, unsigned char **out, size_t *out_len);
+int wf_decompress(const unsigned char *in, size_t len, char **out, size_t *out_len);
+
+#endif

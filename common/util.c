@@ -1,0 +1,280 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(void)
+{
+	fputs("workflow: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct sbuf sb = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return sbuf_detach(&sb);
+}
+
+static void sbuf_grow(struct sbuf *sb, size_t extra)
+{
+	if (sb->len + extra + 1 <= sb->cap)
+		return;
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < sb->len + extra + 1)
+		cap *= 2;
+	sb->buf = xrealloc(sb->buf, cap);
+	sb->cap = cap;
+}
+
+void sbuf_add(struct sbuf *sb, const void *data, size_t len)
+{
+	sbuf_grow(sb, len);
+	if (len)
+		memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void sbuf_adds(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	sbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void sbuf_reset(struct sbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+void sbuf_free(struct sbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+char *sbuf_detach(struct sbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void sbuf_add_escaped(struct sbuf *sb, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '\n': sbuf_adds(sb, "\\n"); break;
+		case '\t': sbuf_adds(sb, "\\t"); break;
+		case '\r': sbuf_adds(sb, "\\r"); break;
+		case '\\': sbuf_adds(sb, "\\\\"); break;
+		case '"': sbuf_adds(sb, "\\\""); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				sbuf_addf(sb, "\\x%02x", c);
+			else
+				sbuf_add(sb, &s[i], 1);
+		}
+	}
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+int wf_unescape(const char *s, struct sbuf *out)
+{
+	for (; *s; s++) {
+		if (*s != '\\') {
+			sbuf_add(out, s, 1);
+			continue;
+		}
+		s++;
+		char c;
+		switch (*s) {
+		case 'n': c = '\n'; break;
+		case 't': c = '\t'; break;
+		case 'r': c = '\r'; break;
+		case '\\': c = '\\'; break;
+		case '"': c = '"'; break;
+		case 'x': {
+			int h = s[1] ? hexval(s[1]) : -1, l = (h >= 0 && s[2]) ? hexval(s[2]) : -1;
+			if (h < 0 || l < 0)
+				return -1;
+			c = (char)(h * 16 + l);
+			s += 2;
+			break;
+		}
+		default:
+			return -1;
+		}
+		sbuf_add(out, &c, 1);
+	}
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (s[0] == 0xe0 && s[1] < 0xa0) return 0;
+		if (s[0] == 0xed && s[1] >= 0xa0) return 0;
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (s[0] == 0xf0 && s[1] < 0x90) return 0;
+		if (s[0] == 0xf4 && s[1] >= 0x90) return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void sbuf_add_json_string(struct sbuf *sb, const char *s)
+{
+	sbuf_adds(sb, "\"");
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			sbuf_addf(sb, "\\%c", c);
+			p++;
+		} else if (c == '\n') {
+			sbuf_adds(sb, "\\n"); p++;
+		} else if (c == '\t') {
+			sbuf_adds(sb, "\\t"); p++;
+		} else if (c == '\r') {
+			sbuf_adds(sb, "\\r"); p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			sbuf_addf(sb, "\\u%04x", c); p++;
+		} else if (c < 0x80) {
+			sbuf_add(sb, p, 1); p++;
+		} else {
+			size_t n = utf8_len(p);
+			if (n) {
+				sbuf_add(sb, p, n);
+				p += n;
+			} else {
+				sbuf_addf(sb, "\\u%04x", c);
+				p++;
+			}
+		}
+	}
+	sbuf_adds(sb, "\"");
+}
+
+int wf_is_hex_oid(const char *s)
+{
+	size_t i;
+	for (i = 0; i < 40; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[40] == '\0';
+}
+
+int wf_is_zero_oid(const char *s)
+{
+	return strcmp(s, "0000000000000000000000000000000000000000") == 0;
+}
+
+int wf_read_all(int fd, struct sbuf *out)
+{
+	char buf[8192];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		sbuf_add(out, buf, (size_t)n);
+	}
+}
+
+void wf_format_time(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

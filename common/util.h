@@ -1,0 +1,52 @@
+/* Small shared helpers: checked allocation and a growable byte buffer. */
+#ifndef WF_UTIL_H
+#define WF_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable buffer, always NUL-terminated so it can be used as a string. */
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+};
+#define SBUF_INIT { NULL, 0, 0 }
+void sbuf_add(struct sbuf *sb, const void *data, size_t len);
+void sbuf_adds(struct sbuf *sb, const char *s);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+void sbuf_reset(struct sbuf *sb);
+void sbuf_free(struct sbuf *sb);
+/* Hand the buffer over to the caller (never NULL). */
+char *sbuf_detach(struct sbuf *sb);
+
+/* Printable form of untrusted text: control bytes, quotes, backslashes and
+ * non-ASCII are written as C escapes, so pushed text can never forge an
+ * extra line in a message or a record. */
+void sbuf_add_escaped(struct sbuf *sb, const char *s, size_t len);
+/* Inverse of sbuf_add_escaped; returns -1 on a malformed escape. */
+int wf_unescape(const char *s, struct sbuf *out);
+
+/* JSON string literal (with the quotes), bytes >= 0x80 passed through only
+ * when they form valid UTF-8, else escaped as \u00XX. */
+void sbuf_add_json_string(struct sbuf *sb, const char *s);
+
+/* 1 when s is exactly 40 lowercase hex digits. */
+int wf_is_hex_oid(const char *s);
+/* 1 when s is the all-zero object name git uses for "no object". */
+int wf_is_zero_oid(const char *s);
+
+/* Read a whole stream (stdin of a hook); returns 0 or -1 on read error. */
+int wf_read_all(int fd, struct sbuf *out);
+
+/* ISO-8601 UTC time stamp, e.g. 2026-11-24T10:00:00Z. */
+void wf_format_time(long long t, char out[32]);
+
+#endif
