@@ -252,7 +252,10 @@ int wf_is_hex_oid(const char *s)
 
 int wf_is_zero_oid(const char *s)
 {
-	return strcmp(s, "0000000000000000000000000000000000000000") == 0;
+	size_t i;
+	for (i = 0; s[i] == '0'; i++)
+		;
+	return s[i] == '\0' && (i == 40 || i == 64);
 }
 
 int wf_read_all(int fd, struct sbuf *out)

@@ -1,0 +1,274 @@
+#include "deploy.h"
+#include "record.h"
+#include "steps.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *kind_word(enum wf_action k)
+{
+	return k == WF_ROLLBACK ? "rollback" : k == WF_HOTFIX ? "hotfix" : "deploy";
+}
+
+static char *default_message(struct wf_session *s, const struct wf_deploy *d)
+{
+	if (d->kind == WF_ROLLBACK)
+		return xasprintf("Rollback of %s by %s", d->env->branch, s->pusher);
+	if (d->kind == WF_HOTFIX)
+		return xasprintf("Hotfix to %s by %s", d->env->branch, s->pusher);
+	return xasprintf("Deploy to %s by %s", d->env->branch, s->pusher);
+}
+
+/* The pushed message on one line: escaped, so it can't forge the fields
+ * that follow it in the annotation. */
+static char *deploy_message(struct wf_session *s, const struct wf_deploy *d)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *m = s->opts.message;
+	if (!m || !*m)
+		return default_message(s, d);
+	sbuf_add_escaped(&sb, m, strlen(m));
+	return sbuf_detach(&sb);
+}
+
+static char *options_line(struct wf_session *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0; i < s->opts.n_raw; i++) {
+		if (i)
+			sbuf_adds(&sb, " ");
+		sbuf_add_escaped(&sb, s->opts.raw[i], strlen(s->opts.raw[i]));
+	}
+	return sbuf_detach(&sb);
+}
+
+static char *annotation(struct wf_session *s, const struct wf_deploy *d, const char *message,
+			const char *commits)
+{
+	struct sbuf sb = SBUF_INIT;
+	char when[32];
+	char *opts = options_line(s);
+
+	wf_format_time((long long)time(NULL), when);
+	sbuf_addf(&sb, "%s\n\n", message);
+	sbuf_addf(&sb, "kind: %s\nenv: %s\npusher: ", kind_word(d->kind), d->env->name);
+	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
+	sbuf_addf(&sb, "\ntime: %s\nfrom: %s\nto: %s\noptions: %s\ncommits:\n", when,
+		  wf_is_zero_oid(d->old_oid) ? "(none)" : d->old_oid, d->new_oid, opts);
+	for (const char *p = commits; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		sbuf_adds(&sb, "  ");
+		sbuf_add(&sb, p, len);
+		sbuf_adds(&sb, "\n");
+		p += len + (nl ? 1 : 0);
+	}
+	free(opts);
+	return sbuf_detach(&sb);
+}
+
+static const char *const *toggles(struct wf_session *s, size_t *n)
+{
+	*n = s->opts.n_toggles;
+	return (const char *const *)s->opts.toggles;
+}
+
+void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
+{
+	long n = wf_repo_last_deploy_number(&s->repo, d->env->name);
+	struct sbuf commits = SBUF_INIT;
+	long count = wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 20, &commits);
+	size_t nt;
+	const char *const *t = toggles(s, &nt);
+
+	wf_say("dry-run: %s %s: would create tag %s_%s_%ld on %.12s", kind_word(d->kind), d->env->branch,
+	       s->config.tag_prefix, d->env->name, n + 1, d->new_oid);
+	if (count > 0) {
+		wf_say("dry-run: commits it brings:");
+		for (char *line = strtok(commits.buf, "\n"); line; line = strtok(NULL, "\n"))
+			wf_say("dry-run:   %s", line);
+	}
+	for (size_t i = 0; i < d->env->n_steps; i++) {
+		const struct wf_step *st = &d->env->steps[i];
+		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");
+	}
+	sbuf_free(&commits);
+}
+
+enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const char *new_oid)
+{
+	struct wf_repo_ops ops;
+	if (wf_is_zero_oid(old_oid))
+		return WF_PROMOTE;
+	wf_repo_policy_ops(&s->repo, &ops);
+	return ops.is_ancestor(ops.ctx, old_oid, new_oid) == 1 ? WF_PROMOTE : WF_ROLLBACK;
+}
+
+struct stream_ctx {
+	const char *step;
+};
+
+static void stream_line(void *ctx, const char *line, size_t len)
+{
+	struct stream_ctx *sc = ctx;
+	/* \r would let a step overwrite earlier lines on the pusher's terminal */
+	fprintf(stderr, "[%s] ", sc->step);
+	for (size_t i = 0; i < len; i++)
+		fputc(line[i] == '\r' ? ' ' : line[i], stderr);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void record_base(struct wf_session *s, struct wf_record *r, const char *kind, const char *status,
+			const char *env, const char *ref, const char *old, const char *new)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = (char *)kind;
+	r->status = (char *)status;
+	r->env = (char *)env;
+	r->ref = (char *)ref;
+	r->pusher = s->pusher;
+	r->time = (long long)time(NULL);
+	r->old_oid = (char *)old;
+	r->new_oid = (char *)new;
+}
+
+void wf_record_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d)
+{
+	struct wf_record r;
+	char *msg = wf_decision_message(d);
+	char *opts = options_line(s);
+
+	record_base(s, &r, "refused", "refused", d->env ? d->env->name : "", u->ref, u->old_oid, u->new_oid);
+	r.message = msg;
+	r.options = opts;
+	if (wf_record_write(s->repo.git_dir, &r) < 0)
+		wf_say("workflow: warning: could not record the refusal in %sworkflow/records", s->repo.git_dir);
+	free(opts);
+	free(msg);
+}
+
+/* Move env back to the deploy before tag number n (on_failure = rollback). */
+static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
+{
+	char prev[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	for (long k = n - 1; k > 0; k--) {
+		rc = wf_repo_deploy_tag_target(&s->repo, d->env->name, k, prev);
+		if (rc < 0)
+			break;
+		if (rc == 1)
+			continue;
+		rc = wf_repo_move_ref(&s->repo, d->env->ref, prev, d->new_oid, "workflow: rollback after failed deploy");
+		if (rc == 0)
+			return xasprintf("rolled back %s to %s_%s_%ld (%.12s)", d->env->branch,
+					 s->config.tag_prefix, d->env->name, k, prev);
+		return xasprintf("could not roll back %s: it %s", d->env->branch,
+				 rc == 1 ? "moved meanwhile" : "could not be updated");
+	}
+	return xasprintf("no earlier %s deploy to roll back to; %s stays on %.12s", d->env->branch,
+			 d->env->branch, d->new_oid);
+}
+
+int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
+{
+	char err[512], when[32];
+	char *message = deploy_message(s, d), *tag = NULL, *annot, *opts = options_line(s), *note = NULL;
+	struct sbuf commits = SBUF_INIT;
+	struct wf_record r;
+	struct wf_record_step *rsteps = xcalloc(d->env->n_steps + 1, sizeof(*rsteps));
+	size_t n_rsteps = 0, nt;
+	const char *const *t = toggles(s, &nt);
+	int failed = 0;
+	long n;
+
+	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
+	annot = annotation(s, d, message, commits.buf);
+	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
+				      sizeof(err)) < 0) {
+		wf_say("workflow: %s %s: %s", kind_word(d->kind), d->env->branch, err);
+		failed = 1;
+		note = xasprintf("tag not created: %s", err);
+		goto record;
+	}
+	wf_say("workflow: %s to %s: tagged %s (%.12s)", kind_word(d->kind), d->env->branch, tag, d->new_oid);
+	n = atol(strrchr(tag, '_') + 1);
+
+	for (size_t i = 0; i < d->env->n_steps && !failed; i++) {
+		const struct wf_step *st = &d->env->steps[i];
+		struct wf_step_result res;
+		struct stream_ctx sc = { st->name };
+		char *env[] = {
+			xasprintf("WF_ENV=%s", d->env->name), xasprintf("WF_OLD=%s", d->old_oid),
+			xasprintf("WF_NEW=%s", d->new_oid), xasprintf("WF_TAG=%s", tag),
+			xasprintf("WF_PUSHER=%s", s->pusher), xasprintf("WF_MESSAGE=%s", message),
+			xasprintf("WF_KIND=%s", kind_word(d->kind)), NULL
+		};
+
+		if (!wf_step_selected(st, t, nt)) {
+			wf_say("workflow: step %s: skipped", st->name);
+			for (char **e = env; *e; e++)
+				free(*e);
+			continue;
+		}
+		wf_say("workflow: step %s: running", st->name);
+		memset(&res, 0, sizeof(res));
+		failed = wf_step_run(st, s->repo.git_dir, env, stream_line, &sc, &res) != 0;
+		for (char **e = env; *e; e++)
+			free(*e);
+		if (res.timed_out)
+			wf_say("workflow: step %s: killed after its timeout of %d s", st->name, st->timeout);
+		else if (failed)
+			wf_say("workflow: step %s: failed (exit %d)%s%s", st->name, res.exit_status,
+			       res.error ? ": " : "", res.error ? res.error : "");
+		else
+			wf_say("workflow: step %s: ok (%.1f s)", st->name, res.duration);
+		rsteps[n_rsteps].name = xstrdup(st->name);
+		rsteps[n_rsteps].exit_status = res.exit_status;
+		rsteps[n_rsteps].timed_out = res.timed_out;
+		rsteps[n_rsteps].duration = res.duration;
+		rsteps[n_rsteps].output_len = res.output_len;
+		wf_compress(res.output ? res.output : "", res.output_len, &rsteps[n_rsteps].zoutput,
+			    &rsteps[n_rsteps].zlen);
+		n_rsteps++;
+		wf_step_result_free(&res);
+	}
+	if (failed) {
+		wf_say("workflow: %s to %s FAILED; the steps after it did not run", kind_word(d->kind), d->env->branch);
+		if (d->env->on_failure == WF_ON_FAILURE_ROLLBACK) {
+			note = roll_back(s, d, n);
+			wf_say("workflow: %s", note);
+		}
+	}
+record:
+	record_base(s, &r, kind_word(d->kind), failed ? "failed" : "ok", d->env->name, d->ref, d->old_oid,
+		    d->new_oid);
+	r.tag = tag;
+	r.options = opts;
+	r.message = message;
+	r.note = note;
+	r.steps = rsteps;
+	r.n_steps = n_rsteps;
+	if (wf_record_write(s->repo.git_dir, &r) < 0)
+		wf_say("workflow: warning: could not write the deploy record");
+	else {
+		wf_format_time(r.time, when);
+		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
+	}
+	for (size_t i = 0; i < n_rsteps; i++) {
+		free(rsteps[i].name);
+		free(rsteps[i].zoutput);
+	}
+	free(rsteps);
+	sbuf_free(&commits);
+	free(annot);
+	free(note);
+	free(opts);
+	free(tag);
+	free(message);
+	return failed;
+}

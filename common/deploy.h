@@ -1,0 +1,32 @@
+/* What post-receive does for an accepted promotion, rollback or hotfix:
+ * tag, run the env's steps, record, roll back on failure when configured.
+ * The dry-run description comes from the same place, so it can't drift. */
+#ifndef WF_DEPLOY_H
+#define WF_DEPLOY_H
+
+#include "policy.h"
+#include "session.h"
+
+struct wf_deploy {
+	enum wf_action kind;            /* WF_PROMOTE, WF_ROLLBACK, WF_HOTFIX */
+	const struct wf_env *env;
+	const char *ref;                /* the ref pushed */
+	char old_oid[WF_OID_MAX + 1];   /* env tip before */
+	char new_oid[WF_OID_MAX + 1];
+};
+
+/* Print what the deploy would do (tag, commits, steps); change nothing. */
+void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d);
+
+/* Carry it out.  Returns 0 when it succeeded, 1 when it failed (reported
+ * to the pusher and recorded). */
+int wf_deploy_run(struct wf_session *s, struct wf_deploy *d);
+
+/* The deploy kind of an accepted update of an env ref (post-receive):
+ * a fast-forward is a promotion, anything else a rollback. */
+enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const char *new_oid);
+
+/* Record a refused write to a protected ref. */
+void wf_record_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d);
+
+#endif

@@ -1,0 +1,159 @@
+#include "lock.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+char *wf_state_dir(const char *git_dir, char *err, size_t errlen)
+{
+	char *dir = xasprintf("%sworkflow", git_dir);
+	if (mkdir(dir, 0775) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s (the hooks need to write there; check its owner)",
+			 dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+unsigned long long wf_proc_start_time(long pid)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	FILE *f;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return kill((pid_t)pid, 0) == 0 || errno == EPERM ? 1 : 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')'))) {
+		/* fields after the command name; starttime is field 22 */
+		int field = 2;
+		for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " "))
+			if (++field == 22) {
+				start = strtoull(tok, NULL, 10);
+				break;
+			}
+	}
+	fclose(f);
+	return start ? start : 1;
+}
+
+static int read_lock(const char *path, struct wf_lock_info *info)
+{
+	FILE *f = fopen(path, "r");
+	int n;
+	memset(info, 0, sizeof(*info));
+	if (!f)
+		return errno == ENOENT ? 1 : -1;
+	n = fscanf(f, "%ld %llu %lld %63s %255[^\n]", &info->pid, &info->start, &info->time, info->env,
+		   info->user);
+	fclose(f);
+	return n >= 4 ? 0 : 2; /* 2: unreadable, treated as stale */
+}
+
+static int alive(const struct wf_lock_info *info)
+{
+	return info->pid > 0 && wf_proc_start_time(info->pid) == info->start;
+}
+
+/* The guard serializes the short read-check-write of the lock file. */
+static int guard(const char *dir)
+{
+	char *path = xasprintf("%s/deploy.guard", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
+		    struct wf_lock_info *holder, char *err, size_t errlen)
+{
+	char *dir = wf_state_dir(git_dir, err, errlen);
+	char *path, *tmp;
+	int g, rc = -1;
+	FILE *f;
+
+	if (!dir)
+		return -1;
+	path = xasprintf("%s/deploy.lock", dir);
+	tmp = xasprintf("%s/deploy.lock.%ld", dir, (long)getpid());
+	g = guard(dir);
+	if (g < 0) {
+		snprintf(err, errlen, "cannot lock %s/deploy.guard: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (read_lock(path, holder) == 0 && alive(holder)) {
+		rc = holder->pid == owner_pid ? 0 : 1;
+		goto out;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	/* the user name goes last: it is the only free text */
+	fprintf(f, "%ld %llu %lld %s ", owner_pid, wf_proc_start_time(owner_pid), (long long)time(NULL), env);
+	for (const char *p = user; *p; p++)
+		fputc((unsigned char)*p < 0x20 ? '?' : *p, f);
+	fputc('\n', f);
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (g >= 0)
+		close(g);
+	free(tmp);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int wf_lock_release(const char *git_dir, long owner_pid)
+{
+	char err[256];
+	char *dir = wf_state_dir(git_dir, err, sizeof(err));
+	struct wf_lock_info info;
+	char *path;
+	int g, rc = 0;
+
+	if (!dir)
+		return -1;
+	path = xasprintf("%s/deploy.lock", dir);
+	g = guard(dir);
+	if (g < 0)
+		rc = -1;
+	else if (read_lock(path, &info) == 0 && info.pid == owner_pid && unlink(path) < 0)
+		rc = -1;
+	if (g >= 0)
+		close(g);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int wf_lock_status(const char *git_dir, struct wf_lock_info *info)
+{
+	char *path = xasprintf("%sworkflow/deploy.lock", git_dir);
+	int rc = read_lock(path, info);
+	free(path);
+	return rc == 0 && alive(info) ? 0 : 1;
+}

@@ -1,0 +1,31 @@
+/* The deploy lock: one deploy per repository at a time.  pre-receive takes
+ * it for the receive-pack process that runs the push (the hooks' parent)
+ * and post-receive releases it; a lock whose owner process is gone (or is
+ * a new process with the same pid) is stale and taken over. */
+#ifndef WF_LOCK_H
+#define WF_LOCK_H
+
+#include <stddef.h>
+
+struct wf_lock_info {
+	long pid;
+	unsigned long long start;   /* process start time, from /proc */
+	char user[256];
+	char env[64];
+	long long time;
+};
+
+/* 0 taken (or already ours), 1 busy (holder filled in), -1 error (err). */
+int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
+		    struct wf_lock_info *holder, char *err, size_t errlen);
+/* Release if owner_pid holds it.  0 released or not ours, -1 error. */
+int wf_lock_release(const char *git_dir, long owner_pid);
+/* The current live holder: 0 when held (info filled), 1 when free/stale. */
+int wf_lock_status(const char *git_dir, struct wf_lock_info *info);
+/* Start time of a process (0 when it does not exist). */
+unsigned long long wf_proc_start_time(long pid);
+
+/* $GIT_DIR/workflow/, created when missing.  malloc'd path or NULL. */
+char *wf_state_dir(const char *git_dir, char *err, size_t errlen);
+
+#endif

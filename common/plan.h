@@ -1,0 +1,18 @@
+/* The whole push, saved by pre-receive for the update hook: git gives the
+ * update hook only its own ref, but Test's rule needs Dev "as it stands
+ * after this same push".  Keyed by the receive-pack process (the hooks'
+ * parent), so concurrent pushes never read each other's plan. */
+#ifndef WF_PLAN_H
+#define WF_PLAN_H
+
+#include <stddef.h>
+#include "hook_input.h"
+
+int wf_plan_save(const char *git_dir, long owner_pid, const char *input, size_t len);
+/* 0 with the updates, 1 when there is no plan for owner_pid, -1 error. */
+int wf_plan_load(const char *git_dir, long owner_pid, struct wf_update **u, size_t *n);
+void wf_plan_remove(const char *git_dir, long owner_pid);
+/* Remove plans whose receive-pack is gone (a push that died). */
+void wf_plan_cleanup(const char *git_dir);
+
+#endif

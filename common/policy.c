@@ -1,0 +1,370 @@
+/* The rules of WORKFLOW.md, one function per kind of ref.  Deny by default:
+ * a protected ref is written only when a rule explicitly allows it, and any
+ * error answering a question about the repository refuses. */
+#include "policy.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ctx {
+	const struct wf_config *c;
+	const struct wf_push *p;
+	const struct wf_repo_ops *ops;
+	const struct wf_decision *dev_decision; /* of this push's Dev update */
+	const struct wf_update *dev_update;
+};
+
+static void refuse(struct wf_decision *d, const struct wf_env *env, char *reason, char *hint)
+{
+	d->action = WF_REFUSE;
+	d->env = env;
+	d->reason = reason;
+	d->hint = hint;
+}
+
+static void refuse_error(struct wf_decision *d, const struct wf_env *env, const char *what)
+{
+	refuse(d, env, xasprintf("cannot check %s: the repository could not answer; refusing to be safe", what),
+	       xstrdup("retry the push; if it persists, ask the admin to run: git fsck"));
+}
+
+static const char *short_oid(const char *oid, char buf[13])
+{
+	snprintf(buf, 13, "%.12s", oid);
+	return buf;
+}
+
+/* The tip of ref before the push: its old value when the push updates it,
+ * else the repository's.  0 ok, 1 missing, -1 error. */
+static int tip_before(const struct ctx *x, const char *ref, char out[WF_OID_MAX + 1])
+{
+	for (size_t i = 0; i < x->p->n; i++)
+		if (!strcmp(x->p->updates[i].ref, ref)) {
+			if (wf_update_is_create(&x->p->updates[i]))
+				return 1;
+			strcpy(out, x->p->updates[i].old_oid);
+			return 0;
+		}
+	return x->ops->ref_tip(x->ops->ctx, ref, out);
+}
+
+/* Dev's tip after this push: its new value when this push updates Dev and
+ * that update is allowed, else the tip before.  0 ok, 1 missing, -1 error. */
+static int dev_after(const struct ctx *x, char out[WF_OID_MAX + 1])
+{
+	if (x->dev_update && x->dev_decision && x->dev_decision->action == WF_ALLOW &&
+	    !wf_update_is_delete(x->dev_update)) {
+		strcpy(out, x->dev_update->new_oid);
+		return 0;
+	}
+	return tip_before(x, x->c->dev_ref, out);
+}
+
+static int in_list(char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return 1;
+	return 0;
+}
+
+static void decide_dev(const struct ctx *x, const struct wf_update *u, struct wf_decision *d)
+{
+	const char *dev = x->c->dev_branch;
+	int r;
+
+	if (wf_update_is_delete(u)) {
+		refuse(d, NULL, xasprintf("%s is Dev and can't be deleted", dev), NULL);
+		return;
+	}
+	if (wf_update_is_create(u) || x->c->dev_allow_force) {
+		d->action = WF_ALLOW;
+		return;
+	}
+	r = x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
+	if (r < 0)
+		refuse_error(d, NULL, "whether the push is a fast-forward");
+	else if (r == 0)
+		refuse(d, NULL, xasprintf("%s (Dev) only moves forward and this push would drop commits from it", dev),
+		       xasprintf("merge first: git pull origin %s && git push origin %s", dev, dev));
+	else
+		d->action = WF_ALLOW;
+}
+
+static void decide_test(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
+			struct wf_decision *d)
+{
+	char dev[WF_OID_MAX + 1], sb[13];
+	int r, on_dev, ff;
+
+	r = dev_after(x, dev);
+	if (r < 0) {
+		refuse_error(d, env, "Dev's tip");
+		return;
+	}
+	on_dev = r == 0 ? x->ops->is_ancestor(x->ops->ctx, u->new_oid, dev) : 0;
+	ff = wf_update_is_create(u) ? 1 : x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
+	if (on_dev < 0 || ff < 0) {
+		refuse_error(d, env, "the promotion");
+		return;
+	}
+	if (!ff) {
+		r = x->ops->has_deploy_tag(x->ops->ctx, u->new_oid, env->name);
+		if (r < 0) {
+			refuse_error(d, env, "the deploy tags");
+		} else if (r) {
+			d->action = WF_ROLLBACK;
+			d->env = env;
+		} else {
+			refuse(d, env, xasprintf("%s is locked: %s is not a fast-forward of %s and carries no earlier "
+						 "%s_%s_* tag, so it is neither a promotion nor a rollback",
+						 env->branch, short_oid(u->new_oid, sb), env->branch,
+						 x->c->tag_prefix, env->name),
+			       xasprintf("deploy from Dev with: git push origin %s:%s, or roll back to a deploy "
+					 "tag: git push -f origin %s_%s_N:%s", x->c->dev_branch, env->branch,
+					 x->c->tag_prefix, env->name, env->branch));
+		}
+		return;
+	}
+	if (!on_dev) {
+		refuse(d, env, xasprintf("%s is locked: code reaches %s from %s (Dev), and %s is not on %s",
+					 env->branch, env->branch, x->c->dev_branch, short_oid(u->new_oid, sb),
+					 x->c->dev_branch),
+		       xasprintf("push to %s first, then deploy with: git push origin %s:%s",
+				 x->c->dev_branch, x->c->dev_branch, env->branch));
+		return;
+	}
+	d->action = WF_PROMOTE;
+	d->env = env;
+}
+
+static void decide_live(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
+			struct wf_decision *d)
+{
+	const struct wf_env *test = &x->c->test;
+	char tip[WF_OID_MAX + 1], sb[13];
+	int tested, ff, r;
+
+	ff = wf_update_is_create(u) ? 1 : x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
+	if (ff < 0) {
+		refuse_error(d, env, "whether the push is a fast-forward");
+		return;
+	}
+	if (!ff) {
+		r = x->ops->has_deploy_tag(x->ops->ctx, u->new_oid, env->name);
+		if (r < 0) {
+			refuse_error(d, env, "the deploy tags");
+			return;
+		}
+		if (r) {
+			d->action = WF_ROLLBACK;
+			d->env = env;
+			return;
+		}
+	}
+	/* Only tested code goes live: a deploy tag of Test, or Test's tip. */
+	tested = x->ops->has_deploy_tag(x->ops->ctx, u->new_oid, test->name);
+	if (tested == 0) {
+		r = tip_before(x, test->ref, tip);
+		if (r < 0)
+			tested = -1;
+		else
+			tested = r == 0 && !strcmp(tip, u->new_oid);
+	}
+	if (tested < 0) {
+		refuse_error(d, env, "whether the commit was deployed to test");
+		return;
+	}
+	if (!tested) {
+		refuse(d, env, xasprintf("%s is locked: code reaches %s from %s, and %s was never deployed to %s",
+					 env->branch, env->branch, test->branch, short_oid(u->new_oid, sb),
+					 test->branch),
+		       xasprintf("deploy it to %s first (git push origin %s:%s), then: git push origin %s:%s",
+				 test->branch, x->c->dev_branch, test->branch, test->branch, env->branch));
+		return;
+	}
+	if (!ff) {
+		char *missing = x->ops->missing_commits(x->ops->ctx, u->old_oid, u->new_oid, 5);
+		refuse(d, env, xasprintf("%s has commits that %s does not contain (%s); promoting would drop "
+					 "a hotfix", env->branch, short_oid(u->new_oid, sb),
+					 missing ? missing : "unknown"),
+		       xasprintf("merge live into master and promote again: git pull origin %s && "
+				 "git push origin %s && git push origin %s:%s && git push origin %s:%s",
+				 env->branch, x->c->dev_branch, x->c->dev_branch, test->branch,
+				 test->branch, env->branch));
+		free(missing);
+		return;
+	}
+	d->action = WF_PROMOTE;
+	d->env = env;
+}
+
+static void decide_hotfix(const struct ctx *x, const struct wf_update *u, struct wf_decision *d)
+{
+	const char *name = u->ref + strlen("refs/hotfix/");
+	const struct wf_env *env = wf_config_env_by_name(x->c, name);
+	char tip[WF_OID_MAX + 1], sb[13];
+	int r;
+
+	if (!env || !env->hotfix) {
+		refuse(d, NULL, xasprintf("%s is not a hotfix path%s", u->ref,
+					  env ? " (hotfix is off for this env in the config)" : ""),
+		       x->c->live.hotfix ? xasprintf("hotfix live with: git push origin HEAD:refs/hotfix/%s",
+						     x->c->live.name) : NULL);
+		return;
+	}
+	d->env = env;
+	if (!in_list(x->c->hotfix_users, x->c->n_hotfix_users, x->p->pusher)) {
+		refuse(d, env, xasprintf("%s may not hotfix %s: only the users in hotfix.users may",
+					 x->p->pusher, env->branch),
+		       xasprintf("send the fix through Dev: git push origin HEAD:%s", x->c->dev_branch));
+		return;
+	}
+	if (wf_update_is_delete(u)) {
+		d->action = WF_HOTFIX_DELETE;
+		return;
+	}
+	r = tip_before(x, env->ref, tip);
+	if (r < 0) {
+		refuse_error(d, env, "the env's tip");
+		return;
+	}
+	if (r == 1) {
+		refuse(d, env, xasprintf("%s does not exist yet, so there is nothing to hotfix", env->branch),
+		       xasprintf("deploy it first: git push origin %s:%s", x->c->dev_branch, env->branch));
+		return;
+	}
+	r = strcmp(tip, u->new_oid) ? x->ops->is_ancestor(x->ops->ctx, tip, u->new_oid) : 0;
+	if (r < 0) {
+		refuse_error(d, env, "the hotfix's base");
+		return;
+	}
+	if (!r) {
+		refuse(d, env, xasprintf("a hotfix must be new commits on top of %s's current tip %s",
+					 env->branch, short_oid(tip, sb)),
+		       xasprintf("start from it: git fetch origin && git checkout -b hotfix origin/%s",
+				 env->branch));
+		return;
+	}
+	d->action = WF_HOTFIX;
+}
+
+int wf_is_deploy_tag_ref(const struct wf_config *c, const char *ref)
+{
+	const struct wf_env *envs[2] = { &c->test, &c->live };
+
+	if (strncmp(ref, "refs/tags/", 10))
+		return 0;
+	ref += 10;
+	for (int i = 0; i < 2; i++) {
+		size_t pl = strlen(c->tag_prefix), el = strlen(envs[i]->name);
+		if (!strncmp(ref, c->tag_prefix, pl) && ref[pl] == '_' &&
+		    !strncmp(ref + pl + 1, envs[i]->name, el) && ref[pl + 1 + el] == '_')
+			return 1;
+	}
+	return 0;
+}
+
+static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf_decision *d)
+{
+	const struct wf_env *env = wf_config_env_by_ref(x->c, u->ref);
+	int r;
+
+	if (!strcmp(u->ref, x->c->dev_ref)) {
+		decide_dev(x, u, d);
+		return;
+	}
+	if (env) {
+		if (wf_update_is_delete(u)) {
+			refuse(d, env, xasprintf("%s is locked and can't be deleted", env->branch), NULL);
+			return;
+		}
+		r = x->ops->is_commit(x->ops->ctx, u->new_oid);
+		if (r <= 0) {
+			refuse(d, env, xasprintf("%s can only point at a commit", env->branch), NULL);
+			return;
+		}
+		if (env == &x->c->test)
+			decide_test(x, env, u, d);
+		else
+			decide_live(x, env, u, d);
+		return;
+	}
+	if (!strncmp(u->ref, "refs/hotfix/", 12)) {
+		decide_hotfix(x, u, d);
+		return;
+	}
+	if (wf_is_deploy_tag_ref(x->c, u->ref)) {
+		refuse(d, NULL, xasprintf("%s is a deploy tag: deploy tags are made by the hooks and never "
+					  "created, moved or deleted by a push", u->ref + 10),
+		       xstrdup("use another tag name"));
+		return;
+	}
+	d->action = WF_ALLOW;
+}
+
+size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p,
+			const struct wf_repo_ops *ops, struct wf_decision *out)
+{
+	struct ctx x = { c, p, ops, NULL, NULL };
+	size_t refused = 0, dev = p->n;
+
+	memset(out, 0, p->n * sizeof(*out));
+	/* Dev first: Test's rule looks at Dev as it stands after this push. */
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->updates[i].ref, c->dev_ref)) {
+			dev = i;
+			decide_one(&x, &p->updates[i], &out[i]);
+			x.dev_update = &p->updates[i];
+			x.dev_decision = &out[i];
+		}
+	for (size_t i = 0; i < p->n; i++)
+		if (i != dev)
+			decide_one(&x, &p->updates[i], &out[i]);
+	for (size_t i = 0; i < p->n; i++)
+		refused += out[i].action == WF_REFUSE;
+	return refused;
+}
+
+void wf_policy_fail_closed(const struct wf_push *p, const char *config_error, struct wf_decision *out)
+{
+	memset(out, 0, p->n * sizeof(*out));
+	for (size_t i = 0; i < p->n; i++)
+		refuse(&out[i], NULL, xasprintf("the workflow config is broken (%s), so every push is refused",
+						config_error),
+		       xstrdup("fix the config; check it with: git-workflow check-config FILE"));
+}
+
+char *wf_decision_message(const struct wf_decision *d)
+{
+	if (d->hint)
+		return xasprintf("%s. %c%s", d->reason ? d->reason : "refused",
+				 d->hint[0] >= 'a' && d->hint[0] <= 'z' ? d->hint[0] - 32 : d->hint[0], d->hint + 1);
+	return xasprintf("%s.", d->reason ? d->reason : "refused");
+}
+
+const char *wf_action_name(enum wf_action a)
+{
+	switch (a) {
+	case WF_ALLOW: return "allow";
+	case WF_REFUSE: return "refuse";
+	case WF_PROMOTE: return "deploy";
+	case WF_ROLLBACK: return "rollback";
+	case WF_HOTFIX: return "hotfix";
+	case WF_HOTFIX_DELETE: return "hotfix-delete";
+	}
+	return "?";
+}
+
+void wf_decisions_free(struct wf_decision *d, size_t n)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].reason);
+		free(d[i].hint);
+	}
+	free(d);
+}

@@ -1,0 +1,72 @@
+/* The policy core: pure functions that take a push as data and return one
+ * decision per ref.  Everything it needs to know about the repository is
+ * asked through struct wf_repo_ops, so the rules are tested without one. */
+#ifndef WF_POLICY_H
+#define WF_POLICY_H
+
+#include <stddef.h>
+#include "config.h"
+#include "hook_input.h"
+
+enum wf_action {
+	WF_ALLOW,       /* an ordinary write: Dev, feature branches, other tags */
+	WF_REFUSE,
+	WF_PROMOTE,     /* Dev -> Test or Test -> Live: a deploy */
+	WF_ROLLBACK,    /* env moved back to a commit with one of its deploy tags */
+	WF_HOTFIX,      /* refs/hotfix/<env> by an allowed user */
+	WF_HOTFIX_DELETE /* removal of a leftover refs/hotfix/<env> */
+};
+
+struct wf_decision {
+	enum wf_action action;
+	const struct wf_env *env;  /* the env deployed / refused, or NULL */
+	char *reason;              /* one line: why it is refused (REFUSE) */
+	char *hint;                /* the command to run instead, or NULL */
+};
+
+/* Questions the policy asks about the repository as it was before the push.
+ * Object names are hex strings.  Each returns -1 on error, which the policy
+ * turns into a refusal (fail closed). */
+struct wf_repo_ops {
+	void *ctx;
+	/* 1 when anc is desc or an ancestor of it, 0 when not */
+	int (*is_ancestor)(void *ctx, const char *anc, const char *desc);
+	/* 0 and out filled, 1 when the ref does not exist */
+	int (*ref_tip)(void *ctx, const char *ref, char out[WF_OID_MAX + 1]);
+	/* 1 when commit oid carries a tag <prefix>_<env>_<N> */
+	int (*has_deploy_tag)(void *ctx, const char *oid, const char *env);
+	/* 1 when oid names a commit */
+	int (*is_commit)(void *ctx, const char *oid);
+	/* malloc'd "abc1234 subject, def5678 subject" for the commits reachable
+	 * from have and not from tip, at most max of them; NULL on error */
+	char *(*missing_commits)(void *ctx, const char *have, const char *tip, size_t max);
+};
+
+struct wf_push {
+	const struct wf_update *updates;
+	size_t n;
+	const char *pusher;
+};
+
+/* Decide every update of the push; out has p->n entries.  Returns the
+ * number of refusals. */
+size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p,
+			const struct wf_repo_ops *ops, struct wf_decision *out);
+
+/* With a config that does not load: refuse every update (fail closed),
+ * naming the config error. */
+void wf_policy_fail_closed(const struct wf_push *p, const char *config_error,
+			   struct wf_decision *out);
+
+/* The one-line message for a refusal: "reason. hint". malloc'd. */
+char *wf_decision_message(const struct wf_decision *d);
+
+const char *wf_action_name(enum wf_action a);
+
+/* "<prefix>_<env>_" when ref is refs/tags/<prefix>_<env>_..., used to
+ * protect the deploy-tag namespace.  1 when ref is in it. */
+int wf_is_deploy_tag_ref(const struct wf_config *c, const char *ref);
+
+void wf_decisions_free(struct wf_decision *d, size_t n);
+
+#endif

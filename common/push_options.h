@@ -1,0 +1,30 @@
+/* Push options (git push -o NAME[=VALUE]): the deploy dialog's checkboxes.
+ * Known: message=TEXT, dry-run, and X / no-X for every `when` a step of
+ * the config names.  Anything else refuses the push. */
+#ifndef WF_PUSH_OPTIONS_H
+#define WF_PUSH_OPTIONS_H
+
+#include <stddef.h>
+
+struct wf_push_options {
+	char *message;          /* NULL when not given */
+	int dry_run;
+	char **toggles;         /* "update", "no-cache-clear", ... as given */
+	size_t n_toggles;
+	char **raw;             /* every option as pushed, for records and tags */
+	size_t n_raw;
+};
+
+/* Read GIT_PUSH_OPTION_COUNT / GIT_PUSH_OPTION_<i> from the environment.
+ * Returns 0, or -1 with err when the variables are inconsistent. */
+int wf_push_options_from_env(char ***raw, size_t *n, char *err, size_t errlen);
+
+/* Validate raw options against the step option names the config knows.
+ * Returns 0, or -1 with a one-line message listing the known options. */
+int wf_push_options_parse(const char *const *raw, size_t n, const char *const *step_opts,
+			  size_t n_step_opts, struct wf_push_options *out, char *err, size_t errlen);
+
+void wf_push_options_free(struct wf_push_options *o);
+void wf_strv_free(char **v, size_t n);
+
+#endif

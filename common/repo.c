@@ -1,0 +1,328 @@
+#include "repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void git_err(char *err, size_t errlen, const char *what)
+{
+	const git_error *e = git_error_last();
+	snprintf(err, errlen, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static int finish_open(struct wf_repo *r, char *err, size_t errlen)
+{
+	const char *path = git_repository_path(r->git);
+	size_t len = strlen(path);
+	r->git_dir = len && path[len - 1] == '/' ? xstrdup(path) : xasprintf("%s/", path);
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+int wf_repo_open(struct wf_repo *r, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	git_libgit2_init();
+	if (git_repository_open_ext(&r->git, NULL,
+				    GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
+		git_err(err, errlen, "cannot open the repository");
+		git_libgit2_shutdown();
+		r->git = NULL;
+		return -1;
+	}
+	return finish_open(r, err, errlen);
+}
+
+int wf_repo_open_path(struct wf_repo *r, const char *path, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	git_libgit2_init();
+	if (git_repository_open_ext(&r->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		git_err(err, errlen, path);
+		git_libgit2_shutdown();
+		r->git = NULL;
+		return -1;
+	}
+	return finish_open(r, err, errlen);
+}
+
+void wf_repo_close(struct wf_repo *r)
+{
+	if (!r->git)
+		return;
+	git_repository_free(r->git);
+	free(r->git_dir);
+	git_libgit2_shutdown();
+	memset(r, 0, sizeof(*r));
+}
+
+static int is_ancestor(void *ctx, const char *anc, const char *desc)
+{
+	struct wf_repo *r = ctx;
+	git_oid a, d;
+	int rc;
+
+	if (git_oid_fromstr(&a, anc) < 0 || git_oid_fromstr(&d, desc) < 0)
+		return -1;
+	if (git_oid_equal(&a, &d))
+		return 1;
+	rc = git_graph_descendant_of(r->git, &d, &a);
+	return rc < 0 ? -1 : rc;
+}
+
+int wf_repo_ref_tip(struct wf_repo *r, const char *ref, char out[GIT_OID_HEXSZ + 1])
+{
+	git_oid oid;
+	int rc = git_reference_name_to_id(&oid, r->git, ref);
+	if (rc == GIT_ENOTFOUND)
+		return 1;
+	if (rc < 0)
+		return -1;
+	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &oid);
+	return 0;
+}
+
+static int ref_tip(void *ctx, const char *ref, char out[WF_OID_MAX + 1])
+{
+	return wf_repo_ref_tip(ctx, ref, out);
+}
+
+/* Parse N from "<prefix>_<env>_<N>"; 0 when name is not such a tag. */
+static long deploy_number(const struct wf_config *c, const char *env, const char *name)
+{
+	size_t pl = strlen(c->tag_prefix), el = strlen(env);
+	const char *p;
+	char *end;
+	long n;
+
+	if (strncmp(name, c->tag_prefix, pl) || name[pl] != '_' || strncmp(name + pl + 1, env, el) ||
+	    name[pl + 1 + el] != '_')
+		return 0;
+	p = name + pl + el + 2;
+	if (*p < '1' || *p > '9')
+		return 0;
+	n = strtol(p, &end, 10);
+	return *end ? 0 : n;
+}
+
+static int list_deploy_tags(struct wf_repo *r, const char *env, git_strarray *tags)
+{
+	char *pattern = xasprintf("%s_%s_*", r->c->tag_prefix, env);
+	int rc = git_tag_list_match(tags, pattern, r->git);
+	free(pattern);
+	return rc;
+}
+
+static int tag_target(struct wf_repo *r, const char *name, git_oid *out)
+{
+	char *ref = xasprintf("refs/tags/%s", name);
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = git_revparse_single(&obj, r->git, ref);
+	free(ref);
+	if (rc < 0)
+		return rc;
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (rc == 0)
+		git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}
+
+static int has_deploy_tag(void *ctx, const char *oid, const char *env)
+{
+	struct wf_repo *r = ctx;
+	git_strarray tags = { 0 };
+	git_oid want, got;
+	int found = 0;
+
+	if (git_oid_fromstr(&want, oid) < 0 || list_deploy_tags(r, env, &tags) < 0)
+		return -1;
+	for (size_t i = 0; i < tags.count && !found; i++)
+		if (deploy_number(r->c, env, tags.strings[i]) > 0 &&
+		    tag_target(r, tags.strings[i], &got) == 0 && git_oid_equal(&got, &want))
+			found = 1;
+	git_strarray_dispose(&tags);
+	return found;
+}
+
+static int is_commit(void *ctx, const char *oid)
+{
+	struct wf_repo *r = ctx;
+	git_oid id;
+	git_commit *c = NULL;
+	if (git_oid_fromstr(&id, oid) < 0)
+		return -1;
+	if (git_commit_lookup(&c, r->git, &id) < 0)
+		return 0;
+	git_commit_free(c);
+	return 1;
+}
+
+long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, size_t max,
+			 struct sbuf *out)
+{
+	git_revwalk *w = NULL;
+	git_oid o, n, id;
+	long count = 0;
+
+	if (git_oid_fromstr(&n, new) < 0 || git_revwalk_new(&w, r->git) < 0)
+		return -1;
+	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (git_revwalk_push(w, &n) < 0 ||
+	    (!wf_is_zero_oid(old) && (git_oid_fromstr(&o, old) < 0 || git_revwalk_hide(w, &o) < 0))) {
+		git_revwalk_free(w);
+		return -1;
+	}
+	while ((max == 0 || (size_t)count < max) && git_revwalk_next(&id, w) == 0) {
+		git_commit *c = NULL;
+		char hex[13];
+		git_oid_tostr(hex, sizeof(hex), &id);
+		if (git_commit_lookup(&c, r->git, &id) == 0) {
+			const char *s = git_commit_summary(c);
+			sbuf_addf(out, "%s ", hex);
+			sbuf_add_escaped(out, s ? s : "", s ? strlen(s) : 0);
+			sbuf_adds(out, "\n");
+			git_commit_free(c);
+		}
+		count++;
+	}
+	git_revwalk_free(w);
+	return count;
+}
+
+static char *missing_commits(void *ctx, const char *have, const char *tip, size_t max)
+{
+	struct sbuf sb = SBUF_INIT;
+	long n = wf_repo_commit_list(ctx, tip, have, max, &sb);
+	if (n < 0) {
+		sbuf_free(&sb);
+		return NULL;
+	}
+	/* one line for a message: "abc subject, def subject" */
+	for (size_t i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '\n')
+			sb.buf[i] = i + 1 < sb.len ? ';' : '\0';
+	return sbuf_detach(&sb);
+}
+
+void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops)
+{
+	ops->ctx = r;
+	ops->is_ancestor = is_ancestor;
+	ops->ref_tip = ref_tip;
+	ops->has_deploy_tag = has_deploy_tag;
+	ops->is_commit = is_commit;
+	ops->missing_commits = missing_commits;
+}
+
+long wf_repo_last_deploy_number(struct wf_repo *r, const char *env)
+{
+	git_strarray tags = { 0 };
+	long max = 0;
+	if (list_deploy_tags(r, env, &tags) < 0)
+		return -1;
+	for (size_t i = 0; i < tags.count; i++) {
+		long n = deploy_number(r->c, env, tags.strings[i]);
+		if (n > max)
+			max = n;
+	}
+	git_strarray_dispose(&tags);
+	return max;
+}
+
+int wf_repo_deploy_tag_target(struct wf_repo *r, const char *env, long n, char out[GIT_OID_HEXSZ + 1])
+{
+	char *name = xasprintf("%s_%s_%ld", r->c->tag_prefix, env, n);
+	git_oid id;
+	int rc = tag_target(r, name, &id);
+	free(name);
+	if (rc == GIT_ENOTFOUND)
+		return 1;
+	if (rc < 0)
+		return -1;
+	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &id);
+	return 0;
+}
+
+/* A signature name may not hold '<', '>' or line breaks. */
+static char *clean_name(const char *s)
+{
+	char *c = xstrdup(*s ? s : "unknown");
+	for (char *p = c; *p; p++)
+		if (*p == '<' || *p == '>' || (unsigned char)*p < 0x20)
+			*p = '_';
+	return c;
+}
+
+int wf_repo_create_deploy_tag(struct wf_repo *r, const char *env, const char *oid,
+			      const char *tagger, const char *message, char **name,
+			      char *err, size_t errlen)
+{
+	git_oid id, tag_id;
+	git_object *target = NULL;
+	git_signature *sig = NULL;
+	char *who = clean_name(tagger);
+	long n = wf_repo_last_deploy_number(r, env);
+	int rc = -1;
+
+	*name = NULL;
+	if (n < 0 || git_oid_fromstr(&id, oid) < 0 || git_object_lookup(&target, r->git, &id, GIT_OBJECT_COMMIT) < 0 ||
+	    git_signature_now(&sig, who, who) < 0) {
+		git_err(err, errlen, "cannot create the deploy tag");
+		goto out;
+	}
+	for (int tries = 0; tries < 100; tries++) {
+		char *tag = xasprintf("%s_%s_%ld", r->c->tag_prefix, env, ++n);
+		int e = git_tag_create(&tag_id, r->git, tag, target, sig, message, 0);
+		if (e == 0) {
+			*name = tag;
+			rc = 0;
+			goto out;
+		}
+		free(tag);
+		if (e != GIT_EEXISTS) {
+			git_err(err, errlen, "cannot create the deploy tag");
+			goto out;
+		}
+	}
+	snprintf(err, errlen, "cannot create the deploy tag: 100 numbers in a row were taken");
+out:
+	git_signature_free(sig);
+	git_object_free(target);
+	free(who);
+	return rc;
+}
+
+int wf_repo_move_ref(struct wf_repo *r, const char *ref, const char *new, const char *expected,
+		     const char *log_message)
+{
+	git_oid n, e;
+	git_reference *out = NULL;
+	int rc;
+
+	if (git_oid_fromstr(&n, new) < 0 || git_oid_fromstr(&e, expected) < 0)
+		return -1;
+	rc = git_reference_create_matching(&out, r->git, ref, &n, 1, &e, log_message);
+	git_reference_free(out);
+	if (rc == GIT_EMODIFIED)
+		return 1;
+	return rc < 0 ? -1 : 0;
+}
+
+int wf_repo_delete_ref(struct wf_repo *r, const char *ref, const char *expected)
+{
+	char tip[GIT_OID_HEXSZ + 1];
+	git_reference *gr = NULL;
+	int rc = wf_repo_ref_tip(r, ref, tip);
+	if (rc != 0)
+		return rc;
+	if (strcmp(tip, expected))
+		return 1;
+	if (git_reference_lookup(&gr, r->git, ref) < 0)
+		return -1;
+	rc = git_reference_delete(gr);
+	git_reference_free(gr);
+	return rc == GIT_EMODIFIED ? 1 : rc < 0 ? -1 : 0;
+}

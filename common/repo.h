@@ -1,0 +1,51 @@
+/* The libgit2 adapter: the repository opened once per hook run, the
+ * answers the policy asks for, and the few writes the hooks make. */
+#ifndef WF_REPO_H
+#define WF_REPO_H
+
+#include <git2.h>
+#include "config.h"
+#include "policy.h"
+#include "util.h"
+
+struct wf_repo {
+	git_repository *git;
+	char *git_dir;                  /* absolute, with trailing '/' */
+	const struct wf_config *c;
+};
+
+/* Open the repository the hook runs in.  GIT_REPOSITORY_OPEN_FROM_ENV makes
+ * libgit2 honour GIT_DIR, GIT_OBJECT_DIRECTORY and the alternates, so
+ * pre-receive sees the quarantined objects of the push. */
+int wf_repo_open(struct wf_repo *r, char *err, size_t errlen);
+/* Open a repository by path (the command-line tool). */
+int wf_repo_open_path(struct wf_repo *r, const char *path, char *err, size_t errlen);
+void wf_repo_close(struct wf_repo *r);
+
+/* The wf_repo_ops for the policy; r->c must be set. */
+void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops);
+
+/* Highest N of the tags <prefix>_<env>_<N>; 0 when none. -1 on error. */
+long wf_repo_last_deploy_number(struct wf_repo *r, const char *env);
+/* Commit the tag <prefix>_<env>_<n> points at; 0, 1 when no such tag, -1. */
+int wf_repo_deploy_tag_target(struct wf_repo *r, const char *env, long n, char out[GIT_OID_HEXSZ + 1]);
+/* Create the next deploy tag of env on oid with the annotation message.
+ * Retries with the next number if another deploy took it.  Returns 0 with
+ * *name (malloc'd) or -1 with err. */
+int wf_repo_create_deploy_tag(struct wf_repo *r, const char *env, const char *oid,
+			      const char *tagger, const char *message, char **name,
+			      char *err, size_t errlen);
+/* Commits in new not in old (old may be zero): "abcdef123456 subject\n"
+ * each, newest first, at most max (0 = all); returns the count or -1. */
+long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, size_t max,
+			 struct sbuf *out);
+/* Current tip of ref: 0, 1 missing, -1 error. */
+int wf_repo_ref_tip(struct wf_repo *r, const char *ref, char out[GIT_OID_HEXSZ + 1]);
+/* Move ref to new only if it still points at expected (compare-and-swap).
+ * Returns 0, 1 when the ref moved meanwhile, -1 on other errors. */
+int wf_repo_move_ref(struct wf_repo *r, const char *ref, const char *new, const char *expected,
+		     const char *log_message);
+/* Delete ref if it still points at expected.  0, 1 moved meanwhile, -1. */
+int wf_repo_delete_ref(struct wf_repo *r, const char *ref, const char *expected);
+
+#endif

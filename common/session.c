@@ -1,0 +1,54 @@
+#include "session.h"
+#include "identity.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void wf_say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int wf_session_open(struct wf_session *s, char *err, size_t errlen)
+{
+	char *path;
+	char **raw = NULL;
+	size_t n_raw = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (wf_repo_open(&s->repo, err, errlen) < 0)
+		return -1;
+	path = wf_config_path(s->repo.git_dir);
+	s->config_ok = wf_config_load_file(&s->config, path, s->config_err, sizeof(s->config_err)) == 0;
+	free(path);
+	if (!s->config_ok)
+		wf_config_defaults(&s->config);  /* names only; the policy fails closed */
+	s->repo.c = &s->config;
+	s->pusher = wf_identity((const char *const *)s->config.identity_vars, s->config.n_identity_vars);
+
+	if (wf_push_options_from_env(&raw, &n_raw, s->opts_err, sizeof(s->opts_err)) == 0) {
+		size_t n_known = 0;
+		const char **known = wf_config_step_options(&s->config, &n_known);
+		s->opts_ok = wf_push_options_parse((const char *const *)raw, n_raw, known, n_known, &s->opts,
+						   s->opts_err, sizeof(s->opts_err)) == 0;
+		free(known);
+		wf_strv_free(raw, n_raw);
+	}
+	return 0;
+}
+
+void wf_session_close(struct wf_session *s)
+{
+	wf_repo_close(&s->repo);
+	wf_config_free(&s->config);
+	wf_push_options_free(&s->opts);
+	free(s->pusher);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,121 @@
+/* pre-receive: sees the whole push before any ref moves.  It checks what
+ * applies to the push as a whole (input, config, push options, the deploy
+ * lock), prints a dry run, and saves the push for the update hook, which
+ * refuses ref by ref. */
+#include "deploy.h"
+#include "hook_input.h"
+#include "lock.h"
+#include "plan.h"
+#include "policy.h"
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int needs_lock(enum wf_action a)
+{
+	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
+}
+
+int main(void)
+{
+	struct sbuf in = SBUF_INIT;
+	struct wf_session s;
+	struct wf_update *u = NULL;
+	struct wf_decision *d = NULL;
+	size_t n = 0;
+	char err[1024];
+	int rc = 1;
+	const char *lock_env = NULL;
+
+	if (wf_read_all(0, &in) < 0) {
+		wf_say("workflow: cannot read the hook input; push refused");
+		return 1;
+	}
+	if (wf_hook_input_parse(in.buf ? in.buf : "", in.len, &u, &n, err, sizeof(err)) < 0) {
+		wf_say("workflow: %s; push refused", err);
+		sbuf_free(&in);
+		return 1;
+	}
+	if (wf_session_open(&s, err, sizeof(err)) < 0) {
+		wf_say("workflow: %s; push refused", err);
+		goto out_input;
+	}
+	if (!s.config_ok) {
+		wf_say("workflow: %s", s.config_err);
+		wf_say("workflow: the workflow config is broken, so every push is refused until it is fixed "
+		       "(check it with: git-workflow check-config)");
+		goto out;
+	}
+	if (!s.opts_ok) {
+		wf_say("workflow: %s", s.opts_err);
+		goto out;
+	}
+	{
+		struct wf_push p = { u, n, s.pusher };
+		struct wf_repo_ops ops;
+		wf_repo_policy_ops(&s.repo, &ops);
+		d = xcalloc(n + 1, sizeof(*d));
+		wf_policy_decide(&s.config, &p, &ops, d);
+	}
+	if (s.opts.dry_run) {
+		for (size_t i = 0; i < n; i++) {
+			if (d[i].action == WF_REFUSE) {
+				char *m = wf_decision_message(&d[i]);
+				wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
+				free(m);
+			} else if (needs_lock(d[i].action)) {
+				struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "" };
+				char tip[WF_OID_MAX + 1];
+				if (d[i].action == WF_HOTFIX) {
+					if (wf_repo_ref_tip(&s.repo, d[i].env->ref, tip) == 0)
+						strcpy(dep.old_oid, tip);
+				} else {
+					strcpy(dep.old_oid, u[i].old_oid);
+				}
+				strcpy(dep.new_oid, u[i].new_oid);
+				wf_deploy_describe(&s, &dep);
+			} else {
+				wf_say("dry-run: %s: would be accepted", u[i].ref);
+			}
+		}
+		wf_say("dry-run: nothing was changed (the push is declined on purpose)");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (needs_lock(d[i].action))
+			lock_env = d[i].env->branch;
+	wf_plan_cleanup(s.repo.git_dir);
+	if (lock_env) {
+		struct wf_lock_info holder;
+		int l = wf_lock_acquire(s.repo.git_dir, (long)getppid(), s.pusher, lock_env, &holder, err,
+					sizeof(err));
+		if (l < 0) {
+			wf_say("workflow: %s; deploy refused", err);
+			goto out;
+		}
+		if (l == 1) {
+			char when[32];
+			wf_format_time(holder.time, when);
+			wf_say("workflow: a deploy to %s is in progress (started by %s at %s); push again when it "
+			       "has finished", holder.env, holder.user, when);
+			goto out;
+		}
+	}
+	if (wf_plan_save(s.repo.git_dir, (long)getppid(), in.buf ? in.buf : "", in.len) < 0) {
+		wf_say("workflow: cannot save the push plan in %sworkflow; push refused", s.repo.git_dir);
+		if (lock_env)
+			wf_lock_release(s.repo.git_dir, (long)getppid());
+		goto out;
+	}
+	rc = 0;
+out:
+	wf_decisions_free(d, n);
+	wf_session_close(&s);
+out_input:
+	wf_updates_free(u, n);
+	sbuf_free(&in);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/* update: called once per ref.  Refuses, one ref at a time, every write the
+ * workflow does not allow, with the reason and the command to run instead.
+ * It decides over the whole push saved by pre-receive, so Test's rule sees
+ * Dev as it stands after this same push. */
+#include "deploy.h"
+#include "hook_input.h"
+#include "plan.h"
+#include "policy.h"
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct wf_session s;
+	struct wf_update *u = NULL, self;
+	struct wf_decision *d = NULL;
+	size_t n = 0, me = 0;
+	char err[1024];
+	int rc = 1, found = 0;
+
+	if (argc != 4 || !wf_ref_name_ok(argv[1]) || strlen(argv[2]) > WF_OID_MAX ||
+	    strlen(argv[3]) > WF_OID_MAX) {
+		wf_say("workflow: update hook: expected REF OLD NEW from git; ref refused");
+		return 1;
+	}
+	memset(&self, 0, sizeof(self));
+	self.ref = argv[1];
+	strcpy(self.old_oid, argv[2]);
+	strcpy(self.new_oid, argv[3]);
+	if (wf_session_open(&s, err, sizeof(err)) < 0) {
+		wf_say("workflow: %s; %s refused", err, self.ref);
+		return 1;
+	}
+	if (wf_plan_load(s.repo.git_dir, (long)getppid(), &u, &n) != 0) {
+		u = NULL;
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(u[i].ref, self.ref) && !strcmp(u[i].old_oid, self.old_oid) &&
+		    !strcmp(u[i].new_oid, self.new_oid)) {
+			me = i;
+			found = 1;
+		}
+	{
+		struct wf_push p = { found ? u : &self, found ? n : 1, s.pusher };
+		struct wf_repo_ops ops;
+		wf_repo_policy_ops(&s.repo, &ops);
+		d = xcalloc(p.n + 1, sizeof(*d));
+		if (!s.config_ok)
+			wf_policy_fail_closed(&p, s.config_err, d);
+		else
+			wf_policy_decide(&s.config, &p, &ops, d);
+		if (!found)
+			me = 0;
+		if (d[me].action == WF_REFUSE) {
+			char *m = wf_decision_message(&d[me]);
+			wf_say("workflow: %s", m);
+			free(m);
+			if (d[me].env || !strncmp(self.ref, "refs/hotfix/", 12))
+				wf_record_refusal(&s, &self, &d[me]);
+		} else {
+			rc = 0;
+		}
+		wf_decisions_free(d, p.n);
+	}
+	wf_updates_free(u, n);
+	wf_session_close(&s);
+	return rc;
+}
