@@ -1,0 +1,64 @@
+# Shared by the end-to-end tests: a bare repository made by install.sh, a
+# clone, real pushes, and TAP output (ok / not ok).
+set -u
+: "${WF_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${WF_BUILDDIR:=$WF_SRCDIR}"
+export WF_SRCDIR WF_BUILDDIR
+unset GIT_DIR GIT_WORK_TREE GIT_CONFIG_PARAMETERS WF_CONFIG
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Dev GIT_AUTHOR_EMAIL=dev@example.org \
+	GIT_COMMITTER_NAME=Dev GIT_COMMITTER_EMAIL=dev@example.org HOME
+export LC_ALL=C
+
+T=$WF_BUILDDIR/t/tmp/$(basename "$0" .t)
+rm -rf "$T"
+mkdir -p "$T"
+HOME=$T/home
+mkdir -p "$HOME"
+git config --global init.defaultBranch master
+git config --global advice.detachedHead false
+n_tests=0
+n_failed=0
+OUT=$T/out
+
+ok() { n_tests=$((n_tests + 1)); echo "ok $n_tests - $1"; }
+not_ok() {
+	n_tests=$((n_tests + 1)); n_failed=$((n_failed + 1))
+	echo "not ok $n_tests - $1"
+	[ -f "$OUT" ] && sed 's/^/# /' "$OUT"
+}
+done_testing() { echo "1..$n_tests"; [ "$n_failed" = 0 ]; }
+check() { # check DESCRIPTION COMMAND...
+	d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+# A bare repo with the hooks, and a clone with one commit on master.
+# Extra arguments go to install.sh (e.g. --conf FILE).
+setup() {
+	"$WF_SRCDIR/install.sh" "$@" "$T/origin.git" >"$T/install.out" 2>&1 ||
+		{ cat "$T/install.out"; echo "Bail out! install.sh failed"; exit 1; }
+	git clone -q "$T/origin.git" "$T/work" 2>/dev/null
+	cd "$T/work"
+	commit "first"
+	git push -q origin master 2>/dev/null || { echo "Bail out! first push failed"; exit 1; }
+}
+
+# commit MESSAGE: a new commit on the current branch
+commit() {
+	echo "$1 $(date +%s%N)" >>file.txt
+	git add file.txt
+	git commit -q -m "$1"
+}
+
+# push ARGS...: run git push, output in $OUT, exit status in $rc
+push() {
+	rc=0
+	git push "$@" >"$OUT" 2>&1 || rc=$?
+}
+
+# Assertions on the last push.
+pushed_ok() { [ "$rc" = 0 ]; }
+refused() { [ "$rc" != 0 ]; }
+says() { grep -q -- "$1" "$OUT"; }
+tip() { git --git-dir="$T/origin.git" rev-parse -q --verify "$1" 2>/dev/null; }
+has_tag() { git --git-dir="$T/origin.git" rev-parse -q --verify "refs/tags/$1" >/dev/null 2>&1; }

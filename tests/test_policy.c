@@ -1,0 +1,357 @@
+/* The policy rules, each both ways, against an in-memory commit graph. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "policy.h"
+#include "util.h"
+
+/* Commits are letters; oid of 'a' is forty 'a's ... (hex letters only:
+ * we use a-f and digits). */
+struct commit { char name; char parent; char parent2; };
+static struct commit graph[] = {
+	{ '1', 0, 0 },   /* root */
+	{ '2', '1', 0 },
+	{ '3', '2', 0 },   /* master tip */
+	{ '4', '2', 0 },   /* feature: not on master */
+	{ '5', '3', 0 },   /* hotfix on top of 3 */
+	{ '6', '3', 0 },   /* new master commit */
+	{ '7', '5', '6' }, /* master with the hotfix merged */
+};
+struct ref { const char *name; char commit; };
+static struct ref refs[8];
+static size_t n_refs;
+struct tag { char commit; const char *env; };
+static struct tag tags[8];
+static size_t n_tags;
+static int fail_everything;
+
+static char *oid(char c)
+{
+	static char bufs[8][41];
+	static int k;
+	char *b = bufs[k++ % 8];
+	memset(b, c, 40);
+	b[40] = 0;
+	return b;
+}
+
+static const struct commit *find(char c)
+{
+	for (size_t i = 0; i < sizeof(graph) / sizeof(graph[0]); i++)
+		if (graph[i].name == c)
+			return &graph[i];
+	return NULL;
+}
+
+static int reaches(char from, char to)
+{
+	const struct commit *c = find(from);
+	if (!c)
+		return 0;
+	if (from == to)
+		return 1;
+	return (c->parent && reaches(c->parent, to)) || (c->parent2 && reaches(c->parent2, to));
+}
+
+static int f_is_ancestor(void *ctx, const char *anc, const char *desc)
+{
+	(void)ctx;
+	if (fail_everything)
+		return -1;
+	return reaches(desc[0], anc[0]);
+}
+
+static int f_ref_tip(void *ctx, const char *ref, char out[WF_OID_MAX + 1])
+{
+	(void)ctx;
+	if (fail_everything)
+		return -1;
+	for (size_t i = 0; i < n_refs; i++)
+		if (!strcmp(refs[i].name, ref)) {
+			strcpy(out, oid(refs[i].commit));
+			return 0;
+		}
+	return 1;
+}
+
+static int f_has_deploy_tag(void *ctx, const char *o, const char *env)
+{
+	(void)ctx;
+	if (fail_everything)
+		return -1;
+	for (size_t i = 0; i < n_tags; i++)
+		if (tags[i].commit == o[0] && !strcmp(tags[i].env, env))
+			return 1;
+	return 0;
+}
+
+static int f_is_commit(void *ctx, const char *o)
+{
+	(void)ctx;
+	return find(o[0]) != NULL;
+}
+
+static char *f_missing(void *ctx, const char *have, const char *tip, size_t max)
+{
+	(void)ctx;
+	(void)max;
+	return xasprintf("%c not in %c", have[0], tip[0]);
+}
+
+static const struct wf_repo_ops ops = { NULL, f_is_ancestor, f_ref_tip, f_has_deploy_tag, f_is_commit, f_missing };
+static struct wf_config cfg;
+
+static void setup(void)
+{
+	wf_config_defaults(&cfg);
+	n_refs = n_tags = 0;
+	fail_everything = 0;
+	refs[n_refs++] = (struct ref){ "refs/heads/master", '3' };
+	refs[n_refs++] = (struct ref){ "refs/heads/test", '2' };
+	refs[n_refs++] = (struct ref){ "refs/heads/live", '1' };
+	tags[n_tags++] = (struct tag){ '1', "test" };
+	tags[n_tags++] = (struct tag){ '1', "live" };
+	tags[n_tags++] = (struct tag){ '2', "test" };
+}
+
+static void teardown(void)
+{
+	wf_config_free(&cfg);
+}
+
+static struct wf_decision d[4];
+
+/* decide one or more "ref old new" updates as pusher; returns d */
+static struct wf_decision *decide(const char *pusher, size_t n, const char *ref[], const char old[],
+				  const char new[])
+{
+	struct wf_update u[4];
+	struct wf_push p = { u, n, pusher };
+	for (size_t i = 0; i < 4; i++) {
+		free(d[i].reason);
+		free(d[i].hint);
+	}
+	for (size_t i = 0; i < n; i++) {
+		strcpy(u[i].old_oid, old[i] == '0' ? oid('0') : oid(old[i]));
+		strcpy(u[i].new_oid, new[i] == '0' ? oid('0') : oid(new[i]));
+		u[i].ref = (char *)ref[i];
+	}
+	wf_policy_decide(&cfg, &p, &ops, d);
+	return d;
+}
+
+static struct wf_decision *one(const char *ref, char old, char new)
+{
+	const char *r[] = { ref };
+	char o[] = { old }, nw[] = { new };
+	return decide("dev", 1, r, o, nw);
+}
+
+static void assert_refused(struct wf_decision *x, const char *part)
+{
+	char *m;
+	cr_assert_eq(x->action, WF_REFUSE, "not refused: %s", wf_action_name(x->action));
+	m = wf_decision_message(x);
+	cr_assert(strstr(m, part), "message '%s' lacks '%s'", m, part);
+	cr_assert_null(strchr(m, '\n'));
+	free(m);
+}
+
+TestSuite(policy, .init = setup, .fini = teardown);
+
+Test(policy, dev_fast_forward_allowed)
+{
+	cr_assert_eq(one("refs/heads/master", '3', '6')->action, WF_ALLOW);
+}
+
+Test(policy, dev_non_fast_forward_refused_unless_allow_force)
+{
+	assert_refused(one("refs/heads/master", '3', '4'), "master (Dev) only moves forward");
+	cfg.dev_allow_force = 1;
+	cr_assert_eq(one("refs/heads/master", '3', '4')->action, WF_ALLOW);
+}
+
+Test(policy, dev_delete_refused)
+{
+	assert_refused(one("refs/heads/master", '3', '0'), "master is Dev and can't be deleted");
+	cfg.dev_allow_force = 1;
+	assert_refused(one("refs/heads/master", '3', '0'), "can't be deleted");
+}
+
+Test(policy, test_promotion_from_dev)
+{
+	struct wf_decision *x = one("refs/heads/test", '2', '3');
+	cr_assert_eq(x->action, WF_PROMOTE);
+	cr_assert_str_eq(x->env->name, "test");
+}
+
+Test(policy, test_refuses_commit_not_on_dev)
+{
+	assert_refused(one("refs/heads/test", '2', '4'), "test is locked: code reaches test from master");
+	assert_refused(one("refs/heads/test", '2', '4'), "git push origin master:test");
+}
+
+Test(policy, test_first_creation_is_a_promotion)
+{
+	n_refs = 1; /* only master exists */
+	cr_assert_eq(one("refs/heads/test", '0', '3')->action, WF_PROMOTE);
+	assert_refused(one("refs/heads/test", '0', '4'), "git push origin master:test");
+}
+
+Test(policy, test_sees_dev_after_the_same_push)
+{
+	const char *r[] = { "refs/heads/test", "refs/heads/master" };
+	cr_assert_eq(decide("dev", 2, r, "23", "66")[0].action, WF_PROMOTE);
+	cr_assert_eq(d[1].action, WF_ALLOW);
+	/* without the master update, 6 is not on Dev */
+	assert_refused(one("refs/heads/test", '2', '6'), "is not on master");
+}
+
+Test(policy, test_not_helped_by_a_refused_dev_update)
+{
+	const char *r[] = { "refs/heads/master", "refs/heads/test" };
+	/* master 3 -> 4 is a non-fast-forward, refused: test can't ride on it */
+	decide("dev", 2, r, "32", "44");
+	cr_assert_eq(d[0].action, WF_REFUSE);
+	assert_refused(&d[1], "is not on master");
+}
+
+Test(policy, live_promotion_of_tested_commit)
+{
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+}
+
+Test(policy, live_accepts_tests_tip_and_refuses_untested)
+{
+	assert_refused(one("refs/heads/live", '1', '3'), "was never deployed to test");
+	assert_refused(one("refs/heads/live", '1', '3'), "git push origin test:live");
+	refs[1].commit = '3'; /* test is on 3 (tag not written yet) */
+	cr_assert_eq(one("refs/heads/live", '1', '3')->action, WF_PROMOTE);
+}
+
+Test(policy, live_promotion_must_not_drop_a_hotfix)
+{
+	refs[2].commit = '5';     /* live has hotfix 5 */
+	tags[n_tags++] = (struct tag){ '5', "live" };
+	tags[n_tags++] = (struct tag){ '6', "test" };
+	assert_refused(one("refs/heads/live", '5', '6'), "drop a hotfix");
+	assert_refused(one("refs/heads/live", '5', '6'), "merge live into master");
+	tags[n_tags++] = (struct tag){ '7', "test" };
+	cr_assert_eq(one("refs/heads/live", '5', '7')->action, WF_PROMOTE);
+}
+
+Test(policy, rollback_to_an_earlier_deploy_tag)
+{
+	refs[1].commit = '3';
+	tags[n_tags++] = (struct tag){ '3', "test" };
+	cr_assert_eq(one("refs/heads/test", '3', '2')->action, WF_ROLLBACK);
+	refs[2].commit = '2';
+	tags[n_tags++] = (struct tag){ '2', "live" };
+	cr_assert_eq(one("refs/heads/live", '2', '1')->action, WF_ROLLBACK);
+}
+
+Test(policy, non_fast_forward_without_deploy_tag_refused)
+{
+	refs[1].commit = '3';
+	n_tags = 0;
+	assert_refused(one("refs/heads/test", '3', '2'), "neither a promotion nor a rollback");
+	/* a test tag does not make a live rollback */
+	tags[n_tags++] = (struct tag){ '1', "test" };
+	refs[2].commit = '2';
+	assert_refused(one("refs/heads/live", '2', '1'), "drop a hotfix");
+}
+
+Test(policy, protected_envs_cant_be_deleted)
+{
+	assert_refused(one("refs/heads/test", '2', '0'), "test is locked and can't be deleted");
+	assert_refused(one("refs/heads/live", '1', '0'), "live is locked and can't be deleted");
+}
+
+Test(policy, hotfix_by_allowed_user)
+{
+	const char *r[] = { "refs/hotfix/live" };
+	cfg.hotfix_users = calloc(2, sizeof(char *));
+	cfg.hotfix_users[0] = strdup("alice");
+	cfg.n_hotfix_users = 1;
+	refs[2].commit = '3';
+	cr_assert_eq(decide("alice", 1, r, "0", "5")[0].action, WF_HOTFIX);
+	assert_refused(&decide("bob", 1, r, "0", "5")[0], "bob may not hotfix live");
+	/* not a descendant of live's tip */
+	assert_refused(&decide("alice", 1, r, "0", "4")[0], "on top of live's current tip");
+	/* equal to the tip: nothing new */
+	assert_refused(&decide("alice", 1, r, "0", "3")[0], "on top of live's current tip");
+}
+
+Test(policy, hotfix_paths_that_do_not_exist)
+{
+	cfg.hotfix_users = calloc(2, sizeof(char *));
+	cfg.hotfix_users[0] = strdup("alice");
+	cfg.n_hotfix_users = 1;
+	{
+		const char *r[] = { "refs/hotfix/whatever" };
+		assert_refused(&decide("alice", 1, r, "0", "5")[0], "refs/hotfix/whatever is not a hotfix path");
+	}
+	{
+		const char *r[] = { "refs/hotfix/test" };  /* test.hotfix = false */
+		assert_refused(&decide("alice", 1, r, "0", "3")[0], "hotfix is off");
+		cfg.test.hotfix = 1;
+		refs[1].commit = '2';
+		cr_assert_eq(decide("alice", 1, r, "0", "3")[0].action, WF_HOTFIX);
+	}
+}
+
+Test(policy, deploy_tags_cannot_be_pushed)
+{
+	assert_refused(one("refs/tags/deploy_test_1", '0', '3'), "deploy tags are made by the hooks");
+	assert_refused(one("refs/tags/deploy_live_2", '2', '0'), "deploy tags are made by the hooks");
+	assert_refused(one("refs/tags/deploy_test_x", '0', '3'), "deploy tag");
+	cr_assert_eq(one("refs/tags/v1.0", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/tags/deploy_other_1", '0', '3')->action, WF_ALLOW);
+}
+
+Test(policy, feature_branches_free)
+{
+	cr_assert_eq(one("refs/heads/feature", '3', '4')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/heads/feature", '4', '0')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/heads/feature", '0', '4')->action, WF_ALLOW);
+}
+
+Test(policy, repository_errors_fail_closed)
+{
+	fail_everything = 1;
+	assert_refused(one("refs/heads/test", '2', '3'), "cannot check");
+	assert_refused(one("refs/heads/live", '1', '2'), "cannot check");
+	assert_refused(one("refs/heads/master", '3', '6'), "cannot check");
+}
+
+Test(policy, broken_config_refuses_everything)
+{
+	struct wf_update u = { .ref = "refs/heads/feature" };
+	struct wf_push p = { &u, 1, "dev" };
+	struct wf_decision x[1];
+	char *m;
+	strcpy(u.old_oid, oid('3'));
+	strcpy(u.new_oid, oid('4'));
+	wf_policy_fail_closed(&p, "x.conf:3: syntax error", x);
+	cr_assert_eq(x[0].action, WF_REFUSE);
+	m = wf_decision_message(&x[0]);
+	cr_assert(strstr(m, "x.conf:3: syntax error"));
+	free(m);
+	free(x[0].reason);
+	free(x[0].hint);
+}
+
+Test(policy, custom_branch_names_and_prefix)
+{
+	free(cfg.test.branch);
+	free(cfg.test.ref);
+	cfg.test.branch = strdup("staging");
+	cfg.test.ref = strdup("refs/heads/staging");
+	free(cfg.tag_prefix);
+	cfg.tag_prefix = strdup("rel");
+	refs[1].name = "refs/heads/staging";
+	assert_refused(one("refs/heads/staging", '2', '4'), "git push origin master:staging");
+	cr_assert_eq(one("refs/heads/test", '2', '4')->action, WF_ALLOW);
+	assert_refused(one("refs/tags/rel_test_1", '0', '3'), "deploy tag");
+}
