@@ -136,11 +136,18 @@ static void record_base(struct wf_session *s, struct wf_record *r, const char *k
 	r->new_oid = (char *)new;
 }
 
-void wf_record_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d)
+void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d)
 {
 	struct wf_record r;
 	char *msg = wf_decision_message(d);
-	char *opts = options_line(s);
+	char *opts;
+
+	wf_say("workflow: %s", msg);
+	if (!d->env && strncmp(u->ref, "refs/hotfix/", 12)) {
+		free(msg);
+		return;
+	}
+	opts = options_line(s);
 
 	record_base(s, &r, "refused", "refused", d->env ? d->env->name : "", u->ref, u->old_oid, u->new_oid);
 	r.message = msg;

@@ -283,7 +283,10 @@ static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf
 		}
 		r = x->ops->is_commit(x->ops->ctx, u->new_oid);
 		if (r <= 0) {
-			refuse(d, env, xasprintf("%s can only point at a commit", env->branch), NULL);
+			/* Usually a tag pushed by name: git sends the tag object. */
+			refuse(d, env, xasprintf("%s can only point at a commit, not a tag object", env->branch),
+			       xasprintf("Push the commit the tag points at: git push origin 'TAG^{commit}:%s'",
+					 env->branch));
 			return;
 		}
 		if (env == &x->c->test)

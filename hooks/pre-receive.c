@@ -1,7 +1,7 @@
 /* pre-receive: sees the whole push before any ref moves.  It checks what
  * applies to the push as a whole (input, config, push options, the deploy
- * lock), prints a dry run, and saves the push for the update hook, which
- * refuses ref by ref. */
+ * lock), says why each refused ref is refused, prints a dry run, and saves
+ * the push for the update hook, which enforces ref by ref. */
 #include "deploy.h"
 #include "hook_input.h"
 #include "lock.h"
@@ -84,9 +84,12 @@ int main(void)
 		wf_say("dry-run: nothing was changed (the push is declined on purpose)");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].action == WF_REFUSE)
+			wf_report_refusal(&s, &u[i], &d[i]);
 		if (needs_lock(d[i].action))
 			lock_env = d[i].env->branch;
+	}
 	wf_plan_cleanup(s.repo.git_dir);
 	if (lock_env) {
 		struct wf_lock_info holder;

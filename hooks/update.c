@@ -1,7 +1,9 @@
 /* update: called once per ref.  Refuses, one ref at a time, every write the
- * workflow does not allow, with the reason and the command to run instead.
- * It decides over the whole push saved by pre-receive, so Test's rule sees
- * Dev as it stands after this same push. */
+ * workflow does not allow.  It decides over the whole push saved by
+ * pre-receive, so Test's rule sees Dev as it stands after this same push.
+ * pre-receive has already told the pusher why (git may refuse a ref itself
+ * before this hook runs, e.g. deleting the current branch), so this hook
+ * speaks only when it has no plan. */
 #include "deploy.h"
 #include "hook_input.h"
 #include "plan.h"
@@ -56,11 +58,9 @@ int main(int argc, char **argv)
 		if (!found)
 			me = 0;
 		if (d[me].action == WF_REFUSE) {
-			char *m = wf_decision_message(&d[me]);
-			wf_say("workflow: %s", m);
-			free(m);
-			if (d[me].env || !strncmp(self.ref, "refs/hotfix/", 12))
-				wf_record_refusal(&s, &self, &d[me]);
+			/* pre-receive already said why for every ref of its plan */
+			if (!found)
+				wf_report_refusal(&s, &self, &d[me]);
 		} else {
 			rc = 0;
 		}

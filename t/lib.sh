@@ -62,3 +62,30 @@ refused() { [ "$rc" != 0 ]; }
 says() { grep -q -- "$1" "$OUT"; }
 tip() { git --git-dir="$T/origin.git" rev-parse -q --verify "$1" 2>/dev/null; }
 has_tag() { git --git-dir="$T/origin.git" rev-parse -q --verify "refs/tags/$1" >/dev/null 2>&1; }
+
+# at REF COMMIT: the origin's REF points at COMMIT (both must exist, so an
+# empty answer on both sides is a failure, not a match).
+at() { _t=$(tip "$1"); [ -n "$_t" ] && [ -n "$2" ] && [ "$_t" = "$2" ]; }
+
+# gone PID: the process has ended (or is a zombie nobody reaped yet);
+# polls for a few seconds, since a killed process takes a moment to go.
+gone() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		[ -r "/proc/$1/stat" ] || return 0
+		[ "$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)" = Z ] && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+
+# fetch: the origin's branches as local ones (test, live) and its tags, as
+# a user does before `git push origin test:live`.
+fetch() {
+	git fetch -q -f origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*'
+	for _b in test live; do
+		git rev-parse -q --verify "refs/remotes/origin/$_b" >/dev/null 2>&1 || continue
+		[ "$(git symbolic-ref -q --short HEAD)" = "$_b" ] && continue
+		git branch -q -f "$_b" "origin/$_b"
+	done
+}

@@ -18,20 +18,21 @@ check "test was not created" sh -c '! git --git-dir="$1" rev-parse -q --verify r
 
 push origin master:test
 check "master:test is accepted" pushed_ok
-check "test is on master's tip" test "$(tip refs/heads/test)" = "$dev"
+check "test is on master's tip" at refs/heads/test "$dev"
 
 push origin HEAD:live
 check "a new commit pushed to live is refused" refused
 check "the refusal names test:live" says "remote: workflow: live is locked: code reaches live from test.*git push origin test:live"
 
+fetch
 push origin test:live
 check "test:live is accepted" pushed_ok
-check "live is on test's tip" test "$(tip refs/heads/live)" = "$dev"
+check "live is on test's tip" at refs/heads/live "$dev"
 
 push origin :live
 check "deleting live is refused" refused
 check "the refusal says live can't be deleted" says "remote: workflow: live is locked and can't be deleted"
-check "live still exists" test "$(tip refs/heads/live)" = "$dev"
+check "live still exists" at refs/heads/live "$dev"
 
 push origin :test
 check "deleting test is refused" refused
@@ -45,7 +46,7 @@ commit "rewritten"
 push -f origin master
 check "a force-push to master is refused" refused
 check "the refusal says master only moves forward" says "remote: workflow: master (Dev) only moves forward"
-check "master is unchanged" test "$(tip refs/heads/master)" = "$dev"
+check "master is unchanged" at refs/heads/master "$dev"
 
 push -f origin feature
 check "feature branches are free (force)" pushed_ok
@@ -58,7 +59,7 @@ commit "third"
 third=$(git rev-parse HEAD)
 push origin master master:test
 check "pushing master and master:test together is accepted" pushed_ok
-check "test moved to the new master tip" test "$(tip refs/heads/test)" = "$third"
+check "test moved to the new master tip" at refs/heads/test "$third"
 
 git tag deploy_test_99
 push origin deploy_test_99

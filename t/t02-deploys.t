@@ -49,6 +49,7 @@ check "-o no-update skips the update step" says "step updatedb: skipped"
 check "-o clone-content runs the clone step" says "\[clone-content\] cloning content from live"
 check "the second tag lists only the new commit" sh -c '! $1 cat-file tag deploy_test_2 | grep -q "feature A"' - "$git"
 
+commit "feature B2"
 push -o bogus origin master
 check "an unknown push option is refused" refused
 check "the refusal lists the known options" says "unknown push option 'bogus'; known options: message=TEXT, dry-run, clone-content, no-clone-content, update, no-update"
@@ -61,7 +62,7 @@ check "a dry run declines the push" refused
 check "a dry run names the tag it would make" says "dry-run: deploy test: would create tag deploy_test_3"
 check "a dry run lists the commits" says "dry-run:   [0-9a-f]* feature C"
 check "a dry run lists the steps" says "dry-run: step updatedb: would run"
-check "a dry run changes no ref" test "$(tip refs/heads/test)" = "$before"
+check "a dry run changes no ref" at refs/heads/test "$before"
 check "a dry run creates no tag" sh -c '! $1 rev-parse -q --verify refs/tags/deploy_test_3' - "$git"
 
 touch "$T/origin.git/fail-now"
@@ -71,7 +72,7 @@ check "a promotion with a failing step is still pushed" pushed_ok
 check "the failure is reported" says "remote: workflow: deploy to test FAILED"
 check "the failing step's output is shown" says "\[updatedb\] step broke"
 check "steps after the failure do not run" sh -c '! grep -q "cache cleared for deploy_test_3" "$1"' - "$OUT"
-check "on_failure = rollback puts test back on the previous tag" test "$(tip refs/heads/test)" = "$($git rev-parse deploy_test_2^{commit})"
+check "on_failure = rollback puts test back on the previous tag" at refs/heads/test "$($git rev-parse deploy_test_2^{commit})"
 check "the rollback is reported" says "rolled back test to deploy_test_2"
 
 touch "$T/origin.git/hang-now"
@@ -81,8 +82,7 @@ end=$(date +%s)
 rm -f "$T/origin.git/hang-now"
 check "a step past its timeout is killed" says "step slow: killed after its timeout of 2 s"
 check "the push finishes soon after the timeout" test $((end - start)) -lt 30
-sleep 1
-check "the step's children are killed too" sh -c '! kill -0 "$(cat "$1")" 2>/dev/null' - "$T/origin.git/child.pid"
+check "the step's children are killed too" gone "$(cat "$T/origin.git/child.pid")"
 
 "$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" show deploy_test_1 >"$OUT" 2>&1
 check "show prints a deploy's stored step output" says "updb-line-2"
@@ -98,24 +98,31 @@ check "status shows what waits for test" says "commits\? on master not yet on te
 commit "untested"
 git push -q origin master 2>/dev/null
 push origin master:live
+fetch
 check "pushing a commit that never was on test to live is refused" refused
 check "the refusal says it was never deployed to test" says "was never deployed to test"
 push origin deploy_test_2:refs/heads/live
+check "pushing a tag object to live is refused" refused
+check "the refusal says how to push the tag's commit" says "git push origin 'TAG^{commit}:live'"
+push origin 'deploy_test_2^{commit}:refs/heads/live'
 check "a commit tagged deploy_test_* goes live" pushed_ok
 check "it creates deploy_live_1" has_tag deploy_live_1
 check "live steps get pushed text as plain arguments" says "\[cache-clear\] live cache cleared \$(touch pwned)"
 check "nothing was executed from step arguments" test ! -e "$T/origin.git/pwned"
 
 # Rollback of live to an earlier deploy tag
-git fetch -q origin
+fetch
 push origin "$(git rev-parse deploy_test_3^{commit} 2>/dev/null || git rev-parse origin/test):refs/heads/live"
 live2=$(tip refs/heads/live)
-push -f origin deploy_live_1:refs/heads/live
+fetch
+push -f origin 'deploy_live_1^{commit}:refs/heads/live'
 check "moving live back to deploy_live_1 is a rollback" pushed_ok
 check "the rollback is tagged" says "remote: workflow: rollback to live: tagged deploy_live_"
-check "live is on deploy_live_1's commit" test "$(tip refs/heads/live)" = "$($git rev-parse deploy_live_1^{commit})"
-push -f origin "$(git rev-parse master~3):refs/heads/live"
+check "live is on deploy_live_1's commit" at refs/heads/live "$($git rev-parse deploy_live_1^{commit})"
+stray=$(git commit-tree -p 'deploy_live_1^{commit}~1' -m stray 'deploy_live_1^{tree}')
+push -f origin "$stray:refs/heads/live"
 check "any other non-fast-forward of live is refused" refused
+check "it says why" says "remote: workflow: live is locked"
 
 # The deploy lock
 sleep 60 &

@@ -236,7 +236,7 @@ Test(policy, live_promotion_must_not_drop_a_hotfix)
 	tags[n_tags++] = (struct tag){ '5', "live" };
 	tags[n_tags++] = (struct tag){ '6', "test" };
 	assert_refused(one("refs/heads/live", '5', '6'), "drop a hotfix");
-	assert_refused(one("refs/heads/live", '5', '6'), "merge live into master");
+	assert_refused(one("refs/heads/live", '5', '6'), "Merge live into master");
 	tags[n_tags++] = (struct tag){ '7', "test" };
 	cr_assert_eq(one("refs/heads/live", '5', '7')->action, WF_PROMOTE);
 }
