@@ -9,9 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+static char *plan_path_ext(const char *git_dir, long pid, const char *ext)
+{
+	return xasprintf("%sworkflow/push-%ld-%llu.%s", git_dir, pid, wf_proc_start_time(pid), ext);
+}
+
 static char *plan_path(const char *git_dir, long pid)
 {
-	return xasprintf("%sworkflow/push-%ld-%llu.plan", git_dir, pid, wf_proc_start_time(pid));
+	return plan_path_ext(git_dir, pid, "plan");
 }
 
 int wf_plan_save(const char *git_dir, long owner_pid, const char *input, size_t len)
@@ -54,9 +59,51 @@ int wf_plan_load(const char *git_dir, long owner_pid, struct wf_update **u, size
 	return rc;
 }
 
+int wf_plan_save_base(const char *git_dir, long owner_pid, const char *ref, const char *oid)
+{
+	char *path = plan_path_ext(git_dir, owner_pid, "base");
+	FILE *f = fopen(path, "a");
+	int rc = -1;
+
+	free(path);
+	if (f) {
+		rc = fprintf(f, "%s %s\n", oid, ref) < 0 ? -1 : 0;
+		if (fclose(f) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+int wf_plan_load_base(const char *git_dir, long owner_pid, const char *ref, char *out, size_t outsz)
+{
+	char *path = plan_path_ext(git_dir, owner_pid, "base");
+	FILE *f = fopen(path, "r");
+	char line[1200];
+	int rc = 1;
+
+	free(path);
+	if (!f)
+		return 1;
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' '), *nl = strchr(line, '\n');
+		if (!sp || !nl)
+			continue;
+		*sp = *nl = 0;
+		if (!strcmp(sp + 1, ref) && strlen(line) < outsz) {
+			strcpy(out, line);
+			rc = 0;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
 void wf_plan_remove(const char *git_dir, long owner_pid)
 {
 	char *path = plan_path(git_dir, owner_pid);
+	unlink(path);
+	free(path);
+	path = plan_path_ext(git_dir, owner_pid, "base");
 	unlink(path);
 	free(path);
 }
@@ -71,7 +118,9 @@ void wf_plan_cleanup(const char *git_dir)
 		while ((e = readdir(d))) {
 			long pid;
 			unsigned long long start;
-			if (sscanf(e->d_name, "push-%ld-%llu.plan", &pid, &start) == 2 &&
+			/* push-<pid>-<start>.plan and .base */
+			if (!strncmp(e->d_name, "push-", 5) &&
+			    sscanf(e->d_name, "push-%ld-%llu.", &pid, &start) == 2 &&
 			    wf_proc_start_time(pid) != start) {
 				char *p = xasprintf("%s/%s", dir, e->d_name);
 				unlink(p);

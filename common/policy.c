@@ -190,9 +190,10 @@ static void decide_live(const struct ctx *x, const struct wf_env *env, const str
 		refuse(d, env, xasprintf("%s has commits that %s does not contain (%s); promoting would drop "
 					 "a hotfix", env->branch, short_oid(u->new_oid, sb),
 					 missing ? missing : "unknown"),
-		       xasprintf("merge live into master and promote again: git pull origin %s && "
+		       xasprintf("merge %s into %s and promote again: git pull origin %s && "
 				 "git push origin %s && git push origin %s:%s && git push origin %s:%s",
-				 env->branch, x->c->dev_branch, x->c->dev_branch, test->branch,
+				 env->branch, x->c->dev_branch, env->branch, x->c->dev_branch,
+				 x->c->dev_branch, test->branch,
 				 test->branch, env->branch));
 		free(missing);
 		return;
@@ -249,6 +250,7 @@ static void decide_hotfix(const struct ctx *x, const struct wf_update *u, struct
 		return;
 	}
 	d->action = WF_HOTFIX;
+	strcpy(d->base, tip);
 }
 
 int wf_is_deploy_tag_ref(const struct wf_config *c, const char *ref)

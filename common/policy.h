@@ -22,6 +22,7 @@ struct wf_decision {
 	const struct wf_env *env;  /* the env deployed / refused, or NULL */
 	char *reason;              /* one line: why it is refused (REFUSE) */
 	char *hint;                /* the command to run instead, or NULL */
+	char base[WF_OID_MAX + 1]; /* HOTFIX: the env tip it was checked on top of */
 };
 
 /* Questions the policy asks about the repository as it was before the push.

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,4 +281,23 @@ void wf_format_time(long long t, char out[32])
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void wf_test_pause(const char *git_dir, const char *point)
+{
+	const char *want = getenv("WF_TEST_PAUSE");
+	char *path;
+	int fd;
+
+	if (!want || strcmp(want, point))
+		return;
+	path = xasprintf("%sworkflow/paused.%s", git_dir, point);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		close(fd);
+		for (int i = 0; i < 1200 && access(path, F_OK) == 0; i++)
+			usleep(100000);
+		unlink(path);
+	}
+	free(path);
 }

@@ -11,30 +11,45 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The hotfix race lost: say so, keep the hotfix ref, record it. */
+static void hotfix_lost(struct wf_session *s, const struct wf_update *u, const struct wf_env *env,
+			const char *why)
+{
+	struct wf_decision d;
+
+	memset(&d, 0, sizeof(d));
+	d.action = WF_REFUSE;
+	d.env = env;
+	d.reason = xasprintf("hotfix not applied: %s %s; nothing was overwritten", env->branch, why);
+	d.hint = xasprintf("%s is kept: rebase it on %s (git fetch origin && git rebase origin/%s) and push "
+			   "it again", u->ref, env->branch, env->branch);
+	wf_report_refusal(s, u, &d);
+	free(d.reason);
+	free(d.hint);
+}
+
 static void hotfix(struct wf_session *s, const struct wf_update *u, const struct wf_env *env)
 {
 	struct wf_deploy d = { WF_HOTFIX, env, u->ref, "", "" };
-	struct wf_repo_ops ops;
-	char tip[WF_OID_MAX + 1];
+	char base[WF_OID_MAX + 1];
 	int rc;
 
-	wf_repo_policy_ops(&s->repo, &ops);
-	rc = wf_repo_ref_tip(&s->repo, env->ref, tip);
-	if (rc != 0 || ops.is_ancestor(ops.ctx, tip, u->new_oid) != 1) {
-		wf_say("workflow: hotfix: %s moved since the push was checked; nothing was overwritten. "
-		       "%s is kept: rebase it on %s and push again", env->branch, u->ref, env->branch);
+	/* Compare-and-swap against the tip the update hook checked, so a Live
+	 * that moved in between (even to a commit the hotfix contains, such as
+	 * a rollback) is never overwritten. */
+	if (wf_plan_load_base(s->repo.git_dir, (long)getppid(), env->ref, base, sizeof(base)) != 0) {
+		hotfix_lost(s, u, env, "could not be compared with the tip the push was checked against");
 		return;
 	}
-	rc = wf_repo_move_ref(&s->repo, env->ref, u->new_oid, tip, "workflow: hotfix");
+	wf_test_pause(s->repo.git_dir, "before-hotfix-move");
+	rc = wf_repo_move_ref(&s->repo, env->ref, u->new_oid, base, "workflow: hotfix");
 	if (rc != 0) {
-		wf_say("workflow: hotfix: %s %s; nothing was overwritten. %s is kept: rebase it on %s and push again",
-		       env->branch, rc == 1 ? "moved while the hotfix was being applied" : "could not be updated",
-		       u->ref, env->branch);
+		hotfix_lost(s, u, env, rc == 1 ? "moved after the push was checked" : "could not be updated");
 		return;
 	}
 	if (wf_repo_delete_ref(&s->repo, u->ref, u->new_oid) != 0)
 		wf_say("workflow: hotfix: could not delete %s", u->ref);
-	strcpy(d.old_oid, tip);
+	strcpy(d.old_oid, base);
 	strcpy(d.new_oid, u->new_oid);
 	wf_deploy_run(s, &d);
 	wf_say("workflow: hotfix is on %s. Merge it back into Dev now: git pull origin %s && git push origin %s",

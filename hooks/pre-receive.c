@@ -19,6 +19,15 @@ static int needs_lock(enum wf_action a)
 	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
 }
 
+static int save_bases(struct wf_session *s, const struct wf_decision *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i].action == WF_HOTFIX &&
+		    wf_plan_save_base(s->repo.git_dir, (long)getppid(), d[i].env->ref, d[i].base) < 0)
+			return -1;
+	return 0;
+}
+
 int main(void)
 {
 	struct sbuf in = SBUF_INIT;
@@ -107,7 +116,8 @@ int main(void)
 			goto out;
 		}
 	}
-	if (wf_plan_save(s.repo.git_dir, (long)getppid(), in.buf ? in.buf : "", in.len) < 0) {
+	if (wf_plan_save(s.repo.git_dir, (long)getppid(), in.buf ? in.buf : "", in.len) < 0 ||
+	    save_bases(&s, d, n) < 0) {
 		wf_say("workflow: cannot save the push plan in %sworkflow; push refused", s.repo.git_dir);
 		if (lock_env)
 			wf_lock_release(s.repo.git_dir, (long)getppid());

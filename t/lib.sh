@@ -43,10 +43,11 @@ setup() {
 	git push -q origin master 2>/dev/null || { echo "Bail out! first push failed"; exit 1; }
 }
 
-# commit MESSAGE: a new commit on the current branch
+# commit MESSAGE [FILE]: a new commit on the current branch, changing FILE
+# (file.txt by default; another file keeps merges free of conflicts)
 commit() {
-	echo "$1 $(date +%s%N)" >>file.txt
-	git add file.txt
+	echo "$1 $(date +%s%N)" >>"${2:-file.txt}"
+	git add "${2:-file.txt}"
 	git commit -q -m "$1"
 }
 
