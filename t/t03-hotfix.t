@@ -5,6 +5,7 @@
 
 cat >"$T/workflow.conf" <<'CONF'
 workflow = { identity_vars = [ "GL_USERNAME", "GL_USER", "REMOTE_USER" ]; };
+test = { branch = "test"; hotfix = false; };
 live = { branch = "live"; hotfix = true;
   steps = ( { name = "cache-clear"; run = [ "sh", "-c", "echo \"live now $WF_TAG\"" ]; } ); };
 hotfix = { users = [ "alice" ]; };
@@ -128,5 +129,15 @@ check "no tag was made for it" test "$($git tag -l 'deploy_live_*' | wc -l)" = "
 check "the lost race is recorded" sh -c '"$1" -C "$2" log live | grep -q refused' - "$WF_BUILDDIR/hooks/git-workflow" "$T/origin.git"
 as alice push origin :refs/hotfix/live
 check "alice can delete the leftover hotfix ref" pushed_ok
+
+# refs/hotfix/test, once the config allows it
+sed -i 's/hotfix = false;/hotfix = true;/' "$T/origin.git/workflow.conf"
+fetch
+git checkout -q -b hotfix-test origin/test
+commit "hotfix on test" hotfix-test.txt
+as alice push origin HEAD:refs/hotfix/test
+check "with test.hotfix = true, refs/hotfix/test is accepted" pushed_ok
+check "test is on the hotfix" at refs/heads/test "$(git rev-parse HEAD)"
+check "it is tagged as a test hotfix" says "remote: workflow: hotfix to test: tagged deploy_test_"
 
 done_testing
