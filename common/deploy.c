@@ -1,5 +1,6 @@
 #include "deploy.h"
 #include "record.h"
+#include "repair.h"
 #include "steps.h"
 #include "util.h"
 
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *kind_word(enum wf_action k)
 {
@@ -193,6 +195,11 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	int failed = 0;
 	long n;
 
+	/* receive-pack, our parent, owns the deploy; if this process dies
+	 * before the record is written, the journal lets repair finish it. */
+	if (wf_inflight_begin(s, d, (long)getppid()) < 0)
+		wf_say("workflow: warning: could not write the in-flight journal in %sworkflow", s->repo.git_dir);
+	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
 	annot = annotation(s, d, message, commits.buf);
 	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
@@ -204,6 +211,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	}
 	wf_say("workflow: %s to %s: tagged %s (%.12s)", kind_word(d->kind), d->env->branch, tag, d->new_oid);
 	n = atol(strrchr(tag, '_') + 1);
+	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
 
 	for (size_t i = 0; i < d->env->n_steps && !failed; i++) {
 		const struct wf_step *st = &d->env->steps[i];
@@ -260,11 +268,13 @@ record:
 	r.note = note;
 	r.steps = rsteps;
 	r.n_steps = n_rsteps;
-	if (wf_record_write(s->repo.git_dir, &r) < 0)
+	if (wf_record_write(s->repo.git_dir, &r) < 0) {
+		/* the journal stays, so repair records it later */
 		wf_say("workflow: warning: could not write the deploy record");
-	else {
+	} else {
 		wf_format_time(r.time, when);
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
+		wf_inflight_end(s, d);
 	}
 	for (size_t i = 0; i < n_rsteps; i++) {
 		free(rsteps[i].name);

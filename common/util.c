@@ -292,8 +292,12 @@ void wf_test_pause(const char *git_dir, const char *point)
 	if (!want || strcmp(want, point))
 		return;
 	path = xasprintf("%sworkflow/paused.%s", git_dir, point);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0) {
+		char pid[32];
+		int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (write(fd, pid, (size_t)len) != len)
+			len = 0;
 		close(fd);
 		for (int i = 0; i < 1200 && access(path, F_OK) == 0; i++)
 			usleep(100000);

@@ -50,7 +50,7 @@ int wf_read_all(int fd, struct sbuf *out);
 void wf_format_time(long long t, char out[32]);
 
 /* Fault injection for the end-to-end tests: when WF_TEST_PAUSE names this
- * point, create <git_dir>workflow/paused.<point> and wait (at most two
+ * point, create <git_dir>workflow/paused.<point> holding our pid and wait (at most two
  * minutes) until the test removes it, so a test can change the repository
  * at exactly that moment.  It can only make a hook wait. */
 void wf_test_pause(const char *git_dir, const char *point);

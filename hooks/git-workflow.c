@@ -1,9 +1,11 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
- *   git-workflow [-C REPO] [--json] status | log [ENV] | show TAG|N | check-config [FILE]
+ *   git-workflow [-C REPO] [--json] status | log [ENV] | show TAG|N | repair | check-config [FILE]
  * Installed on PATH it is also `git workflow ...`. */
 #include "config.h"
+#include "identity.h"
 #include "lock.h"
 #include "record.h"
+#include "repair.h"
 #include "repo.h"
 #include "steps.h"
 #include "util.h"
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int json;
 
@@ -21,6 +24,7 @@ static void usage(FILE *f)
 	      "                     hotfixes not merged into Dev, a deploy in progress\n"
 	      "  log [ENV]          deploy history, newest first\n"
 	      "  show TAG|N         one deploy record, with its steps' output\n"
+	      "  repair             tag and record a deploy an interrupted post-receive left\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n", f);
 }
 
@@ -308,6 +312,41 @@ static int cmd_show(struct wf_repo *r, const char *what)
 	return 0;
 }
 
+/* What pre-receive does on every push, on demand, under the deploy lock. */
+static int cmd_repair(struct wf_repo *r, struct wf_config *c)
+{
+	struct wf_session s;
+	struct wf_lock_info holder;
+	char err[512], when[32];
+	int l, n;
+
+	memset(&s, 0, sizeof(s));
+	s.repo = *r;
+	s.config = *c;
+	s.config_ok = 1;
+	s.opts_ok = 1;
+	s.repo.c = &s.config;
+	s.pusher = wf_identity((const char *const *)c->identity_vars, c->n_identity_vars);
+	l = wf_lock_acquire(r->git_dir, (long)getpid(), s.pusher, "repair", &holder, err, sizeof(err));
+	if (l != 0) {
+		if (l < 0) {
+			fprintf(stderr, "git-workflow: %s\n", err);
+		} else {
+			wf_format_time(holder.time, when);
+			fprintf(stderr, "git-workflow: a deploy to %s is in progress (started by %s at %s); "
+				"run repair when it has finished\n", holder.env, holder.user, when);
+		}
+		free(s.pusher);
+		return 1;
+	}
+	n = wf_repair(&s, (long)getpid());
+	wf_lock_release(r->git_dir, (long)getpid());
+	if (n == 0)
+		printf("nothing to repair: every env's tip is tagged and recorded\n");
+	free(s.pusher);
+	return n < 0 ? 1 : 0;
+}
+
 static int cmd_check_config(const char *repo, const char *file)
 {
 	struct wf_config c;
@@ -364,7 +403,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "check-config"))
 		return cmd_check_config(repo, i + 1 < argc ? argv[i + 1] : NULL);
-	if (strcmp(argv[i], "status") && strcmp(argv[i], "log") && strcmp(argv[i], "show")) {
+	if (strcmp(argv[i], "status") && strcmp(argv[i], "log") && strcmp(argv[i], "show") &&
+	    strcmp(argv[i], "repair")) {
 		fprintf(stderr, "git-workflow: unknown command '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
@@ -377,6 +417,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (!strcmp(argv[i], "status"))
 		rc = cmd_status(&r);
+	else if (!strcmp(argv[i], "repair"))
+		rc = cmd_repair(&r, &c);
 	else if (!strcmp(argv[i], "log"))
 		rc = cmd_log(&r, i + 1 < argc ? argv[i + 1] : NULL);
 	else

@@ -6,6 +6,7 @@
 #include "hook_input.h"
 #include "lock.h"
 #include "plan.h"
+#include "repair.h"
 #include "policy.h"
 #include "session.h"
 
@@ -62,6 +63,10 @@ int main(void)
 		wf_say("workflow: %s", s.opts_err);
 		goto out;
 	}
+	/* A deploy a killed post-receive left unfinished gets tagged and
+	 * recorded before this push is judged. */
+	if (!s.opts.dry_run)
+		wf_repair_if_needed(&s, (long)getppid());
 	{
 		struct wf_push p = { u, n, s.pusher };
 		struct wf_repo_ops ops;
