@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *kind_word(enum wf_action k)
+const char *wf_deploy_kind_word(enum wf_action k)
 {
 	return k == WF_ROLLBACK ? "rollback" : k == WF_HOTFIX ? "hotfix" : "deploy";
 }
@@ -56,7 +56,7 @@ static char *annotation(struct wf_session *s, const struct wf_deploy *d, const c
 
 	wf_format_time((long long)time(NULL), when);
 	sbuf_addf(&sb, "%s\n\n", message);
-	sbuf_addf(&sb, "kind: %s\nenv: %s\npusher: ", kind_word(d->kind), d->env->name);
+	sbuf_addf(&sb, "kind: %s\nenv: %s\npusher: ", wf_deploy_kind_word(d->kind), d->env->name);
 	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
 	sbuf_addf(&sb, "\ntime: %s\nfrom: %s\nto: %s\noptions: %s\ncommits:\n", when,
 		  wf_is_zero_oid(d->old_oid) ? "(none)" : d->old_oid, d->new_oid, opts);
@@ -86,7 +86,7 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 	size_t nt;
 	const char *const *t = toggles(s, &nt);
 
-	wf_say("dry-run: %s %s: would create tag %s_%s_%ld on %.12s", kind_word(d->kind), d->env->branch,
+	wf_say("dry-run: %s %s: would create tag %s_%s_%ld on %.12s", wf_deploy_kind_word(d->kind), d->env->branch,
 	       s->config.tag_prefix, d->env->name, n + 1, d->new_oid);
 	if (count > 0) {
 		wf_say("dry-run: commits it brings:");
@@ -204,12 +204,12 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	annot = annotation(s, d, message, commits.buf);
 	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
 				      sizeof(err)) < 0) {
-		wf_say("workflow: %s %s: %s", kind_word(d->kind), d->env->branch, err);
+		wf_say("workflow: %s %s: %s", wf_deploy_kind_word(d->kind), d->env->branch, err);
 		failed = 1;
 		note = xasprintf("tag not created: %s", err);
 		goto record;
 	}
-	wf_say("workflow: %s to %s: tagged %s (%.12s)", kind_word(d->kind), d->env->branch, tag, d->new_oid);
+	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, tag, d->new_oid);
 	n = atol(strrchr(tag, '_') + 1);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
 
@@ -221,7 +221,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 			xasprintf("WF_ENV=%s", d->env->name), xasprintf("WF_OLD=%s", d->old_oid),
 			xasprintf("WF_NEW=%s", d->new_oid), xasprintf("WF_TAG=%s", tag),
 			xasprintf("WF_PUSHER=%s", s->pusher), xasprintf("WF_MESSAGE=%s", message),
-			xasprintf("WF_KIND=%s", kind_word(d->kind)), NULL
+			xasprintf("WF_KIND=%s", wf_deploy_kind_word(d->kind)), NULL
 		};
 
 		if (!wf_step_selected(st, t, nt)) {
@@ -253,14 +253,14 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 		wf_step_result_free(&res);
 	}
 	if (failed) {
-		wf_say("workflow: %s to %s FAILED; the steps after it did not run", kind_word(d->kind), d->env->branch);
+		wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), d->env->branch);
 		if (d->env->on_failure == WF_ON_FAILURE_ROLLBACK) {
 			note = roll_back(s, d, n);
 			wf_say("workflow: %s", note);
 		}
 	}
 record:
-	record_base(s, &r, kind_word(d->kind), failed ? "failed" : "ok", d->env->name, d->ref, d->old_oid,
+	record_base(s, &r, wf_deploy_kind_word(d->kind), failed ? "failed" : "ok", d->env->name, d->ref, d->old_oid,
 		    d->new_oid);
 	r.tag = tag;
 	r.options = opts;

@@ -15,6 +15,9 @@ struct wf_deploy {
 	char new_oid[WF_OID_MAX + 1];
 };
 
+/* "deploy", "rollback" or "hotfix": the kind in tags and records. */
+const char *wf_deploy_kind_word(enum wf_action k);
+
 /* Print what the deploy would do (tag, commits, steps); change nothing. */
 void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d);
 

@@ -22,11 +22,6 @@ static char *journal_path(struct wf_session *s, const struct wf_env *env)
 	return xasprintf("%sworkflow/inflight-%s", s->repo.git_dir, env->name);
 }
 
-static const char *kind_word(enum wf_action k)
-{
-	return k == WF_ROLLBACK ? "rollback" : k == WF_HOTFIX ? "hotfix" : "deploy";
-}
-
 int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owner_pid)
 {
 	char err[256];
@@ -45,7 +40,7 @@ int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owne
 	f = fopen(tmp, "w");
 	if (f) {
 		rc = fprintf(f, "%ld %llu %s %s %s %s\n", owner_pid, wf_proc_start_time(owner_pid),
-			     kind_word(d->kind), wf_is_zero_oid(d->old_oid) ? "-" : d->old_oid, d->new_oid,
+			     wf_deploy_kind_word(d->kind), wf_is_zero_oid(d->old_oid) ? "-" : d->old_oid, d->new_oid,
 			     sb.buf ? sb.buf : "-") < 0 ? -1 : 0;
 		if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 			rc = -1;
