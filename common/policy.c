@@ -280,7 +280,10 @@ static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf
 	}
 	if (env) {
 		if (wf_update_is_delete(u)) {
-			refuse(d, env, xasprintf("%s is locked and can't be deleted", env->branch), NULL);
+			refuse(d, env, xasprintf("%s is locked and can't be deleted", env->branch),
+			       xasprintf("to take code off %s, roll it back to an earlier deploy: "
+					 "git push -f origin '%s_%s_N^{commit}:%s'", env->branch,
+					 x->c->tag_prefix, env->name, env->branch));
 			return;
 		}
 		r = x->ops->is_commit(x->ops->ctx, u->new_oid);
