@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <curl/curl.h>
+#include "curl_lazy.h"
 #include <zlib.h>
 
 #include "steps.h"

@@ -1,0 +1,55 @@
+/* ancestry: time the hooks' ancestry query alone.
+ *
+ *   ancestry GIT_DIR ANCESTOR DESCENDANT RUNS
+ *
+ * Opens the repository once, asks git_graph_descendant_of (what the hooks'
+ * is_ancestor uses) RUNS times, and prints the median in microseconds and
+ * the answer (1 yes, 0 no).  bench/run compares it, and this program's own
+ * wall time, with git merge-base --is-ancestor. */
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	git_repository *repo;
+	git_oid anc, desc;
+	int runs = argc == 5 ? atoi(argv[4]) : 0, answer = -1;
+	double *t;
+
+	if (argc != 5 || runs < 1) {
+		fprintf(stderr, "usage: ancestry GIT_DIR ANCESTOR DESCENDANT RUNS\n");
+		return 2;
+	}
+	git_libgit2_init();
+	if (git_repository_open(&repo, argv[1]) < 0 || git_oid_fromstr(&anc, argv[2]) < 0 ||
+	    git_oid_fromstr(&desc, argv[3]) < 0) {
+		fprintf(stderr, "ancestry: %s\n", git_error_last() ? git_error_last()->message : "bad oid");
+		return 2;
+	}
+	t = calloc(runs, sizeof(*t));
+	for (int i = 0; i < runs; i++) {
+		double t0 = now_us();
+		answer = git_graph_descendant_of(repo, &desc, &anc);
+		t[i] = now_us() - t0;
+	}
+	qsort(t, runs, sizeof(*t), cmp);
+	printf("%.0f %d\n", t[runs / 2], answer);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return 0;
+}
