@@ -1,6 +1,7 @@
 #include "plan.h"
 #include "lock.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -106,6 +107,7 @@ void wf_plan_remove(const char *git_dir, long owner_pid)
 	path = plan_path_ext(git_dir, owner_pid, "base");
 	unlink(path);
 	free(path);
+	wf_verdicts_remove(git_dir, owner_pid);
 }
 
 void wf_plan_cleanup(const char *git_dir)

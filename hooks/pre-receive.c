@@ -9,6 +9,7 @@
 #include "repair.h"
 #include "policy.h"
 #include "session.h"
+#include "verdict.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,8 @@ int main(void)
 			wf_lock_release(s.repo.git_dir, (long)getppid());
 		goto out;
 	}
+	/* Not fatal: without verdicts the update hook decides by itself. */
+	wf_verdicts_save(s.repo.git_dir, (long)getppid(), u, d, n);
 	rc = 0;
 out:
 	wf_decisions_free(d, n);

@@ -1,4 +1,6 @@
-/* update: called once per ref.  Refuses, one ref at a time, every write the
+/* workflow-update: the full update check, run by the update hook
+ * (update-verdict.c) when pre-receive left no verdict for the ref.  Called
+ * once per ref.  Refuses, one ref at a time, every write the
  * workflow does not allow.  It decides over the whole push saved by
  * pre-receive, so Test's rule sees Dev as it stands after this same push.
  * pre-receive has already told the pusher why (git may refuse a ref itself

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Issue 7: the update hook answers with pre-receive's verdicts, falls back
+# to the full checker (workflow-update) without them, and refuses when it
+# has neither.
+. "${WF_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
+
+setup
+git="git --git-dir=$T/origin.git"
+
+# One push, one ref allowed and one refused: per ref, as before.
+commit "on dev"
+dev=$(git rev-parse HEAD)
+git checkout -q -b side
+commit "not on dev" side.txt
+side=$(git rev-parse HEAD)
+push origin master:master side:test side:refs/heads/side
+check "a mixed push is refused as a whole push status" refused
+check "the Dev update is accepted" at refs/heads/master "$dev"
+check "the feature branch is accepted" at refs/heads/side "$side"
+check "test is refused, with the reason from pre-receive" says "test is locked"
+check "test was not created" sh -c '! $1 rev-parse -q --verify refs/heads/test' - "$git"
+check "no verdicts are left behind" sh -c '! ls "$1"/workflow/push-*.verdicts 2>/dev/null' - "$T/origin.git"
+
+# With pre-receive's verdicts the update hook needs no checker at all.
+mv "$T/origin.git/hooks/workflow-update" "$T/workflow-update.off"
+git checkout -q master
+commit "dev again"
+push origin master:master side:test
+check "with verdicts, Dev is accepted without workflow-update" at refs/heads/master "$(git rev-parse HEAD)"
+check "with verdicts, test is still refused without workflow-update" sh -c '! $1 rev-parse -q --verify refs/heads/test' - "$git"
+mv "$T/workflow-update.off" "$T/origin.git/hooks/workflow-update"
+
+# Without pre-receive there are no verdicts: workflow-update decides.
+mv "$T/origin.git/hooks/pre-receive" "$T/pre-receive.off"
+push origin side:test
+check "without verdicts, the full checker still refuses test" refused
+check "and says why" says "test is locked"
+check "test was still not created" sh -c '! $1 rev-parse -q --verify refs/heads/test' - "$git"
+git checkout -q master
+commit "more dev"
+push origin master
+check "without verdicts, a Dev push is accepted by the full checker" pushed_ok
+
+# Neither a verdict nor the checker: refuse, and say how to fix it.
+mv "$T/origin.git/hooks/workflow-update" "$T/workflow-update.off"
+commit "even more dev"
+push origin master
+check "without the checker the update hook fails closed" refused
+check "and says to reinstall" says "reinstall the hooks with install.sh"
+mv "$T/workflow-update.off" "$T/origin.git/hooks/workflow-update"
+mv "$T/pre-receive.off" "$T/origin.git/hooks/pre-receive"
+push origin master
+check "with the hooks back the push is accepted" pushed_ok
+
+done_testing

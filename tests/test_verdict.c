@@ -1,0 +1,98 @@
+/* pre-receive's verdicts, as the update hook reads them. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "util.h"
+#include "lock.h"
+#include "verdict.h"
+
+static char dir[64], gitdir[80];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/wf_verdict_XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(gitdir, sizeof(gitdir), "%s/", dir);
+	cr_assert_eq(mkdir(xasprintf("%sworkflow", gitdir), 0700), 0);
+}
+
+static void teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cleanup of %s failed\n", dir);
+	free(cmd);
+}
+
+#define A "1111111111111111111111111111111111111111"
+#define B "2222222222222222222222222222222222222222"
+#define Z "0000000000000000000000000000000000000000"
+
+static void save_two(void)
+{
+	struct wf_update u[2];
+	struct wf_decision d[2];
+
+	memset(u, 0, sizeof(u));
+	memset(d, 0, sizeof(d));
+	u[0].ref = "refs/heads/master";
+	strcpy(u[0].old_oid, A);
+	strcpy(u[0].new_oid, B);
+	d[0].action = WF_ALLOW;
+	u[1].ref = "refs/heads/test";
+	strcpy(u[1].old_oid, Z);
+	strcpy(u[1].new_oid, B);
+	d[1].action = WF_REFUSE;
+	cr_assert_eq(wf_verdicts_save(gitdir, (long)getpid(), u, d, 2), 0);
+}
+
+Test(verdict, allowed_and_refused_refs_are_found, .init = setup, .fini = teardown)
+{
+	save_two();
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", A, B), 0);
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/test", Z, B), 1);
+}
+
+Test(verdict, only_the_exact_update_matches, .init = setup, .fini = teardown)
+{
+	save_two();
+	/* same ref, other values: no verdict, the full checker decides */
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", A, A), -1);
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", B, B), -1);
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/mast", A, B), -1);
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/live", Z, B), -1);
+}
+
+Test(verdict, another_push_has_none, .init = setup, .fini = teardown)
+{
+	save_two();
+	/* keyed by receive-pack: the parent of this process is another one */
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getppid(), "refs/heads/master", A, B), -1);
+}
+
+Test(verdict, removed_or_garbled_means_none, .init = setup, .fini = teardown)
+{
+	FILE *f;
+	char *path;
+
+	save_two();
+	wf_verdicts_remove(gitdir, (long)getpid());
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", A, B), -1);
+
+	path = xasprintf("%sworkflow/push-%ld-%llu.verdicts", gitdir, (long)getpid(),
+			 wf_proc_start_time((long)getpid()));
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "maybe %s %s refs/heads/master\n", A, B);
+	fclose(f);
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", A, B), -1);
+	/* a last line cut short is not trusted */
+	f = fopen(path, "w");
+	fprintf(f, "allow %s %s refs/heads/master", A, B);
+	fclose(f);
+	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", A, B), -1);
+	free(path);
+}
