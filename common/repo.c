@@ -51,6 +51,7 @@ void wf_repo_close(struct wf_repo *r)
 {
 	if (!r->git)
 		return;
+	wf_cgraph_free(r->cgraph);
 	git_repository_free(r->git);
 	free(r->git_dir);
 	git_libgit2_shutdown();
@@ -67,6 +68,14 @@ static int is_ancestor(void *ctx, const char *anc, const char *desc)
 		return -1;
 	if (git_oid_equal(&a, &d))
 		return 1;
+	/* git's commit-graph when it can answer: libgit2 1.5 reads every
+	 * commit in between from the packs (see commit_graph.h) */
+	if (!r->cgraph_tried) {
+		r->cgraph = wf_cgraph_open(r->git);
+		r->cgraph_tried = 1;
+	}
+	if (r->cgraph && (rc = wf_cgraph_is_ancestor(r->cgraph, r->git, &a, &d)) >= 0)
+		return rc;
 	rc = git_graph_descendant_of(r->git, &d, &a);
 	return rc < 0 ? -1 : rc;
 }

@@ -4,6 +4,7 @@
 #define WF_REPO_H
 
 #include <git2.h>
+#include "commit_graph.h"
 #include "config.h"
 #include "policy.h"
 #include "util.h"
@@ -12,6 +13,8 @@ struct wf_repo {
 	git_repository *git;
 	char *git_dir;                  /* absolute, with trailing '/' */
 	const struct wf_config *c;
+	struct wf_cgraph *cgraph;       /* commit-graph for ancestry, opened on first use */
+	int cgraph_tried;
 };
 
 /* Open the repository the hook runs in.  GIT_REPOSITORY_OPEN_FROM_ENV makes

@@ -1,0 +1,137 @@
+/* Ancestry from the commit-graph must give libgit2's answer, for every
+ * pair of commits of a history with merges, an octopus merge and commits
+ * newer than the graph; and a graph it cannot trust must be declined. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "commit_graph.h"
+#include "util.h"
+
+static char dir[64];
+
+static void sh(const char *script)
+{
+	char *cmd = xasprintf("cd '%s' && export HOME='%s' GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=T "
+			      "GIT_AUTHOR_EMAIL=t@example.org GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.org; "
+			      "c() { echo \"$1\" >>\"${2:-f}\"; git add \"${2:-f}\"; git commit -q -m \"$1\"; }; %s",
+			      dir, dir, script);
+	cr_assert_eq(system(cmd), 0, "failed: %s", script);
+	free(cmd);
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/wf_cgraph_XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	sh("git init -q -b master r && cd r && c 1 && c 2 && git checkout -q -b side && c s1 s && c s2 s && "
+	   "git checkout -q master && c 3 && git merge -q --no-edit side && "
+	   "git checkout -q -b o1 && c o1 o1 && git checkout -q master && git checkout -q -b o2 && c o2 o2 && "
+	   "git checkout -q master && c 4 && git merge -q --no-edit o1 o2 >/dev/null && c 5 && "
+	   "git checkout -q -b old HEAD~3 && c old old && git checkout -q master && "
+	   "git commit-graph write --reachable && "
+	   /* newer than the graph: commits and a merge the graph lacks */
+	   "c 6 && git checkout -q -b late side && c late l && git checkout -q master && "
+	   "git merge -q --no-edit late && c 7");
+}
+
+static void teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cleanup of %s failed\n", dir);
+	free(cmd);
+}
+
+static git_repository *open_repo(void)
+{
+	git_repository *repo;
+	char *path = xasprintf("%s/r", dir);
+	git_libgit2_init();
+	cr_assert_eq(git_repository_open(&repo, path), 0);
+	free(path);
+	return repo;
+}
+
+static size_t all_commits(git_oid *out, size_t max)
+{
+	char *cmd = xasprintf("git -C '%s/r' rev-list --all", dir);
+	FILE *f = popen(cmd, "r");
+	char line[128];
+	size_t n = 0;
+
+	cr_assert_not_null(f);
+	while (n < max && fgets(line, sizeof(line), f)) {
+		line[40] = 0;
+		cr_assert_eq(git_oid_fromstr(&out[n++], line), 0);
+	}
+	pclose(f);
+	free(cmd);
+	return n;
+}
+
+Test(commit_graph, same_answers_as_libgit2, .init = setup, .fini = teardown)
+{
+	git_repository *repo = open_repo();
+	struct wf_cgraph *g = wf_cgraph_open(repo);
+	git_oid c[64];
+	size_t n = all_commits(c, 64);
+	int answered = 0, yes = 0, no = 0;
+
+	cr_assert_not_null(g, "the graph git wrote should be usable");
+	cr_assert_gt(n, 15);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int want = git_oid_equal(&c[i], &c[j]) ? 1 : git_graph_descendant_of(repo, &c[j], &c[i]);
+			int got = wf_cgraph_is_ancestor(g, repo, &c[i], &c[j]);
+			cr_assert_geq(want, 0);
+			if (got < 0)
+				continue; /* declined: the hooks ask libgit2 */
+			cr_assert_eq(got, want, "pair %zu %zu: graph says %d, libgit2 %d", i, j, got, want);
+			answered++;
+			yes += got == 1;
+			no += got == 0;
+		}
+	/* commits newer than the graph are declined as ancestors only */
+	cr_assert_gt(answered, (int)(n * n / 2));
+	cr_assert_gt(yes, 0);
+	cr_assert_gt(no, 0);
+	wf_cgraph_free(g);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+static void expect_declined(const char *script)
+{
+	git_repository *repo;
+	sh(script);
+	repo = open_repo();
+	cr_assert_null(wf_cgraph_open(repo), "after: %s", script);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+Test(commit_graph, truncated_graph_is_declined, .init = setup, .fini = teardown)
+{
+	expect_declined("truncate -s 200 r/.git/objects/info/commit-graph");
+}
+
+Test(commit_graph, foreign_file_is_declined, .init = setup, .fini = teardown)
+{
+	expect_declined("printf 'CGPH\\002\\001\\003\\000%01000d' 0 >r/.git/objects/info/commit-graph");
+}
+
+Test(commit_graph, disabled_graph_is_declined, .init = setup, .fini = teardown)
+{
+	expect_declined("git -C r config core.commitGraph false");
+}
+
+Test(commit_graph, grafts_are_declined, .init = setup, .fini = teardown)
+{
+	expect_declined("git -C r rev-parse HEAD >r/.git/info/grafts");
+}
+
+Test(commit_graph, no_graph_is_declined, .init = setup, .fini = teardown)
+{
+	expect_declined("rm r/.git/objects/info/commit-graph");
+}
