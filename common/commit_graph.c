@@ -249,6 +249,13 @@ static int visit_parents(struct walk *w, uint32_t pos)
 	return 0;
 }
 
+int wf_cgraph_has(struct wf_cgraph *g, const git_oid *id)
+{
+	int64_t pos = find(g, id);
+	uint32_t l = pos < 0 ? 0 : level(g, (uint32_t)pos);
+	return l != 0 && l < LEVEL_MAX;
+}
+
 int wf_cgraph_is_ancestor(struct wf_cgraph *g, git_repository *repo, const git_oid *anc,
 			  const git_oid *desc)
 {

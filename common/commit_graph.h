@@ -30,5 +30,10 @@ void wf_cgraph_free(struct wf_cgraph *g);
  * cannot tell: ask libgit2. */
 int wf_cgraph_is_ancestor(struct wf_cgraph *g, git_repository *repo, const git_oid *anc,
 			  const git_oid *desc);
+/* Is id in the graph with a usable generation number?  Then the graph holds
+ * all its ancestors too (git writes it closed under parents), and
+ * wf_cgraph_is_ancestor(g, repo, x, id) answers for every x in the graph;
+ * an x outside it is no ancestor of id. */
+int wf_cgraph_has(struct wf_cgraph *g, const git_oid *id);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commit_graph.h"
+#include "repo.h"
 #include "util.h"
 
 static char dir[64];
@@ -134,4 +135,67 @@ Test(commit_graph, grafts_are_declined, .init = setup, .fini = teardown)
 Test(commit_graph, no_graph_is_declined, .init = setup, .fini = teardown)
 {
 	expect_declined("rm r/.git/objects/info/commit-graph");
+}
+
+/* The commits a deploy lists (new ^old), walked with the graph's help,
+ * are exactly git rev-list's. */
+static char *sorted_lines(const char *text)
+{
+	char *path = xasprintf("%s/lines", dir), *cmd;
+	FILE *f = fopen(path, "w");
+	struct sbuf sb = SBUF_INIT;
+	char line[256];
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	cmd = xasprintf("cut -c1-12 '%s' | sort", path);
+	f = popen(cmd, "r");
+	while (fgets(line, sizeof(line), f))
+		sbuf_adds(&sb, line);
+	pclose(f);
+	free(cmd);
+	free(path);
+	return sb.buf ? sbuf_detach(&sb) : xstrdup("");
+}
+
+Test(commit_graph, commit_list_matches_rev_list, .init = setup, .fini = teardown)
+{
+	struct wf_repo r;
+	char err[256], *path = xasprintf("%s/r", dir);
+	git_oid c[64];
+	size_t n;
+	const char *tips[] = { "master", "late", "o2" };
+	int used_graph = 0;
+
+	cr_assert_eq(wf_repo_open_path(&r, path, err, sizeof(err)), 0, "%s", err);
+	n = all_commits(c, 64);
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; t < 3; t++) {
+			char old[GIT_OID_HEXSZ + 1], new[GIT_OID_HEXSZ + 1], *cmd, line[128];
+			struct sbuf got = SBUF_INIT, want = SBUF_INIT;
+			char *g, *w;
+			FILE *f;
+
+			git_oid_tostr(old, sizeof(old), &c[i]);
+			cr_assert_eq(wf_repo_ref_tip(&r, xasprintf("refs/heads/%s", tips[t]), new), 0);
+			cr_assert_geq(wf_repo_commit_list(&r, old, new, 1000, &got), 0);
+			used_graph |= r.cgraph && wf_cgraph_has(r.cgraph, &c[i]);
+			cmd = xasprintf("git -C '%s' rev-list %s ^%s", path, new, old);
+			f = popen(cmd, "r");
+			while (fgets(line, sizeof(line), f))
+				sbuf_adds(&want, line);
+			pclose(f);
+			free(cmd);
+			g = sorted_lines(got.buf ? got.buf : "");
+			w = sorted_lines(want.buf ? want.buf : "");
+			cr_assert_str_eq(g, w, "%s..%s", old, tips[t]);
+			free(g);
+			free(w);
+			sbuf_free(&got);
+			sbuf_free(&want);
+		}
+	cr_assert(used_graph, "the graph should have been used");
+	wf_repo_close(&r);
+	free(path);
 }
