@@ -48,7 +48,7 @@ install_deps() {
 }
 
 build_hooks() {
-	for h in pre-receive update workflow-update post-receive git-workflow; do
+	for h in pre-receive update workflow-update post-receive workflow-post-receive git-workflow; do
 		[ -x "$build/hooks/$h" ] || { need=1; break; }
 	done
 	[ "${need:-0}" = 1 ] || [ $deps = 1 ] || return 0
@@ -72,7 +72,7 @@ install_repo() {
 		die "$repo is not a git repository: give a bare repository (or a new path to create one)"
 	[ "$bare" = true ] || die "$repo is not a bare repository: the hooks guard the repository people push to; create one with: git init --bare NAME.git"
 	mkdir -p "$repo/hooks"
-	for h in pre-receive update workflow-update post-receive; do
+	for h in pre-receive update workflow-update post-receive workflow-post-receive; do
 		# copy then rename, so a push running now never sees half a file
 		cp "$build/hooks/$h" "$repo/hooks/.$h.new"
 		chmod 755 "$repo/hooks/.$h.new"

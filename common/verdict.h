@@ -9,6 +9,10 @@
  * ref up.  Without a verdict for its exact (ref, old, new) it runs the full
  * checker, hooks/workflow-update, which decides as before.
  *
+ * The same file tells post-receive (hooks/post-receive-fast.c) whether the
+ * push needs it at all: only deploys, hotfixes and webhooks do; for any
+ * other push it just removes the plan, without loading libgit2.
+ *
  * Deciding in pre-receive rather than in update does not change which races
  * exist: both run before receive-pack's ref transaction, which only
  * compare-and-swaps each ref's own old value; deploys are serialized by the
@@ -21,12 +25,18 @@
 #include "hook_input.h"
 #include "policy.h"
 
-/* Keyed, like the plan, by receive-pack (owner_pid) and its start time. */
+/* Keyed, like the plan, by receive-pack (owner_pid) and its start time.
+ * post_receive_needed: 0 only when post-receive has nothing to do for
+ * this push beyond removing the plan (no deploy, no hotfix, no webhooks). */
 int wf_verdicts_save(const char *git_dir, long owner_pid, const struct wf_update *u,
-		     const struct wf_decision *d, size_t n);
+		     const struct wf_decision *d, size_t n, int post_receive_needed);
 /* 0 allowed, 1 refused, -1 no verdict for exactly this (ref, old, new). */
 int wf_verdict_lookup(const char *git_dir, long owner_pid, const char *ref, const char *old_oid,
 		      const char *new_oid);
+/* 0 when pre-receive said post-receive is not needed and every update in
+ * u is one it allowed as a plain update; else 1 (run it). */
+int wf_verdicts_post_receive_needed(const char *git_dir, long owner_pid, const struct wf_update *u,
+				    size_t n);
 void wf_verdicts_remove(const char *git_dir, long owner_pid);
 
 #endif

@@ -1,4 +1,5 @@
-/* post-receive: the refs have moved.  For each accepted promotion, rollback
+/* workflow-post-receive (run by post-receive-fast.c when the push has work
+ * for it): the refs have moved.  For each accepted promotion, rollback
  * or hotfix: tag it, run the env's steps, record it; then release the
  * deploy lock pre-receive took. */
 #include "deploy.h"

@@ -129,8 +129,10 @@ int main(void)
 			wf_lock_release(s.repo.git_dir, (long)getppid());
 		goto out;
 	}
-	/* Not fatal: without verdicts the update hook decides by itself. */
-	wf_verdicts_save(s.repo.git_dir, (long)getppid(), u, d, n);
+	/* Not fatal: without verdicts the update hook decides by itself and
+	 * post-receive runs in full.  Webhooks: post-receive sends what
+	 * earlier pushes could not. */
+	wf_verdicts_save(s.repo.git_dir, (long)getppid(), u, d, n, lock_env || s.config.n_webhooks);
 	rc = 0;
 out:
 	wf_decisions_free(d, n);

@@ -52,4 +52,22 @@ mv "$T/pre-receive.off" "$T/origin.git/hooks/pre-receive"
 push origin master
 check "with the hooks back the push is accepted" pushed_ok
 
+
+# post-receive: a push with nothing to deploy never needs the full one...
+mv "$T/origin.git/hooks/workflow-post-receive" "$T/workflow-post-receive.off"
+commit "plain dev push"
+push origin master
+check "a Dev push needs no workflow-post-receive" pushed_ok
+check "and nothing is said about it" sh -c '! grep -q workflow-post-receive "$1"' - "$OUT"
+check "the plan is removed all the same" sh -c '! ls "$1"/workflow/push-* 2>/dev/null' - "$T/origin.git"
+# ...a promotion does: without it, no tag (and the pusher is told)
+push origin master:test
+check "the promotion itself is accepted" at refs/heads/test "$(git rev-parse HEAD)"
+check "without workflow-post-receive the pusher is told" says "cannot run workflow-post-receive"
+check "and no deploy tag was made" sh -c '! $1 rev-parse -q --verify refs/tags/deploy_test_1' - "$git"
+mv "$T/workflow-post-receive.off" "$T/origin.git/hooks/workflow-post-receive"
+commit "next"
+push origin master master:test
+check "with it back the promotion is tagged" has_tag deploy_test_1
+
 done_testing

@@ -46,7 +46,7 @@ static void save_two(void)
 	strcpy(u[1].old_oid, Z);
 	strcpy(u[1].new_oid, B);
 	d[1].action = WF_REFUSE;
-	cr_assert_eq(wf_verdicts_save(gitdir, (long)getpid(), u, d, 2), 0);
+	cr_assert_eq(wf_verdicts_save(gitdir, (long)getpid(), u, d, 2, 0), 0);
 }
 
 Test(verdict, allowed_and_refused_refs_are_found, .init = setup, .fini = teardown)
@@ -95,4 +95,55 @@ Test(verdict, removed_or_garbled_means_none, .init = setup, .fini = teardown)
 	fclose(f);
 	cr_assert_eq(wf_verdict_lookup(gitdir, (long)getpid(), "refs/heads/master", A, B), -1);
 	free(path);
+}
+
+static void save_for_post(enum wf_action a, int needed)
+{
+	struct wf_update u[2];
+	struct wf_decision d[2];
+
+	memset(u, 0, sizeof(u));
+	memset(d, 0, sizeof(d));
+	u[0].ref = "refs/heads/master";
+	strcpy(u[0].old_oid, A);
+	strcpy(u[0].new_oid, B);
+	d[0].action = WF_ALLOW;
+	u[1].ref = "refs/heads/test";
+	strcpy(u[1].old_oid, A);
+	strcpy(u[1].new_oid, B);
+	d[1].action = a;
+	cr_assert_eq(wf_verdicts_save(gitdir, (long)getpid(), u, d, 2, needed), 0);
+}
+
+Test(verdict, post_receive_skipped_only_for_plain_pushes, .init = setup, .fini = teardown)
+{
+	struct wf_update u[2];
+	long me = (long)getpid();
+
+	memset(u, 0, sizeof(u));
+	u[0].ref = "refs/heads/master";
+	strcpy(u[0].old_oid, A);
+	strcpy(u[0].new_oid, B);
+	u[1].ref = "refs/heads/test";
+	strcpy(u[1].old_oid, A);
+	strcpy(u[1].new_oid, B);
+
+	save_for_post(WF_ALLOW, 0);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u, 2), 0);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u, 1), 0, "a subset of the refs moved");
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u + 1, 1), 0);
+	/* a deploy among them, or pre-receive asking for it: run it */
+	save_for_post(WF_PROMOTE, 0);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u, 2), 1);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u, 1), 0);
+	cr_assert_eq(wf_verdict_lookup(gitdir, me, "refs/heads/test", A, B), 0, "a deploy is allowed");
+	save_for_post(WF_ALLOW, 1);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u, 1), 1);
+	/* a ref it has no verdict for, or no verdicts at all: run it */
+	save_for_post(WF_ALLOW, 0);
+	strcpy(u[0].new_oid, Z);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u, 1), 1);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, (long)getppid(), u + 1, 1), 1);
+	wf_verdicts_remove(gitdir, me);
+	cr_assert_eq(wf_verdicts_post_receive_needed(gitdir, me, u + 1, 1), 1);
 }
