@@ -8,9 +8,11 @@
  * GIT_DIR with GIT_DIR set, as git does.  Being the parent of every hook, it
  * gives them one parent pid, which the workflow hooks use to find the plan
  * pre-receive saved.  Prints one line:
- *   pre_us update_us post_us pre_kb update_kb post_kb
+ *   pre_us update_us post_us pre_kb update_kb post_kb pre_cpu update_cpu post_cpu
  * (wall time in microseconds, update summed over all refs; peak resident
- * memory in KiB from wait4, which covers a hook's own children too).
+ * memory in KiB and CPU time (user + system, microseconds) from wait4,
+ * both covering a hook's own children too).  CPU time is the steadier
+ * figure on a machine shared with other work.
  * A hook that is missing counts 0; a hook that refuses is an error. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -31,7 +33,7 @@ static double now_us(void)
 
 /* Run argv with stdin from in_fd (-1: /dev/null); add its wall time and
  * peak memory to *us and *kb.  Exit status, or -1 when it cannot run. */
-static int run(char **argv, int in_fd, double *us, long *kb)
+static int run(char **argv, int in_fd, double *us, long *kb, double *cpu)
 {
 	struct rusage ru;
 	int status;
@@ -53,6 +55,7 @@ static int run(char **argv, int in_fd, double *us, long *kb)
 	if (wait4(pid, &status, 0, &ru) < 0)
 		return -1;
 	*us += now_us() - t0;
+	*cpu += ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec;
 	if (ru.ru_maxrss > *kb)
 		*kb = ru.ru_maxrss;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -71,7 +74,7 @@ static int file_fd(const char *path)
 int main(int argc, char **argv)
 {
 	char pre[4096], upd[4096], post[4096], line[1024], old[128], new[128], ref[800];
-	double us[3] = { 0, 0, 0 }, ignore_us = 0;
+	double us[3] = { 0, 0, 0 }, cpu[3] = { 0, 0, 0 }, ignore_us = 0, ignore_cpu = 0;
 	long kb[3] = { 0, 0, 0 }, ignore_kb = 0;
 	char *tmp;
 	FILE *in, *apply;
@@ -92,7 +95,7 @@ int main(int argc, char **argv)
 	if (access(pre, X_OK) == 0) {
 		char *a[] = { pre, NULL };
 		fd = file_fd(argv[3]);
-		if (run(a, fd, &us[0], &kb[0]) != 0) {
+		if (run(a, fd, &us[0], &kb[0], &cpu[0]) != 0) {
 			fprintf(stderr, "hookrun: pre-receive refused the push\n");
 			return 1;
 		}
@@ -110,7 +113,7 @@ int main(int argc, char **argv)
 			continue;
 		if (access(upd, X_OK) == 0) {
 			char *a[] = { upd, ref, old, new, NULL };
-			if (run(a, -1, &us[1], &kb[1]) != 0) {
+			if (run(a, -1, &us[1], &kb[1], &cpu[1]) != 0) {
 				fprintf(stderr, "hookrun: update refused %s\n", ref);
 				return 1;
 			}
@@ -125,7 +128,7 @@ int main(int argc, char **argv)
 	{
 		char *a[] = { "git", "update-ref", "--stdin", NULL };
 		fd = file_fd(tmp);
-		if (run(a, fd, &ignore_us, &ignore_kb) != 0) {
+		if (run(a, fd, &ignore_us, &ignore_kb, &ignore_cpu) != 0) {
 			fprintf(stderr, "hookrun: git update-ref failed\n");
 			return 1;
 		}
@@ -135,9 +138,10 @@ int main(int argc, char **argv)
 	if (access(post, X_OK) == 0) {
 		char *a[] = { post, NULL };
 		fd = file_fd(argv[3]);
-		run(a, fd, &us[2], &kb[2]);
+		run(a, fd, &us[2], &kb[2], &cpu[2]);
 		close(fd);
 	}
-	printf("%.0f %.0f %.0f %ld %ld %ld\n", us[0], us[1], us[2], kb[0], kb[1], kb[2]);
+	printf("%.0f %.0f %.0f %ld %ld %ld %.0f %.0f %.0f\n", us[0], us[1], us[2], kb[0], kb[1], kb[2], cpu[0], cpu[1],
+	       cpu[2]);
 	return 0;
 }

@@ -70,4 +70,24 @@ commit "next"
 push origin master master:test
 check "with it back the promotion is tagged" has_tag deploy_test_1
 
+# With a commit-graph (what git gc writes) ancestry comes from the graph.
+$git commit-graph write --reachable
+check "origin has a commit-graph" test -f "$T/origin.git/objects/info/commit-graph"
+commit "after the graph 1"
+commit "after the graph 2"
+push origin master
+check "with a graph, a fast-forward Dev push is accepted" pushed_ok
+git reset -q --hard HEAD~2
+commit "diverged"
+push origin +master
+check "with a graph, a non-fast-forward Dev push is refused" refused
+check "and says why" says "only moves forward"
+git reset -q --hard origin/master
+push origin master:test
+check "with a graph, a promotion is accepted" pushed_ok
+tag=$(sed -n 's/.*tagged \(deploy_test_[0-9]*\).*/\1/p' "$OUT")
+check "and tagged" has_tag "$tag"
+check "the tag lists the promoted commits" sh -c '$1 cat-file tag "$2" | grep -q "after the graph 2"' - "$git" "$tag"
+check "but not the ones test already had" sh -c '! $1 cat-file tag "$2" | grep -q "plain dev push"' - "$git" "$tag"
+
 done_testing
