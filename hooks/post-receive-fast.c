@@ -37,12 +37,14 @@ static void run_full(char **argv, const struct sbuf *in)
 	}
 	self[n] = 0;
 	slash = strrchr(self, '/');
-	if (slash) {
+	/* installed as workflow-post-receive itself: never exec in a loop */
+	if (slash && strcmp(slash + 1, "workflow-post-receive")) {
 		*slash = 0;
 		full = xasprintf("%s/workflow-post-receive", self);
 		argv[0] = full;
 		execv(full, argv);
 		free(full);
+		*slash = '/';
 	}
 	fprintf(stderr, "workflow: post-receive: cannot run workflow-post-receive beside %s; no deploy was "
 			"made; reinstall the hooks with install.sh\n", self);

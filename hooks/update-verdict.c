@@ -21,12 +21,14 @@ static void run_full_checker(char **argv)
 	if (n > 0) {
 		self[n] = 0;
 		slash = strrchr(self, '/');
-		if (slash) {
+		/* installed as workflow-update itself: never exec in a loop */
+		if (slash && strcmp(slash + 1, "workflow-update")) {
 			*slash = 0;
 			full = xasprintf("%s/workflow-update", self);
 			argv[0] = full;
 			execv(full, argv);
 			free(full);
+			*slash = '/';
 		}
 	}
 	/* fail closed: without a verdict and without the checker, refuse */

@@ -70,6 +70,17 @@ commit "next"
 push origin master master:test
 check "with it back the promotion is tagged" has_tag deploy_test_1
 
+# The front installed under the checker's own name must not exec itself.
+mkdir -p "$T/loop"
+cp "$WF_BUILDDIR/hooks/update" "$T/loop/workflow-update"
+cp "$WF_BUILDDIR/hooks/post-receive" "$T/loop/workflow-post-receive"
+rc=0
+GIT_DIR="$T/origin.git" timeout 10 "$T/loop/workflow-update" refs/heads/x "$dev" "$side" >"$OUT" 2>&1 || rc=$?
+check "the update front named workflow-update refuses instead of looping" test "$rc" = 1
+rc=0
+echo "$dev $side refs/heads/x" | GIT_DIR="$T/origin.git" timeout 10 "$T/loop/workflow-post-receive" >"$OUT" 2>&1 || rc=$?
+check "the post-receive front named workflow-post-receive stops too" test "$rc" = 1
+
 # With a commit-graph (what git gc writes) ancestry comes from the graph.
 $git commit-graph write --reachable
 check "origin has a commit-graph" test -f "$T/origin.git/objects/info/commit-graph"
