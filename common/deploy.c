@@ -1,4 +1,5 @@
 #include "deploy.h"
+#include "notify_hooks.h"
 #include "record.h"
 #include "repair.h"
 #include "steps.h"
@@ -156,6 +157,7 @@ void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const st
 	r.options = opts;
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refusal in %sworkflow/records", s->repo.git_dir);
+	wf_notify_refusal(s, u, d->env, msg, r.seq);
 	free(opts);
 	free(msg);
 }
@@ -211,6 +213,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	}
 	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, tag, d->new_oid);
 	n = atol(strrchr(tag, '_') + 1);
+	wf_notify_deploy(s, d, "started", tag, message, NULL, 0, NULL, 0);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
 
 	for (size_t i = 0; i < d->env->n_steps && !failed; i++) {
@@ -276,6 +279,7 @@ record:
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
 		wf_inflight_end(s, d);
 	}
+	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);
 	for (size_t i = 0; i < n_rsteps; i++) {
 		free(rsteps[i].name);
 		free(rsteps[i].zoutput);
