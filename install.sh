@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${WF_BUILDDIR:-$here}
 conf=$here/conf/workflow.conf
 deps=0
-PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libcriterion-dev"
+PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libcriterion-dev python3"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 

@@ -4,6 +4,7 @@
 #include "deploy.h"
 #include "hook_input.h"
 #include "lock.h"
+#include "notify.h"
 #include "plan.h"
 #include "session.h"
 
@@ -92,6 +93,10 @@ int main(void)
 	}
 	wf_plan_remove(s.repo.git_dir, (long)getppid());
 	wf_lock_release(s.repo.git_dir, (long)getppid());
+	/* webhook events an earlier run could not send go out now (within
+	 * the same per-webhook time budget), after the lock is released */
+	if (s.config_ok && s.config.n_webhooks)
+		wf_notify_deliver(s.repo.git_dir, &s.config, 0, NULL);
 	wf_session_close(&s);
 out_input:
 	wf_updates_free(u, n);
