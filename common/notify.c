@@ -239,11 +239,16 @@ static void deliver_one(const char *git_dir, const struct wf_config *c, size_t i
 			}
 			if (connect_ms > total_ms)
 				connect_ms = total_ms;
+			/* the end-to-end tests kill the hook here: before the
+			 * request nothing is lost, after it the event goes again
+			 * with the same delivery id */
+			wf_test_pause(git_dir, "notify-before-send");
 			t0 = now_mono();
 			r = post(w, &e, connect_ms, total_ms, o->why, sizeof(o->why));
 			*used += now_mono() - t0;
 			wf_spooled_free(&e);
 			if (r == 0) {
+				wf_test_pause(git_dir, "notify-after-send");
 				wf_spool_remove(dir, seqs[i]);
 				o->delivered++;
 				progress = 1;

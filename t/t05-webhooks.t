@@ -149,6 +149,39 @@ check "its hook run delivered the waiting events in order" \
 	test "$(events "$T/log3" | tr '\n' ' ')" = "deploy.started deploy.succeeded "
 check "nothing waits any more" pending 0
 
+# --- 2b. the hook killed mid-send: the event is kept, and sent again later
+# push_and_kill POINT ARGS...: push in the background, SIGKILL the hook when
+# it reaches POINT, wait for the push to end
+push_and_kill() {
+	_point=$1; shift
+	_pause="$T/origin.git/workflow/paused.$_point"
+	(WF_TEST_PAUSE=$_point git push "$@" >"$T/bg.out" 2>&1) &
+	_bg=$!
+	_i=0
+	while [ ! -s "$_pause" ] && [ $_i -lt 600 ]; do sleep 0.1; _i=$((_i + 1)); done
+	_killed=$(cat "$_pause" 2>/dev/null)
+	[ -n "$_killed" ] && kill -KILL "$_killed"
+	rm -f "$_pause"
+	wait $_bg
+	cp "$T/bg.out" "$OUT"
+	[ -n "$_killed" ]
+}
+n=$(wc -l <"$T/log3")
+commit "untested 3"
+git push -q origin master 2>/dev/null
+check "the hook was killed just before sending the refusal event" push_and_kill notify-before-send origin master:live
+check "nothing reached the receiver" test "$(wc -l <"$T/log3")" = "$n"
+check "the event is kept whole" pending 1
+"$WF" -C "$T/origin.git" notify --retry >/dev/null 2>&1
+check "and sent by notify --retry" logq "$T/log3" 'len(r)=='"$n"'+1 and r[-1]["event"]=="refused" and r[-1]["signature_ok"]'
+check "the hook was killed just after the receiver got an event" push_and_kill notify-after-send origin master:live
+check "the receiver got it" test "$(wc -l <"$T/log3")" = $((n + 2))
+check "it is kept, since it was not confirmed" pending 1
+"$WF" -C "$T/origin.git" notify --retry >/dev/null 2>&1
+check "it goes again with the same delivery id (receivers dedupe on it)" \
+	logq "$T/log3" 'len(r)=='"$n"'+3 and r[-1]["delivery"]==r[-2]["delivery"] and r[-2]["delivery"]!=r[-3]["delivery"]'
+check "nothing waits" pending 0
+
 # --- 3. a receiver that hangs: the push finishes within the timeout
 write_conf "$T/origin.git/workflow.conf" /hang
 push origin master:test &
