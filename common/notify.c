@@ -12,6 +12,27 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Per webhook, in this process (one hook run): the seconds already spent
+ * sending, the budget that keeps a run bounded whatever the backlog, and
+ * whether this run added an event (so a webhook in backoff is mentioned
+ * to the pusher only when it holds back this push's events). */
+struct run_state {
+	double spent;
+	int added;
+};
+static struct run_state *runs;
+static size_t n_runs;
+
+static struct run_state *run_of(size_t i)
+{
+	if (i >= n_runs) {
+		runs = xrealloc(runs, (i + 1) * sizeof(*runs));
+		memset(runs + n_runs, 0, (i + 1 - n_runs) * sizeof(*runs));
+		n_runs = i + 1;
+	}
+	return &runs[i];
+}
+
 int wf_notify_enqueue(const char *git_dir, const struct wf_config *c, const struct wf_event *ev)
 {
 	char name[64];
@@ -32,6 +53,7 @@ int wf_notify_enqueue(const char *git_dir, const struct wf_config *c, const stru
 				name, r, dir, strerror(errno));
 			free(r);
 		} else {
+			run_of(i)->added = 1;
 			n++;
 		}
 		free(dir);
@@ -45,22 +67,6 @@ static double now_mono(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Seconds already spent on each webhook in this process: the budget that
- * keeps a hook run bounded whatever the backlog. */
-static double *spent;
-static size_t n_spent;
-
-static double *spent_on(size_t i)
-{
-	if (i >= n_spent) {
-		spent = xrealloc(spent, (i + 1) * sizeof(*spent));
-		for (size_t k = n_spent; k <= i; k++)
-			spent[k] = 0;
-		n_spent = i + 1;
-	}
-	return &spent[i];
 }
 
 static size_t discard(char *ptr, size_t size, size_t nmemb, void *ctx)
@@ -99,7 +105,8 @@ static char *read_secret(const char *path, size_t *len, char *why, size_t whylen
 	return sbuf_detach(&sb);
 }
 
-/* POST one spooled event.  Returns 0 on a 2xx answer, else -1 with why. */
+/* POST one spooled event.  Returns 0 on a 2xx answer, -2 when it timed
+ * out, else -1; why says what went wrong. */
 static int post(const struct wf_webhook *w, const struct wf_spooled *e, long connect_ms, long total_ms,
 		char *why, size_t whylen)
 {
@@ -157,7 +164,7 @@ static int post(const struct wf_webhook *w, const struct wf_spooled *e, long con
 	if (rc != CURLE_OK) {
 		/* curl's generic text: never the URL, which may hold a token */
 		snprintf(why, whylen, "%s", curl_easy_strerror(rc));
-		return -1;
+		return rc == CURLE_OPERATION_TIMEDOUT ? -2 : -1;
 	}
 	if (code < 200 || code > 299) {
 		snprintf(why, whylen, "HTTP %ld", code);
@@ -188,7 +195,7 @@ static void deliver_one(const char *git_dir, const struct wf_config *c, size_t i
 	const struct wf_webhook *w = &c->webhooks[idx];
 	char *dir = wf_spool_dir(git_dir, w->url);
 	struct wf_spool_state st;
-	double *used = spent_on(idx);
+	double *used = &run_of(idx)->spent;
 	int retry = flags & WF_NOTIFY_RETRY, lock, progress = 1;
 	long *seqs = NULL;
 	size_t n = 0;
@@ -218,7 +225,7 @@ static void deliver_one(const char *git_dir, const struct wf_config *c, size_t i
 			struct wf_spooled e;
 			long total_ms = (long)c->notify_timeout * 1000, connect_ms = (long)c->notify_connect_timeout * 1000;
 			double t0;
-			int r = wf_spool_read(dir, seqs[i], &e);
+			int cut, r = wf_spool_read(dir, seqs[i], &e);
 
 			if (r == 1)
 				continue;
@@ -237,6 +244,7 @@ static void deliver_one(const char *git_dir, const struct wf_config *c, size_t i
 				if (total_ms > left)
 					total_ms = left;
 			}
+			cut = total_ms < (long)c->notify_timeout * 1000;
 			if (connect_ms > total_ms)
 				connect_ms = total_ms;
 			/* the end-to-end tests kill the hook here: before the
@@ -256,6 +264,11 @@ static void deliver_one(const char *git_dir, const struct wf_config *c, size_t i
 					memset(&st, 0, sizeof(st));
 					wf_spool_state_write(dir, &st);
 				}
+			} else if (r == -2 && cut) {
+				/* cut short by this run's budget, not the webhook's
+				 * fault: no backoff, the next run sends it again */
+				snprintf(o->why, sizeof(o->why), "out of time for this push");
+				o->failed = 1;
 			} else {
 				st.attempts++;
 				st.next_try = (long long)time(NULL) + wf_spool_backoff(st.attempts);
@@ -306,6 +319,9 @@ long wf_notify_deliver(const char *git_dir, const struct wf_config *c, int flags
 		} else if (o.failed && o.pending) {
 			fprintf(stderr, "workflow: webhook %s: not delivered now (%s); %ld event(s) kept in the spool, "
 				"sent later (git-workflow notify --retry)\n", r, o.why, o.pending);
+		} else if (o.waiting && o.pending && run_of(i)->added) {
+			fprintf(stderr, "workflow: webhook %s: failed earlier, so %ld event(s) wait in the spool for its "
+				"next try (git-workflow notify)\n", r, o.pending);
 		}
 		free(r);
 	}

@@ -12,10 +12,11 @@ SECRET=not-in-any-output-7f3a9c
 printf '%s\n' "$SECRET" >"$T/secret"
 recv_pid=
 
-# start_receiver LOG [PORT]: a receiver logging to LOG; sets $port.
+# start_receiver LOG [PORT [DELAY]]: a receiver logging to LOG, answering
+# after DELAY seconds; sets $port.
 start_receiver() {
 	rm -f "$T/port"
-	python3 "$RECV" --port-file "$T/port" --log "$1" --secret-file "$T/secret" ${2:+--port "$2"} \
+	python3 "$RECV" --port-file "$T/port" --log "$1" --secret-file "$T/secret" ${2:+--port "$2"} ${3:+--delay "$3"} \
 		>"$T/receiver.err" 2>&1 &
 	recv_pid=$!
 	_i=0
@@ -114,6 +115,8 @@ git push -q origin master 2>/dev/null
 push origin master:live
 check "a refusal while down is refused" refused
 check "and spooled too" pending 3
+check "the pusher is told its event waits for the webhook's next try" \
+	says "remote: workflow: webhook http://127.0.0.1:$port/hook: failed earlier, so 3 event(s) wait in the spool"
 check "notify --list shows the failed attempt" grep -q "1 failed attempt(s)" "$T/list"
 "$WF" -C "$T/origin.git" notify --retry >"$OUT" 2>&1; rc=$?
 check "notify --retry with the receiver still down fails" test "$rc" = 1
@@ -182,6 +185,31 @@ check "it goes again with the same delivery id (receivers dedupe on it)" \
 	logq "$T/log3" 'len(r)=='"$n"'+3 and r[-1]["delivery"]==r[-2]["delivery"] and r[-2]["delivery"]!=r[-3]["delivery"]'
 check "nothing waits" pending 0
 
+# --- 2c. a slow receiver and a backlog: one hook run spends at most
+# notify.timeout (2 s) on it; 5 answers of >= 0.5 s each cannot all fit
+stop_receiver
+tos=
+for k in 1 2 3 4 5; do
+	commit "untested slow $k"
+	git push -q origin master 2>/dev/null
+	push origin master:live
+	tos="$tos $(git rev-parse HEAD)"
+done
+check "five refusals wait while the receiver is down" pending 5
+start_receiver "$T/log4" "$port" 0.5
+printf 'attempts 1\nnext_try 0\nlast_error x\n' >"$dir/state"
+commit "feature slow"
+push origin master
+check "a Dev push with a slow receiver and a backlog is accepted" pushed_ok
+check "its run stopped when its time for the webhook was used up" says "not delivered now (out of time for this push)"
+check "so some events still wait" sh -c '! "$1" -C "$2" notify >/dev/null' - "$WF" "$T/origin.git"
+"$WF" -C "$T/origin.git" notify --retry >/dev/null 2>&1
+check "notify --retry sends the rest" pending 0
+check "counting each delivery id once, all five arrived in the order they happened" \
+	logq "$T/log4" 'list(dict((x["delivery"], y["to"]) for x, y in zip(r, b)).values()) == "'"$tos"'".split()'
+stop_receiver
+start_receiver "$T/log3" "$port"
+
 # --- 3. a receiver that hangs: the push finishes within the timeout
 write_conf "$T/origin.git/workflow.conf" /hang
 push origin master:test &
@@ -229,6 +257,12 @@ check "the webhook got deploy.failed with the step results" \
 	logq "$T/log3" 'b[-1]["event"]=="deploy.failed" and [s["status"] for s in b[-1]["steps"]]==["ok","failed"]'
 "$WF" -C "$T/origin.git" show deploy_test_6 >"$OUT" 2>&1
 check "the record says failed" says "^status   failed"
+
+# --- 6. a rollback is an event of its own kind
+fetch
+git push -q -f origin deploy_test_5^{commit}:test 2>"$OUT" || true
+check "rolling test back to deploy_test_5 sends rollback.started then rollback.failed (the failing HTTP step)" \
+	logq "$T/log3" '[x["event"] for x in r if x["path"]=="/hook"][-2:] == ["rollback.started","rollback.failed"] and h[-1]["kind"]=="rollback"'
 
 stop_receiver
 done_testing

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """A webhook receiver for the end-to-end tests, on loopback.
 
-  webhook-receiver.py --port-file F --log F [--port N] [--secret-file S]
+  webhook-receiver.py --port-file F --log F [--port N] [--secret-file S] [--delay SECONDS]
 
 Binds 127.0.0.1 (port 0 = a free one, written to --port-file once it
 listens).  Every request is logged as one JSON line: path, method, the
 X-Workflow-* headers, the body, whether the body is valid JSON, and whether
 the signature is valid for the secret (checked the way a real receiver
 should: hmac.compare_digest).  The path picks the answer:
-  /fail -> 500, /hang -> never answers, anything else -> 200.
+  /fail -> 500, /hang -> never answers, anything else -> 200,
+after --delay seconds (a slow receiver).
 """
 import argparse, hashlib, hmac, json, os, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,8 @@ class Handler(BaseHTTPRequestHandler):
         with log_lock, open(args.log, 'a') as f:
             f.write(json.dumps(rec) + '\n')
             f.flush()
+        if args.delay:
+            time.sleep(args.delay)
         if self.path.startswith('/hang'):
             time.sleep(3600)
             return
@@ -80,6 +83,7 @@ def main():
     p.add_argument('--port-file', required=True)
     p.add_argument('--log', required=True)
     p.add_argument('--secret-file')
+    p.add_argument('--delay', type=float, default=0)
     args = p.parse_args()
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.allow_reuse_address = True
