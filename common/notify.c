@@ -257,8 +257,14 @@ static void deliver_one(const char *git_dir, const struct wf_config *c, size_t i
 			wf_spooled_free(&e);
 			if (r == 0) {
 				wf_test_pause(git_dir, "notify-after-send");
-				wf_spool_remove(dir, seqs[i]);
 				o->delivered++;
+				if (wf_spool_remove(dir, seqs[i]) < 0) {
+					/* it would go again and again: stop here */
+					snprintf(o->why, sizeof(o->why), "cannot remove a delivered event from %s: %s",
+						 dir, strerror(errno));
+					o->failed = 1;
+					break;
+				}
 				progress = 1;
 				if (st.attempts || st.next_try || st.last_error[0]) {
 					memset(&st, 0, sizeof(st));
