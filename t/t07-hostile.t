@@ -185,6 +185,17 @@ check "  ... so is the default message" first_line_is 'Deploy to test by $(touch
 check "  ... the step sees it escaped" says "by \[\$(touch $M)\\\\nkind: hotfix\]"
 check "  ... nothing ran" no_marker
 
+# --- commit messages: listed in the annotation, one escaped line each ----
+echo x >>file.txt
+git commit -q -a -m "$(printf 'subject \033[2J\r$(touch %s)\nkind: hotfix' "$M")"
+push origin master master:test
+n=$((n + 1))
+check "a commit subject with escapes and shell syntax is deployed" pushed_ok
+check "  ... the annotation is intact" annotation_ok $n
+check "  ... the subject is listed escaped" grep -qF 'subject \x1b[2J\r$(touch '"$M"')' "$T/annot"
+check "  ... no raw control byte reaches the annotation" sh -c '! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' - "$T/annot"
+check "  ... nothing ran" no_marker
+
 # --- a missing or broken config: protected refs fail closed ---------------
 commit "config trouble"
 git push -q origin master 2>/dev/null
