@@ -182,6 +182,13 @@ install_repo() {
 		cp "$conf" "$repo/workflow.conf"
 	fi
 	git --git-dir="$repo" config receive.advertisePushOptions true
+	# as root, leave what we wrote to the repository's owner (the git
+	# host's user), who must be able to run, read and rewrite it
+	if [ "$(id -u)" = 0 ]; then
+		for f in hooks custom_hooks workflow.conf config; do
+			if [ -e "$repo/$f" ]; then chown -R --reference="$repo" "$repo/$f"; fi
+		done
+	fi
 	echo "install.sh: hooks installed in $repo ($l layout)"
 }
 
