@@ -8,25 +8,8 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # need_pkgs PKG...: the Debian packages are installed, or installed now
 # (as root: CI is a fresh Debian machine); skips the test when impossible.
 need_pkgs() {
-	_missing=
-	for _p in "$@"; do
-		dpkg-query -W -f='${Status}' "$_p" 2>/dev/null | grep -q 'install ok installed' || _missing="$_missing $_p"
-	done
-	[ -z "$_missing" ] && return 0
-	[ "$(id -u)" = 0 ] || skip_all "needs the Debian packages$_missing (install them as root: apt-get install$_missing)"
-	command -v apt-get >/dev/null 2>&1 || skip_all "needs$_missing and there is no apt-get to install them"
-	echo "# installing$_missing"
-	# packages, not services: keep apt from starting nginx or sshd on the machine
-	_policy=
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && _policy=1
-	fi
-	_ok=0
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $_missing >"$T/apt.log" 2>&1 ||
-		{ apt-get update -qq >>"$T/apt.log" 2>&1 &&
-		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $_missing >>"$T/apt.log" 2>&1; } || _ok=1
-	[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
-	[ $_ok = 0 ] || { sed 's/^/# /' "$T/apt.log"; skip_all "could not install$_missing with apt-get"; }
+	"$WF_SRCDIR/t/test-deps.sh" "$@" >"$T/deps.log" 2>&1 || skip_all "$(tail -1 "$T/deps.log")"
+	sed 's/^/# /' "$T/deps.log"
 }
 
 # Servers run in process groups of their own (spawn), so stopping one
