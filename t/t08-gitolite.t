@@ -122,6 +122,8 @@ commit "late"
 as alice push -f origin late:live
 check "a forced push to live is refused" refused
 check "by our checks, run as gitolite's VREF" says "VREF/WORKFLOW"
+check "the reason is said once: the VREF found pre-receive's plan of the push" \
+	test "$(grep -c "remote: workflow: live is locked" "$OUT")" = 1
 
 # gitolite setup is what an admin runs after an upgrade: it rewrites
 # gitolite's hooks in every repository and must leave ours working.
