@@ -20,7 +20,7 @@
 #                                exists, gitlab under @hashed/ or with custom_hooks/,
 #                                gitolite when hooks/update is gitolite's, else plain
 #   --hooks-dir DIR the shared hooks directory for --layout hookspath
-#   --all DIR       also every bare repository under DIR (wikis and
+#   --all DIR       also every bare repository NAME.git under DIR (wikis and
 #                   gitolite-admin are skipped)
 # With --deps and no repository, it only installs the packages and builds.
 set -eu

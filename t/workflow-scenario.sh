@@ -11,7 +11,11 @@ SCENARIO_CONF=$T/scenario.conf
 cat >"$SCENARIO_CONF" <<'CONF'
 workflow = { identity_vars = [ "GL_USERNAME", "GITEA_PUSHER_NAME", "GL_USER", "REMOTE_USER" ]; };
 test = { branch = "test"; hotfix = false;
-  steps = ( { name = "updatedb"; run = [ "sh", "-c", "echo \"updating for $WF_PUSHER: $WF_TAG\"" ]; } ); };
+  steps = ( { name = "updatedb"; run = [ "sh", "-c", "echo \"updating for $WF_PUSHER: $WF_TAG\"" ]; },
+    # while the test's file "hold" is in the repository, a deploy stays
+    # in its steps (at most two minutes), saying so with "holding"
+    { name = "hold"; run = [ "sh", "-c",
+      "test ! -e hold || { : >holding; i=0; while [ -e hold ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; rm -f holding; }" ]; } ); };
 live = { branch = "live"; hotfix = true;
   steps = ( { name = "cache-clear"; run = [ "sh", "-c", "echo \"live now $WF_TAG\"" ]; } ); };
 hotfix = { users = [ "alice" ]; };
@@ -51,6 +55,27 @@ scenario() {
 	check "$_n: the tag message reaches the pusher" says "remote: workflow: deploy to test: tagged deploy_test_1"
 	check "$_n: the step's output streams to the pusher, with the pusher's name" \
 		says "remote: \[updatedb\] updating for bob: deploy_test_1"
+
+	# The deploy lock: a promotion while another one runs its steps
+	commit "feature B"
+	as alice push origin master
+	: >"$ORIGIN/hold"
+	(as alice git push origin master:test >"$T/first.out" 2>&1; echo $? >"$T/first.rc") &
+	_first=$!
+	_i=0
+	while [ ! -e "$ORIGIN/holding" ] && [ $_i -lt 600 ]; do sleep 0.1; _i=$((_i + 1)); done
+	check "$_n: alice's promotion of feature B is running its steps" test -e "$ORIGIN/holding"
+	commit "feature C"
+	as bob push origin master master:test
+	check "$_n: bob's promotion meanwhile is refused" refused
+	check "$_n: it says who is deploying" says "remote: workflow: a deploy to test is in progress (started by alice at"
+	check "$_n: his Dev commit of that push waits too" at refs/heads/master "$(git rev-parse master~1)"
+	rm -f "$ORIGIN/hold"
+	wait $_first
+	check "$_n: alice's promotion finishes" test "$(cat "$T/first.rc")" = 0
+	check "$_n: as deploy_test_2" grep -q "remote: workflow: deploy to test: tagged deploy_test_2" "$T/first.out"
+	as bob push origin master master:test
+	check "$_n: bob pushes again: accepted, deploy_test_3" says "remote: workflow: deploy to test: tagged deploy_test_3"
 
 	fetch
 	as alice push origin test:live
