@@ -153,6 +153,24 @@ check "--all again: b.git has one program per hook.d" test "$(ls "$T/srv/team/b.
 run_install --all "$T/srv" "$T/plain.git"
 check "--all with a repository named too does both" says "hooks installed in $T/plain.git (plain layout)"
 
+# As root, what install.sh writes belongs to the repository's owner (the
+# host's git user), who must run the hooks and rewrite the config
+if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
+	git init -q --bare "$T/owned.git"
+	mkdir -p "$T/owned.git/hooks/pre-receive.d"
+	chown -R nobody "$T/owned.git"
+	run_install "$T/owned.git"
+	check "as root: the hooks belong to the repository's owner" \
+		test "$(stat -c %U "$T/owned.git/hooks/pre-receive.d/workflow" "$T/owned.git/hooks/update.d/workflow")" = "nobody
+nobody"
+	check "as root: so do workflow.conf and config" \
+		test "$(stat -c %U "$T/owned.git/workflow.conf" "$T/owned.git/config")" = "nobody
+nobody"
+else
+	ok "# SKIP ownership: needs root and the user nobody"
+	ok "# SKIP ownership: needs root and the user nobody"
+fi
+
 # Bad input: one clear line each
 run_install --layout bogus "$T/x.git"
 check "an unknown layout is refused" refused
