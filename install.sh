@@ -16,8 +16,8 @@
 #                                workflow-update (run by the WORKFLOW VREF)
 #                     hookspath  the programs in --hooks-dir DIR, REPO's
 #                                core.hooksPath set to DIR unless it already is
-#                     auto       (default) gitea when REPO/hooks/pre-receive.d
-#                                exists, gitlab under @hashed/ or with custom_hooks/,
+#                     auto       (default) gitea when REPO/hooks/pre-receive
+#                                runs hooks/pre-receive.d/*, gitlab under @hashed/ or with custom_hooks/,
 #                                gitolite when hooks/update is gitolite's, else plain
 #   --hooks-dir DIR the shared hooks directory for --layout hookspath
 #   --all DIR       also every bare repository NAME.git under DIR (wikis and
@@ -109,10 +109,17 @@ put() {
 	mv -f "$2.new.$$" "$2"
 }
 
+# dispatches REPO HOOK: REPO/hooks/HOOK runs the programs in HOOK.d, as
+# Gitea's and Forgejo's do; a .d directory nobody runs would leave the
+# repository unguarded.
+dispatches() {
+	[ -f "$1/hooks/$2" ] && grep -q '\.d/' "$1/hooks/$2"
+}
+
 # The layout a repository's host uses, when --layout auto.
 detect_layout() {
 	_r=$1
-	if [ -d "$_r/hooks/pre-receive.d" ] || [ -d "$_r/hooks/update.d" ]; then
+	if [ -d "$_r/hooks/pre-receive.d" ] && dispatches "$_r" pre-receive; then
 		echo gitea
 	elif [ -d "$_r/custom_hooks" ]; then
 		echo gitlab
@@ -165,7 +172,11 @@ install_repo() {
 		for h in $HOOKS; do put "$build/hooks/$h" "$repo/hooks/$h"; done ;;
 	gitea)
 		# Gitea's own hooks/<hook> runs every program in hooks/<hook>.d
-		for h in $HOOKS; do put "$build/hooks/$h" "$repo/hooks/$h.d/workflow"; done ;;
+		for h in $HOOKS; do
+			put "$build/hooks/$h" "$repo/hooks/$h.d/workflow"
+			dispatches "$repo" "$h" ||
+				echo "install.sh: warning: $repo/hooks/$h does not run hooks/$h.d/: the hooks are not active until Gitea writes its hooks (Site Administration -> Resynchronize git hooks)" >&2
+		done ;;
 	gitlab)
 		for h in $HOOKS; do put "$build/hooks/$h" "$repo/custom_hooks/$h.d/workflow"; done ;;
 	gitolite)

@@ -48,7 +48,7 @@ HOOK
 	cp "$T/gitea/org/site.git/hooks/$h" "$T/gitea-$h.orig"
 done
 run_install --conf "$SCENARIO_CONF" "$T/gitea/org/site.git"
-check "a repository with hooks/pre-receive.d is detected as Gitea's" says "(gitea layout)"
+check "a repository whose hooks/pre-receive runs hooks/pre-receive.d is Gitea's" says "(gitea layout)"
 for h in pre-receive update post-receive; do
 	check "gitea: hooks/$h.d/workflow is ours" same "$B/$h" "$T/gitea/org/site.git/hooks/$h.d/workflow"
 	check "gitea: Gitea's own hooks/$h is untouched" same "$T/gitea-$h.orig" "$T/gitea/org/site.git/hooks/$h"
@@ -96,9 +96,21 @@ check "gitolite: post-receive is ours" same "$B/post-receive" "$T/gl/repositorie
 check "gitolite: the update program is there for the VREF" same "$B/update" "$T/gl/repositories/site.git/hooks/workflow-update"
 check "gitolite: without a gitolite rc it says Test and Live need the VREF" says "warning: Test and Live are locked only once gitolite runs the WORKFLOW VREF"
 
+# A hooks/pre-receive.d that nothing runs is not Gitea's: plain is safe
+git init -q --bare "$T/notgitea.git"
+mkdir -p "$T/notgitea.git/hooks/pre-receive.d"
+run_install "$T/notgitea.git"
+check "an unused hooks/pre-receive.d does not make a repository Gitea's" says "(plain layout)"
+check "its hooks/pre-receive is ours" same "$B/pre-receive" "$T/notgitea.git/hooks/pre-receive"
+git init -q --bare "$T/nodispatch.git"
+run_install --layout gitea "$T/nodispatch.git"
+check "--layout gitea without Gitea's dispatchers warns they are not active" \
+	says "warning: $T/nodispatch.git/hooks/pre-receive does not run hooks/pre-receive.d/"
+
 # --layout forces a layout whatever the repository looks like
 git init -q --bare "$T/forced.git"
 mkdir -p "$T/forced.git/hooks/pre-receive.d"
+cp "$T/gitea-pre-receive.orig" "$T/forced.git/hooks/pre-receive"
 run_install --layout plain "$T/forced.git"
 check "--layout plain wins over detection" says "(plain layout)"
 check "forced: hooks/pre-receive is ours" same "$B/pre-receive" "$T/forced.git/hooks/pre-receive"
@@ -131,7 +143,10 @@ git init -q --bare "$T/srv/team/b.git"
 git init -q --bare "$T/srv/team/b.wiki.git"
 git init -q --bare "$T/srv/gitolite-admin.git"
 git init -q "$T/srv/notbare.git"
-mkdir -p "$T/srv/team/b.git/hooks/pre-receive.d"
+mkdir -p "$T/srv/team/b.git/hooks/pre-receive.d" "$T/srv/team/b.git/hooks/update.d"
+cp "$T/gitea-pre-receive.orig" "$T/srv/team/b.git/hooks/pre-receive"
+cp "$T/gitea-update.orig" "$T/srv/team/b.git/hooks/update"
+cp "$T/gitea-post-receive.orig" "$T/srv/team/b.git/hooks/post-receive"
 run_install --all "$T/srv"
 check "--all: succeeds" pushed_ok
 check "--all: a.git gets the plain layout" says "hooks installed in $T/srv/a.git (plain layout)"
@@ -158,6 +173,7 @@ check "--all with a repository named too does both" says "hooks installed in $T/
 if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
 	git init -q --bare "$T/owned.git"
 	mkdir -p "$T/owned.git/hooks/pre-receive.d"
+	cp "$T/gitea-pre-receive.orig" "$T/owned.git/hooks/pre-receive"
 	chown -R nobody "$T/owned.git"
 	run_install "$T/owned.git"
 	check "as root: the hooks belong to the repository's owner" \
