@@ -141,7 +141,7 @@ detect_layout() {
 gitolite_vref() {
 	_home=$(cd "$1/../.." 2>/dev/null && pwd -P) || return 0
 	while [ "$_home" != / ] && [ ! -f "$_home/.gitolite.rc" ]; do _home=$(dirname "$_home"); done
-	if [ -f "$_home/.gitolite.rc" ] && command -v gitolite >/dev/null 2>&1; then
+	if [ -f "$_home/.gitolite.rc" ] && [ -f "$here/contrib/gitolite/WORKFLOW" ] && command -v gitolite >/dev/null 2>&1; then
 		lc=$(HOME=$_home gitolite query-rc LOCAL_CODE 2>/dev/null || true)
 		if [ -n "$lc" ]; then
 			put "$here/contrib/gitolite/WORKFLOW" "$lc/VREF/WORKFLOW"
