@@ -5,6 +5,7 @@
 set -eu
 cd "$(dirname "$0")"
 ./install.sh --deps
+t/test-deps.sh || echo "check.sh: the tests that need a server will skip"
 # New configure flags (e.g. --enable-sanitizers) change the compiler flags,
 # which make does not track: rebuild everything with them.
 if [ $# -gt 0 ]; then ./configure -q "$@"; make -s clean >/dev/null; fi

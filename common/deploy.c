@@ -1,5 +1,6 @@
 #include "deploy.h"
 #include "notify_hooks.h"
+#include "owner.h"
 #include "record.h"
 #include "repair.h"
 #include "steps.h"
@@ -199,7 +200,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 
 	/* receive-pack, our parent, owns the deploy; if this process dies
 	 * before the record is written, the journal lets repair finish it. */
-	if (wf_inflight_begin(s, d, (long)getppid()) < 0)
+	if (wf_inflight_begin(s, d, wf_push_owner()) < 0)
 		wf_say("workflow: warning: could not write the in-flight journal in %sworkflow", s->repo.git_dir);
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
