@@ -5,7 +5,10 @@
 set -eu
 cd "$(dirname "$0")"
 ./install.sh --deps
-if [ $# -gt 0 ]; then ./configure -q "$@"; fi
+t/test-deps.sh || echo "check.sh: the tests that need a server will skip"
+# New configure flags (e.g. --enable-sanitizers) change the compiler flags,
+# which make does not track: rebuild everything with them.
+if [ $# -gt 0 ]; then ./configure -q "$@"; make -s clean >/dev/null; fi
 status=0
 make -s check >/dev/null 2>&1 || status=$?
 for log in tests/*.log t/*.log; do

@@ -3,11 +3,25 @@
 # when needed.  Safe to run again: it only replaces the hook programs and
 # never overwrites a repository's workflow.conf.
 #
-#   ./install.sh [--deps] [--conf FILE] REPO.git...
+#   ./install.sh [--deps] [--conf FILE] [--layout L] [--all DIR] REPO.git...
 #
-#   --deps        install the missing Debian build packages first (apt-get)
-#   --conf FILE   the workflow.conf to give repositories that have none
-#                 (default: conf/workflow.conf)
+#   --deps          install the missing Debian build packages first (apt-get)
+#   --conf FILE     the workflow.conf to give repositories that have none
+#                   (default: conf/workflow.conf)
+#   --layout L      where a repository's host runs hooks from:
+#                     plain      REPO/hooks/<hook> (a bare repo, git daemon, smart HTTP)
+#                     gitea      REPO/hooks/<hook>.d/workflow (Gitea, Forgejo)
+#                     gitlab     REPO/custom_hooks/<hook>.d/workflow (GitLab server hooks)
+#                     gitolite   REPO/hooks/pre-receive, post-receive and
+#                                workflow-update (run by the WORKFLOW VREF)
+#                     hookspath  the programs in --hooks-dir DIR, REPO's
+#                                core.hooksPath set to DIR unless it already is
+#                     auto       (default) gitea when REPO/hooks/pre-receive
+#                                runs hooks/pre-receive.d/*, gitlab under @hashed/ or with custom_hooks/,
+#                                gitolite when hooks/update is gitolite's, else plain
+#   --hooks-dir DIR the shared hooks directory for --layout hookspath
+#   --all DIR       also every bare repository NAME.git under DIR (wikis and
+#                   gitolite-admin are skipped)
 # With --deps and no repository, it only installs the packages and builds.
 set -eu
 
@@ -15,24 +29,47 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${WF_BUILDDIR:-$here}
 conf=$here/conf/workflow.conf
 deps=0
-PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libcriterion-dev"
+layout=auto
+hooks_dir=
+all_dirs=
+PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libcriterion-dev python3"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-usage() { sed -n '5,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,25p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--deps) deps=1; shift ;;
 	--conf) [ $# -ge 2 ] || die "--conf needs a file"; conf=$2; shift 2 ;;
 	--conf=*) conf=${1#--conf=}; shift ;;
+	--layout) [ $# -ge 2 ] || die "--layout needs one of plain, gitea, gitlab, gitolite, hookspath, auto"; layout=$2; shift 2 ;;
+	--layout=*) layout=${1#--layout=}; shift ;;
+	--hooks-dir) [ $# -ge 2 ] || die "--hooks-dir needs a directory"; hooks_dir=$2; shift 2 ;;
+	--hooks-dir=*) hooks_dir=${1#--hooks-dir=}; shift ;;
+	--all) [ $# -ge 2 ] || die "--all needs a directory of repositories"; all_dirs="$all_dirs
+$2"; shift 2 ;;
+	--all=*) all_dirs="$all_dirs
+${1#--all=}"; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) die "unknown option '$1' (see ./install.sh --help)" ;;
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || [ $deps = 1 ] || { usage >&2; exit 2; }
+case $layout in
+plain|gitea|gitlab|gitolite|auto) ;;
+hookspath) [ -n "$hooks_dir" ] || die "--layout hookspath needs --hooks-dir DIR (the directory core.hooksPath names)" ;;
+*) die "unknown layout '$layout': use plain, gitea, gitlab, gitolite, hookspath or auto" ;;
+esac
+if [ -n "$hooks_dir" ]; then
+	[ "$layout" = auto ] || [ "$layout" = hookspath ] || die "--hooks-dir goes with --layout hookspath, not $layout"
+	layout=hookspath
+fi
+echo "$all_dirs" | while IFS= read -r d; do
+	[ -z "$d" ] || [ -d "$d" ] || die "--all $d: not a directory (give the directory that holds the repositories)"
+done
+[ $# -gt 0 ] || [ $deps = 1 ] || [ -n "$all_dirs" ] || [ -n "$hooks_dir" ] || { usage >&2; exit 2; }
 [ -r "$conf" ] || die "cannot read the config '$conf'"
 
 install_deps() {
@@ -61,6 +98,75 @@ build_hooks() {
 	cd - >/dev/null
 }
 
+HOOKS="pre-receive update post-receive"
+# update and post-receive are small fronts (see bench/RESULTS.md); these
+# do the full work, beside them in the same directory.
+FULL="workflow-update workflow-post-receive"
+# The program that does a hook's whole job alone, for hosts that run every
+# program of a directory (hooks/<hook>.d) or call it by another name.
+full_of() {
+	case $1 in
+	update) echo workflow-update ;;
+	post-receive) echo workflow-post-receive ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# put SRC DEST: install one program; copy then rename, so a push running
+# now never sees half a file.
+put() {
+	mkdir -p "$(dirname "$2")"
+	cp "$1" "$2.new.$$"
+	chmod 755 "$2.new.$$"
+	mv -f "$2.new.$$" "$2"
+}
+
+# dispatches REPO HOOK: REPO/hooks/HOOK runs the programs in HOOK.d, as
+# Gitea's and Forgejo's do; a .d directory nobody runs would leave the
+# repository unguarded.
+dispatches() {
+	[ -f "$1/hooks/$2" ] && grep -q '\.d/' "$1/hooks/$2"
+}
+
+# The layout a repository's host uses, when --layout auto.
+detect_layout() {
+	_r=$1
+	if [ -d "$_r/hooks/pre-receive.d" ] && dispatches "$_r" pre-receive; then
+		echo gitea
+	elif [ -d "$_r/custom_hooks" ]; then
+		echo gitlab
+	else
+		case $(cd "$_r" && pwd -P) in
+		*/@hashed/*) echo gitlab ;;
+		*)
+			if [ -L "$_r/hooks/update" ] && readlink "$_r/hooks/update" | grep -q '/hooks/common/update$'; then
+				echo gitolite
+			else
+				echo plain
+			fi ;;
+		esac
+	fi
+}
+
+# gitolite owns the update hook, so our per-ref checks run as its VREF:
+# put the VREF into gitolite's LOCAL_CODE when the rc names one.
+gitolite_vref() {
+	_home=$(cd "$1/../.." 2>/dev/null && pwd -P) || return 0
+	while [ "$_home" != / ] && [ ! -f "$_home/.gitolite.rc" ]; do _home=$(dirname "$_home"); done
+	if [ -f "$_home/.gitolite.rc" ] && [ -f "$here/contrib/gitolite/WORKFLOW" ] && command -v gitolite >/dev/null 2>&1; then
+		lc=$(HOME=$_home gitolite query-rc LOCAL_CODE 2>/dev/null || true)
+		if [ -n "$lc" ]; then
+			put "$here/contrib/gitolite/WORKFLOW" "$lc/VREF/WORKFLOW"
+			chown --reference="$_home/.gitolite.rc" "$lc" "$lc/VREF" "$lc/VREF/WORKFLOW" 2>/dev/null || true
+			echo "install.sh: gitolite VREF installed as $lc/VREF/WORKFLOW"
+			return 0
+		fi
+	fi
+	echo "install.sh: warning: Test and Live are locked only once gitolite runs the WORKFLOW VREF:" >&2
+	echo "install.sh:   set LOCAL_CODE in ~/.gitolite.rc, copy contrib/gitolite/WORKFLOW to LOCAL_CODE/VREF/," >&2
+	echo "install.sh:   and add '- VREF/WORKFLOW = @all' to the repository in gitolite.conf (see README)" >&2
+}
+
 install_repo() {
 	repo=$1
 	if [ ! -e "$repo" ]; then
@@ -71,22 +177,74 @@ install_repo() {
 	bare=$(git --git-dir="$repo" rev-parse --is-bare-repository 2>/dev/null) ||
 		die "$repo is not a git repository: give a bare repository (or a new path to create one)"
 	[ "$bare" = true ] || die "$repo is not a bare repository: the hooks guard the repository people push to; create one with: git init --bare NAME.git"
-	mkdir -p "$repo/hooks"
-	for h in pre-receive update workflow-update post-receive workflow-post-receive; do
-		# copy then rename, so a push running now never sees half a file
-		cp "$build/hooks/$h" "$repo/hooks/.$h.new"
-		chmod 755 "$repo/hooks/.$h.new"
-		mv -f "$repo/hooks/.$h.new" "$repo/hooks/$h"
-	done
+	l=$layout
+	[ "$l" = auto ] && l=$(detect_layout "$repo")
+	case $l in
+	plain)
+		# update and post-receive run workflow-update and
+		# workflow-post-receive, installed beside them, when needed
+		for h in $HOOKS $FULL; do put "$build/hooks/$h" "$repo/hooks/$h"; done ;;
+	gitea)
+		# Gitea's own hooks/<hook> runs every program in hooks/<hook>.d, so
+		# nothing else may go there: the full programs, as before
+		for h in $HOOKS; do
+			put "$build/hooks/$(full_of "$h")" "$repo/hooks/$h.d/workflow"
+			dispatches "$repo" "$h" ||
+				echo "install.sh: warning: $repo/hooks/$h does not run hooks/$h.d/: the hooks are not active until Gitea writes its hooks (Site Administration -> Resynchronize git hooks)" >&2
+		done ;;
+	gitlab)
+		for h in $HOOKS; do put "$build/hooks/$(full_of "$h")" "$repo/custom_hooks/$h.d/workflow"; done ;;
+	gitolite)
+		put "$build/hooks/pre-receive" "$repo/hooks/pre-receive"
+		put "$build/hooks/workflow-post-receive" "$repo/hooks/post-receive"
+		put "$build/hooks/workflow-update" "$repo/hooks/workflow-update"
+		gitolite_vref "$repo" ;;
+	hookspath)
+		hp=$(cd "$hooks_dir" && pwd -P)
+		[ "$(git --git-dir="$repo" config core.hooksPath || true)" = "$hp" ] ||
+			git --git-dir="$repo" config core.hooksPath "$hp" ;;
+	esac
 	if [ ! -e "$repo/workflow.conf" ]; then
 		cp "$conf" "$repo/workflow.conf"
 	fi
 	git --git-dir="$repo" config receive.advertisePushOptions true
-	echo "install.sh: hooks installed in $repo"
+	# as root, leave what we wrote to the repository's owner (the git
+	# host's user), who must be able to run, read and rewrite it
+	if [ "$(id -u)" = 0 ]; then
+		for f in hooks custom_hooks workflow.conf config; do
+			if [ -e "$repo/$f" ]; then chown -R --reference="$repo" "$repo/$f"; fi
+		done
+	fi
+	echo "install.sh: hooks installed in $repo ($l layout)"
+}
+
+# Every bare repository under DIR, one a line; a repository's own
+# directories are not searched.
+repos_under() {
+	find "$1" -type d -name '*.git' -prune -print | sort
 }
 
 [ $deps = 1 ] && install_deps
 build_hooks
+if [ "$layout" = hookspath ]; then
+	mkdir -p "$hooks_dir" || die "cannot create the hooks directory $hooks_dir"
+	for h in $HOOKS $FULL; do put "$build/hooks/$h" "$hooks_dir/$h"; done
+	echo "install.sh: hooks installed in $hooks_dir; to use them for every repository on this machine:"
+	echo "install.sh:   git config --system core.hooksPath $(cd "$hooks_dir" && pwd -P)"
+fi
 for r in "$@"; do
 	install_repo "$r"
+done
+echo "$all_dirs" | while IFS= read -r d; do
+	[ -n "$d" ] || continue
+	repos_under "$d" | while IFS= read -r r; do
+		case $r in
+		*.wiki.git|*.design.git|*/gitolite-admin.git)
+			echo "install.sh: skipped $r (not a site repository)"; continue ;;
+		esac
+		if [ "$(git --git-dir="$r" rev-parse --is-bare-repository 2>/dev/null)" != true ]; then
+			echo "install.sh: skipped $r (not a bare repository)"; continue
+		fi
+		install_repo "$r"
+	done
 done

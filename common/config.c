@@ -813,7 +813,9 @@ char *wf_config_path(const char *git_dir)
 	if (env && *env)
 		return xstrdup(env);
 	if (git_dir && *git_dir) {
-		p = xasprintf("%s/workflow.conf", git_dir);
+		size_t len = strlen(git_dir);
+		/* libgit2 gives the git dir with a trailing '/': no "x.git//workflow.conf" in messages */
+		p = xasprintf("%s%sworkflow.conf", git_dir, git_dir[len - 1] == '/' ? "" : "/");
 		if (stat(p, &st) == 0)
 			return p;
 		free(p);

@@ -1,4 +1,6 @@
 #include "deploy.h"
+#include "notify_hooks.h"
+#include "owner.h"
 #include "record.h"
 #include "repair.h"
 #include "steps.h"
@@ -156,6 +158,7 @@ void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const st
 	r.options = opts;
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refusal in %sworkflow/records", s->repo.git_dir);
+	wf_notify_refusal(s, u, d->env, msg, r.seq);
 	free(opts);
 	free(msg);
 }
@@ -197,7 +200,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 
 	/* receive-pack, our parent, owns the deploy; if this process dies
 	 * before the record is written, the journal lets repair finish it. */
-	if (wf_inflight_begin(s, d, (long)getppid()) < 0)
+	if (wf_inflight_begin(s, d, wf_push_owner()) < 0)
 		wf_say("workflow: warning: could not write the in-flight journal in %sworkflow", s->repo.git_dir);
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
@@ -211,6 +214,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	}
 	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, tag, d->new_oid);
 	n = atol(strrchr(tag, '_') + 1);
+	wf_notify_deploy(s, d, "started", tag, message, NULL, 0, NULL, 0);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
 
 	for (size_t i = 0; i < d->env->n_steps && !failed; i++) {
@@ -276,6 +280,7 @@ record:
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
 		wf_inflight_end(s, d);
 	}
+	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);
 	for (size_t i = 0; i < n_rsteps; i++) {
 		free(rsteps[i].name);
 		free(rsteps[i].zoutput);

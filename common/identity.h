@@ -5,7 +5,8 @@
 
 #include <stddef.h>
 
-/* Returns a malloc'd name, never NULL. */
+/* Returns a malloc'd name, never NULL, never holding a control byte
+ * (a name with one is returned escaped, see identity.c). */
 char *wf_identity(const char *const *vars, size_t n);
 
 #endif

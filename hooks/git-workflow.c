@@ -1,9 +1,11 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
  *   git-workflow [-C REPO] [--json] status | log [ENV] | show TAG|N | repair | check-config [FILE]
+ *                                   | notify [--list | --retry]
  * Installed on PATH it is also `git workflow ...`. */
 #include "config.h"
 #include "identity.h"
 #include "lock.h"
+#include "notify.h"
 #include "record.h"
 #include "repair.h"
 #include "repo.h"
@@ -25,7 +27,9 @@ static void usage(FILE *f)
 	      "  log [ENV]          deploy history, newest first\n"
 	      "  show TAG|N         one deploy record, with its steps' output\n"
 	      "  repair             tag and record a deploy an interrupted post-receive left\n"
-	      "  check-config [FILE] load and validate a workflow.conf\n", f);
+	      "  check-config [FILE] load and validate a workflow.conf\n"
+	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
+	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n", f);
 }
 
 static int open_repo(struct wf_repo *r, const char *path, struct wf_config *c)
@@ -376,6 +380,20 @@ static int cmd_check_config(const char *repo, const char *file)
 	return rc < 0 ? 1 : 0;
 }
 
+/* notify [--list] | notify --retry: exit 0 when nothing is left pending. */
+static int cmd_notify(struct wf_repo *r, const struct wf_config *c, const char *arg)
+{
+	long pending;
+
+	if (!c->n_webhooks)
+		printf("no webhooks configured (notify.webhooks in %s)\n", c->path ? c->path : "workflow.conf");
+	if (arg && !strcmp(arg, "--retry"))
+		pending = wf_notify_deliver(r->git_dir, c, WF_NOTIFY_RETRY, stdout);
+	else
+		pending = wf_notify_list(r->git_dir, c, stdout);
+	return pending ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *repo = ".";
@@ -404,7 +422,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[i], "check-config"))
 		return cmd_check_config(repo, i + 1 < argc ? argv[i + 1] : NULL);
 	if (strcmp(argv[i], "status") && strcmp(argv[i], "log") && strcmp(argv[i], "show") &&
-	    strcmp(argv[i], "repair")) {
+	    strcmp(argv[i], "repair") && strcmp(argv[i], "notify")) {
 		fprintf(stderr, "git-workflow: unknown command '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
@@ -415,10 +433,19 @@ int main(int argc, char **argv)
 	}
 	if (open_repo(&r, repo, &c) < 0)
 		return 1;
+	if (!strcmp(argv[i], "notify") && i + 1 < argc && strcmp(argv[i + 1], "--retry") &&
+	    strcmp(argv[i + 1], "--list")) {
+		fprintf(stderr, "git-workflow: notify takes --list or --retry, not '%s'\n", argv[i + 1]);
+		wf_repo_close(&r);
+		wf_config_free(&c);
+		return 2;
+	}
 	if (!strcmp(argv[i], "status"))
 		rc = cmd_status(&r);
 	else if (!strcmp(argv[i], "repair"))
 		rc = cmd_repair(&r, &c);
+	else if (!strcmp(argv[i], "notify"))
+		rc = cmd_notify(&r, &c, i + 1 < argc ? argv[i + 1] : NULL);
 	else if (!strcmp(argv[i], "log"))
 		rc = cmd_log(&r, i + 1 < argc ? argv[i + 1] : NULL);
 	else

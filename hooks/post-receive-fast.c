@@ -11,6 +11,7 @@
 #endif
 #include "hook_input.h"
 #include "lock.h"
+#include "owner.h"
 #include "plan.h"
 #include "util.h"
 #include "verdict.h"
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	    wf_hook_input_parse(in.buf ? in.buf : "", in.len, &u, &n, err, sizeof(err)) == 0) {
 		size_t len = strlen(git_dir);
 		char *dir = git_dir[len - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
-		long owner = (long)getppid();
+		long owner = wf_push_owner();
 		int needed = wf_verdicts_post_receive_needed(dir, owner, u, n);
 		if (!needed) {
 			wf_plan_remove(dir, owner);

@@ -4,7 +4,9 @@
  * deploy lock pre-receive took. */
 #include "deploy.h"
 #include "hook_input.h"
+#include "owner.h"
 #include "lock.h"
+#include "notify.h"
 #include "plan.h"
 #include "session.h"
 
@@ -38,7 +40,7 @@ static void hotfix(struct wf_session *s, const struct wf_update *u, const struct
 	/* Compare-and-swap against the tip the update hook checked, so a Live
 	 * that moved in between (even to a commit the hotfix contains, such as
 	 * a rollback) is never overwritten. */
-	if (wf_plan_load_base(s->repo.git_dir, (long)getppid(), env->ref, base, sizeof(base)) != 0) {
+	if (wf_plan_load_base(s->repo.git_dir, wf_push_owner(), env->ref, base, sizeof(base)) != 0) {
 		hotfix_lost(s, u, env, "could not be compared with the tip the push was checked against");
 		return;
 	}
@@ -91,8 +93,12 @@ int main(void)
 			}
 		}
 	}
-	wf_plan_remove(s.repo.git_dir, (long)getppid());
-	wf_lock_release(s.repo.git_dir, (long)getppid());
+	wf_plan_remove(s.repo.git_dir, wf_push_owner());
+	wf_lock_release(s.repo.git_dir, wf_push_owner());
+	/* webhook events an earlier run could not send go out now (within
+	 * the same per-webhook time budget), after the lock is released */
+	if (s.config_ok && s.config.n_webhooks)
+		wf_notify_deliver(s.repo.git_dir, &s.config, 0, NULL);
 	wf_session_close(&s);
 out_input:
 	wf_updates_free(u, n);

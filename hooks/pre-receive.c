@@ -4,6 +4,7 @@
  * the push for the update hook, which enforces ref by ref. */
 #include "deploy.h"
 #include "hook_input.h"
+#include "owner.h"
 #include "lock.h"
 #include "plan.h"
 #include "repair.h"
@@ -25,7 +26,7 @@ static int save_bases(struct wf_session *s, const struct wf_decision *d, size_t 
 {
 	for (size_t i = 0; i < n; i++)
 		if (d[i].action == WF_HOTFIX &&
-		    wf_plan_save_base(s->repo.git_dir, (long)getppid(), d[i].env->ref, d[i].base) < 0)
+		    wf_plan_save_base(s->repo.git_dir, wf_push_owner(), d[i].env->ref, d[i].base) < 0)
 			return -1;
 	return 0;
 }
@@ -67,7 +68,7 @@ int main(void)
 	/* A deploy a killed post-receive left unfinished gets tagged and
 	 * recorded before this push is judged. */
 	if (!s.opts.dry_run)
-		wf_repair_if_needed(&s, (long)getppid());
+		wf_repair_if_needed(&s, wf_push_owner());
 	{
 		struct wf_push p = { u, n, s.pusher };
 		struct wf_repo_ops ops;
@@ -108,7 +109,7 @@ int main(void)
 	wf_plan_cleanup(s.repo.git_dir);
 	if (lock_env) {
 		struct wf_lock_info holder;
-		int l = wf_lock_acquire(s.repo.git_dir, (long)getppid(), s.pusher, lock_env, &holder, err,
+		int l = wf_lock_acquire(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
 					sizeof(err));
 		if (l < 0) {
 			wf_say("workflow: %s; deploy refused", err);
@@ -122,17 +123,17 @@ int main(void)
 			goto out;
 		}
 	}
-	if (wf_plan_save(s.repo.git_dir, (long)getppid(), in.buf ? in.buf : "", in.len) < 0 ||
+	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||
 	    save_bases(&s, d, n) < 0) {
 		wf_say("workflow: cannot save the push plan in %sworkflow; push refused", s.repo.git_dir);
 		if (lock_env)
-			wf_lock_release(s.repo.git_dir, (long)getppid());
+			wf_lock_release(s.repo.git_dir, wf_push_owner());
 		goto out;
 	}
 	/* Not fatal: without verdicts the update hook decides by itself and
 	 * post-receive runs in full.  Webhooks: post-receive sends what
 	 * earlier pushes could not. */
-	wf_verdicts_save(s.repo.git_dir, (long)getppid(), u, d, n, lock_env || s.config.n_webhooks);
+	wf_verdicts_save(s.repo.git_dir, wf_push_owner(), u, d, n, lock_env || s.config.n_webhooks);
 	rc = 0;
 out:
 	wf_decisions_free(d, n);

@@ -8,6 +8,7 @@
  * speaks only when it has no plan. */
 #include "deploy.h"
 #include "hook_input.h"
+#include "owner.h"
 #include "plan.h"
 #include "policy.h"
 #include "session.h"
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
 		wf_say("workflow: %s; %s refused", err, self.ref);
 		return 1;
 	}
-	if (wf_plan_load(s.repo.git_dir, (long)getppid(), &u, &n) != 0) {
+	if (wf_plan_load(s.repo.git_dir, wf_push_owner(), &u, &n) != 0) {
 		u = NULL;
 		n = 0;
 	}

@@ -37,10 +37,22 @@ check() { # check DESCRIPTION COMMAND...
 setup() {
 	"$WF_SRCDIR/install.sh" "$@" "$T/origin.git" >"$T/install.out" 2>&1 ||
 		{ cat "$T/install.out"; echo "Bail out! install.sh failed"; exit 1; }
+	[ -n "${WF_HOOK_WRAPPER:-}" ] && wrap_hooks "$T/origin.git"
 	git clone -q "$T/origin.git" "$T/work" 2>/dev/null
 	cd "$T/work"
 	commit "first"
 	git push -q origin master 2>/dev/null || { echo "Bail out! first push failed"; exit 1; }
+}
+
+# wrap_hooks REPO: with WF_HOOK_WRAPPER set (e.g. "valgrind -q ..."; make
+# check-valgrind does this), each installed hook becomes a script that runs
+# the real program under that command.
+wrap_hooks() {
+	for _h in pre-receive update post-receive; do
+		mv "$1/hooks/$_h" "$1/hooks/$_h.bin"
+		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$WF_HOOK_WRAPPER" "$1/hooks/$_h.bin" >"$1/hooks/$_h"
+		chmod 755 "$1/hooks/$_h"
+	done
 }
 
 # commit MESSAGE [FILE]: a new commit on the current branch, changing FILE
