@@ -99,7 +99,8 @@ int wf_event_wanted(const struct wf_webhook *w, const struct wf_event *ev)
 	for (size_t i = 0; i < w->n_events; i++) {
 		if (!strcmp(w->events[i], ev->kind))
 			return 1;
-		if (!strcmp(w->events[i], "failure") && !strcmp(ev->status, "failed"))
+		if (!strcmp(w->events[i], "failure") &&
+		    (!strcmp(ev->status, "failed") || !strcmp(ev->status, "interrupted")))
 			return 1;
 	}
 	return 0;

@@ -62,6 +62,23 @@ int wf_notify_enqueue(const char *git_dir, const struct wf_config *c, const stru
 	return n;
 }
 
+/* room for a deploy's events (50 commits, step results) with margin */
+#define SPOOL_PROBE_SIZE 65536
+
+int wf_notify_check_spool(const char *git_dir, const struct wf_config *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->n_webhooks; i++) {
+		char *dir = wf_spool_dir(git_dir, c->webhooks[i].url);
+		if (wf_spool_probe(dir, SPOOL_PROBE_SIZE) < 0) {
+			snprintf(err, errlen, "cannot keep webhook events in %s: %s", dir, strerror(errno));
+			free(dir);
+			return -1;
+		}
+		free(dir);
+	}
+	return 0;
+}
+
 static double now_mono(void)
 {
 	struct timespec ts;

@@ -18,6 +18,11 @@
  * spooled for. */
 int wf_notify_enqueue(const char *git_dir, const struct wf_config *c, const struct wf_event *ev);
 
+/* Before a deploy: can every webhook's spool take its events?  A deploy
+ * whose events could not be kept would lose them, so the caller refuses it
+ * (fail closed).  Returns 0, or -1 with a one-line reason in err. */
+int wf_notify_check_spool(const char *git_dir, const struct wf_config *c, char *err, size_t errlen);
+
 #define WF_NOTIFY_RETRY 1       /* ignore backoff and the per-run budget */
 
 /* Send what is pending.  Returns the number of events still pending for

@@ -123,6 +123,38 @@ void wf_notify_deploy(struct wf_session *s, const struct wf_deploy *d, const cha
 	free(repo);
 }
 
+void wf_notify_interrupted(struct wf_session *s, const struct wf_env *env, const char *kind, const char *tag,
+			   const char *old, const char *new, const char *pusher, const char *message,
+			   const char *note, long record)
+{
+	struct wf_event ev;
+	struct wf_event_commit *commits;
+	char *repo;
+
+	if (!s->config_ok || !s->config.n_webhooks)
+		return;
+	repo = wf_repo_name(s->repo.git_dir);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.status = "interrupted";
+	ev.repository = repo;
+	ev.env = env->name;
+	ev.ref = env->ref;
+	ev.tag = tag;
+	ev.from = old;
+	ev.to = new;
+	ev.pusher = pusher;
+	ev.message = message;
+	ev.note = note;
+	ev.time = (long long)time(NULL);
+	ev.record = record;
+	ev.n_commits = collect_commits(s, old, new, &commits, &ev.commits_total);
+	ev.commits = commits;
+	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
+	free_commits(commits, ev.n_commits);
+	free(repo);
+}
+
 void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_env *env,
 		       const char *reason, long record)
 {

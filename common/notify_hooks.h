@@ -14,6 +14,13 @@ void wf_notify_deploy(struct wf_session *s, const struct wf_deploy *d, const cha
 		      const char *message, const struct wf_record_step *steps, size_t n_steps,
 		      const char *note, long record);
 
+/* A deploy that a killed post-receive left unfinished, as repair found it:
+ * status "interrupted" (a "failure" subscription gets it too).  kind is
+ * the word of the tags ("deploy", "rollback", "hotfix"). */
+void wf_notify_interrupted(struct wf_session *s, const struct wf_env *env, const char *kind, const char *tag,
+			   const char *old, const char *new, const char *pusher, const char *message,
+			   const char *note, long record);
+
 /* A refused write to Test, Live or a hotfix ref; reason is what the pusher
  * was told. */
 void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_env *env,

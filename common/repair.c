@@ -1,5 +1,6 @@
 #include "repair.h"
 #include "lock.h"
+#include "notify_hooks.h"
 #include "record.h"
 
 #include <errno.h>
@@ -243,6 +244,7 @@ static int repair_env(struct wf_session *s, const struct wf_env *env, long me)
 	       "(git-workflow show %ld)", kind, env->branch, new, made ? "tagged" : "found", r.seq, r.seq);
 	if (made)
 		wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
+	wf_notify_interrupted(s, env, kind, tag, old, new, r.pusher, msg, note, r.seq);
 	wf_inflight_end(s, &(struct wf_deploy){ .env = env });
 	free(msg);
 	free(note);

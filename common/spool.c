@@ -265,6 +265,33 @@ int wf_spool_add(const char *dir, const char *url, const char *event, const char
 	return rc;
 }
 
+int wf_spool_probe(const char *dir, size_t size)
+{
+	char *p, *zeros;
+	int fd, rc = -1, e;
+
+	if (mkdir_p(dir) < 0)
+		return -1;
+	p = xasprintf("%s/.probe-%ld", dir, (long)getpid());
+	zeros = xcalloc(1, size ? size : 1);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd >= 0) {
+		/* fsync: on a full disk a write can succeed into the page cache
+		 * and fail only when it is written back */
+		if (write_full(fd, zeros, size) == 0 && fsync(fd) == 0)
+			rc = 0;
+		e = errno;
+		close(fd);
+		unlink(p);
+		errno = e;
+	}
+	e = errno;
+	free(zeros);
+	free(p);
+	errno = e;
+	return rc;
+}
+
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;

@@ -30,6 +30,11 @@ char *wf_url_redacted(const char *url);
 int wf_spool_add(const char *dir, const char *url, const char *event, const char *body, size_t len,
 		 long *seq);
 
+/* Can dir take an event of about size bytes?  Creates the directory,
+ * writes and syncs a probe file of that size and removes it.  Returns 0,
+ * or -1 with errno set (ENOSPC for a full disk). */
+int wf_spool_probe(const char *dir, size_t size);
+
 /* Sequence numbers of the pending events, ascending (malloc'd, may be NULL
  * when n is 0).  Returns 0, or -1 when the directory cannot be read (a
  * missing directory is 0 pending). */

@@ -6,6 +6,7 @@
 #include "hook_input.h"
 #include "owner.h"
 #include "lock.h"
+#include "notify.h"
 #include "plan.h"
 #include "repair.h"
 #include "policy.h"
@@ -120,6 +121,14 @@ int main(void)
 			wf_format_time(holder.time, when);
 			wf_say("workflow: a deploy to %s is in progress (started by %s at %s); push again when it "
 			       "has finished", holder.env, holder.user, when);
+			goto out;
+		}
+		/* a deploy's webhook events are spooled before they are sent:
+		 * where they cannot be kept, the deploy waits (fail closed) */
+		if (wf_notify_check_spool(s.repo.git_dir, &s.config, err, sizeof(err)) < 0) {
+			wf_say("workflow: %s; deploy to %s refused so that its events are not lost. Free space "
+			       "there (see git-workflow notify --list), then push again", err, lock_env);
+			wf_lock_release(s.repo.git_dir, wf_push_owner());
 			goto out;
 		}
 	}

@@ -264,5 +264,72 @@ git push -q -f origin deploy_test_5^{commit}:test 2>"$OUT" || true
 check "rolling test back to deploy_test_5 sends rollback.started then rollback.failed (the failing HTTP step)" \
 	logq "$T/log3" '[x["event"] for x in r if x["path"]=="/hook"][-2:] == ["rollback.started","rollback.failed"] and h[-1]["kind"]=="rollback"'
 
+# --- 7. a hotfix is an event of its own kind, naming its pusher
+write_conf "$T/origin.git/workflow.conf" /hook
+printf 'hotfix = { users = [ "alice" ]; };\n' >>"$T/origin.git/workflow.conf"
+commit "feature G"
+git push -q origin master master:test 2>/dev/null
+fetch
+git push -q origin test:live 2>/dev/null
+commit "urgent fix"
+GL_USER=alice push origin HEAD:refs/hotfix/live
+check "alice's hotfix is accepted" pushed_ok
+check "the webhook got hotfix.started then hotfix.succeeded for live, from alice" \
+	logq "$T/log3" '[x["event"] for x in r if x["path"]=="/hook"][-2:] == ["hotfix.started","hotfix.succeeded"] and h[-1]["kind"]=="hotfix" and h[-1]["env"]=="live" and h[-1]["pusher"]=="alice"'
+git push -q origin HEAD:master 2>/dev/null
+
+# --- 8. where events cannot be kept, a deploy is refused (fail closed):
+# it would lose them.  Dev pushes go on.
+spool=$T/origin.git/workflow/spool
+rm -rf "$spool"
+printf 'not a directory\n' >"$spool"
+commit "feature H"
+git push -q origin master 2>/dev/null
+before=$(tip refs/heads/test)
+push origin master:test
+check "with the spool unusable, a promotion is refused" refused
+check "one line says where and why, and what to do" \
+	says "cannot keep webhook events in $spool/[0-9a-f]*: Not a directory; deploy to test refused so that its events are not lost. Free space there"
+check "test did not move" at refs/heads/test "$before"
+check "no tag was made" sh -c '! git --git-dir="$1" tag -l "deploy_test_*" --contains "$2" | grep -q .' - "$T/origin.git" "$(git rev-parse master)"
+rm -f "$spool"
+
+# a full disk, for real, where this machine lets the test mount a small tmpfs
+mkdir -p "$spool"
+if mount -t tmpfs -o size=128k wf-spool-test "$spool" 2>/dev/null; then
+	trap 'umount "$spool" 2>/dev/null; stop_receiver' EXIT
+	dd if=/dev/zero of="$spool/fill" bs=4k 2>/dev/null || true
+	commit "feature I"
+	push origin master
+	check "with the spool's disk full, a Dev push is still accepted" pushed_ok
+	push origin master:test
+	check "but a promotion is refused" refused
+	check "naming the full disk" says "cannot keep webhook events in $spool/[0-9a-f]*: No space left on device"
+	check "test did not move" at refs/heads/test "$before"
+	rm -f "$spool/fill"
+	push origin master:test
+	check "with space again, the promotion is accepted" pushed_ok
+	check "and its events went out" logq "$T/log3" 'h[-1]["event"]=="deploy.succeeded" and h[-1]["to"]=="'"$(git rev-parse master)"'"'
+	umount "$spool"
+	trap 'stop_receiver' EXIT
+else
+	echo "# skipped the full-disk case: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)"
+	push origin master:test
+	check "with the spool usable again, the promotion is accepted" pushed_ok
+fi
+
+# --- 9. a deploy that a killed post-receive left unfinished (after its tag
+# and deploy.started): the repair
+# sends deploy.interrupted after deploy.started
+commit "feature J"
+git push -q origin master 2>/dev/null
+check "post-receive was killed after the tag" push_and_kill deploy-after-tag origin master:test
+check "the receiver got deploy.started, nothing after it" \
+	logq "$T/log3" 'h[-1]["event"]=="deploy.started" and h[-1]["to"]=="'"$(git rev-parse master)"'"'
+"$WF" -C "$T/origin.git" repair >"$OUT" 2>&1
+check "git-workflow repair finishes it" says "repair: an interrupted deploy to test"
+check "and sends deploy.interrupted, with its tag and the note" \
+	logq "$T/log3" 'h[-1]["event"]=="deploy.interrupted" and h[-1]["tag"].startswith("deploy_test_") and "interrupted" in h[-1]["note"] and h[-1]["pusher"]=="'"$(id -un)"'"'
+
 stop_receiver
 done_testing

@@ -139,6 +139,8 @@ Test(event, subscriptions)
 	cr_assert_not(wf_event_wanted(&w, &ev));
 	w.events = fail_only;
 	cr_assert(wf_event_wanted(&w, &ev));              /* hotfix.failed: a failure */
+	ev.status = "interrupted";
+	cr_assert(wf_event_wanted(&w, &ev));              /* repair found it unfinished */
 	ev.status = "succeeded";
 	cr_assert_not(wf_event_wanted(&w, &ev));
 	w.events = refused;

@@ -1,6 +1,7 @@
 /* The webhook spool: order, durability of what was added, state, and the
  * URL shown to people without its credentials. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,4 +194,36 @@ Test(spool, directory_depends_on_url_only)
 	free(a);
 	free(b);
 	free(c);
+}
+
+Test(spool, probe_makes_the_dir_and_leaves_nothing)
+{
+	char *dir = wf_spool_dir(gitdir, "http://127.0.0.1:1/hook");
+	long *seqs;
+	size_t n;
+	char *under;
+	FILE *f;
+
+	cr_assert_eq(wf_spool_probe(dir, 65536), 0);
+	cr_assert_eq(access(dir, W_OK), 0);
+	cr_assert_eq(wf_spool_list(dir, &seqs, &n), 0);
+	cr_assert_eq(n, 0);
+	free(seqs);
+	{
+		char *cmd = xasprintf("test -z \"$(ls -A '%s')\"", dir);
+		cr_assert_eq(system(cmd), 0, "the probe file is left behind");
+		free(cmd);
+	}
+	/* a spool that cannot be a directory: an error with errno, not a crash */
+	under = xasprintf("%s/other/spool/x", gitdir);
+	free(dir);
+	dir = xasprintf("%s/other", gitdir);
+	f = fopen(dir, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	errno = 0;
+	cr_assert_eq(wf_spool_probe(under, 16), -1);
+	cr_assert_eq(errno, ENOTDIR);
+	free(under);
+	free(dir);
 }
