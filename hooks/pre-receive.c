@@ -32,6 +32,30 @@ static int save_bases(struct wf_session *s, const struct wf_decision *d, size_t 
 	return 0;
 }
 
+/* The decisions were taken before the lock was ours: a deploy that
+ * finished in between may have moved the env.  Say so now; git would only
+ * fail the ref update with "cannot lock ref" and give no reason.  Returns
+ * the env that moved, or NULL. */
+static const struct wf_env *env_moved(struct wf_session *s, const struct wf_update *u,
+				      const struct wf_decision *d, size_t n, char now[WF_OID_MAX + 1])
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *expect;
+		int rc;
+		if (!needs_lock(d[i].action))
+			continue;
+		/* a hotfix was checked on top of the env's tip; a promotion or
+		 * rollback names the env's tip as its old value */
+		expect = d[i].action == WF_HOTFIX ? d[i].base : u[i].old_oid;
+		rc = wf_repo_ref_tip(&s->repo, d[i].env->ref, now);
+		if (rc == 1)
+			memset(now, '0', strlen(expect)), now[strlen(expect)] = '\0';
+		if (rc < 0 || strcmp(now, expect) != 0)
+			return d[i].env;
+	}
+	return NULL;
+}
+
 int main(void)
 {
 	struct sbuf in = SBUF_INIT;
@@ -110,7 +134,9 @@ int main(void)
 	wf_plan_cleanup(s.repo.git_dir);
 	if (lock_env) {
 		struct wf_lock_info holder;
-		int l = wf_lock_acquire(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
+		int l;
+		wf_test_pause(s.repo.git_dir, "before-deploy-lock");
+		l = wf_lock_acquire(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
 					sizeof(err));
 		if (l < 0) {
 			wf_say("workflow: %s; deploy refused", err);
@@ -130,6 +156,16 @@ int main(void)
 			       "there (see git-workflow notify --list), then push again", err, lock_env);
 			wf_lock_release(s.repo.git_dir, wf_push_owner());
 			goto out;
+		}
+		{
+			char now[WF_OID_MAX + 1] = "";
+			const struct wf_env *moved = env_moved(&s, u, d, n, now);
+			if (moved) {
+				wf_say("workflow: %s moved to %.12s while this push was checked (another deploy "
+				       "finished); fetch and push again", moved->branch, now[0] ? now : "(unknown)");
+				wf_lock_release(s.repo.git_dir, wf_push_owner());
+				goto out;
+			}
 		}
 	}
 	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||

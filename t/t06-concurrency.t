@@ -79,6 +79,7 @@ won=0
 for i in 1 2 3 4 5 6 7 8 9 10; do [ "$m" = "$(git rev-parse "dev$i")" ] && won=$((won + 1)); done
 check "master is one of the Dev pushes" test "$won" = 1
 check "the deploy lock is released" test ! -e "$url/workflow/deploy.lock"
+[ -e "$url/workflow/deploy.lock" ] && sed 's/^/# left: /' "$url/workflow/deploy.lock"
 check "no in-flight journal is left" test ! -e "$url/workflow/inflight-test"
 # A push git itself rejected (a lost ref lock) runs no post-receive, so
 # its plan stays until the next push clears plans whose push is gone.
@@ -87,5 +88,28 @@ commit "after the storm"
 push origin master
 check "the next push is accepted" pushed_ok
 check "no push plan is left after it" sh -c '! ls "$1"/workflow/push-* >/dev/null 2>&1' - "$url"
+
+# A deploy that finishes between another push's check and its taking the
+# lock: that push is told Test moved, and leaves no lock behind (git would
+# only have said "cannot lock ref").
+fetch
+git checkout -q -b slow origin/test
+commit "slow promotion" slow.txt
+slow=$(git rev-parse HEAD)
+git checkout -q master && git merge -q --no-edit slow && git push -q origin master 2>/dev/null
+(WF_TEST_PAUSE=before-deploy-lock git push "$url" "$slow:refs/heads/test" >"$T/race.out" 2>&1; echo $? >"$T/race.rc") &
+pushpid=$!
+i=0
+while [ ! -e "$url/workflow/paused.before-deploy-lock" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+push origin master:test
+check "a promotion lands while the other push waits before the lock" pushed_ok
+rm -f "$url/workflow/paused.before-deploy-lock"
+wait $pushpid
+cp "$T/race.out" "$OUT"
+check "the waiting push reached the lock after test moved" test "$i" -lt 600
+check "it is refused" test "$(cat "$T/race.rc")" != 0
+check "it says test moved and what to do" says "remote: workflow: test moved to [0-9a-f]\{12\} while this push was checked (another deploy finished); fetch and push again"
+check "test stays on the promotion that landed" at refs/heads/test "$(git rev-parse master)"
+check "no deploy lock is left behind" test ! -e "$url/workflow/deploy.lock"
 
 done_testing
