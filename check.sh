@@ -1,23 +1,73 @@
 #!/bin/sh
 # Run the whole test suite on a fresh Debian machine: install what is
-# missing, build, run the unit and end-to-end tests.  Exits non-zero when
-# any test fails.  Extra arguments go to configure (e.g. --enable-sanitizers).
+# missing, build, run the unit and end-to-end tests, then run them all again
+# built with AddressSanitizer and UndefinedBehaviorSanitizer.  Exits non-zero
+# when any test fails.  CI runs exactly this.
+#
+#   ./check.sh                 both passes
+#   ./check.sh --quick         the plain pass only
+#   ./check.sh CONFIGURE-ARGS  one pass in this tree, configured with them
+#                              (e.g. --enable-sanitizers)
+#
+# The sanitizer pass builds in a copy of the tree (make distdir), so the
+# build install.sh installs from stays a plain one.
 set -eu
 cd "$(dirname "$0")"
+# a tree left configured by "./check.sh --enable-sanitizers" goes back to plain
+case "${1:-}" in
+"" | --quick)
+	if [ -f config.status ] && grep -q 'enable-sanitizers' config.status; then
+		./configure -q && make -s clean >/dev/null
+	fi ;;
+esac
 ./install.sh --deps
 t/test-deps.sh || echo "check.sh: the tests that need a server will skip"
-# New configure flags (e.g. --enable-sanitizers) change the compiler flags,
-# which make does not track: rebuild everything with them.
-if [ $# -gt 0 ]; then ./configure -q "$@"; make -s clean >/dev/null; fi
-status=0
-make -s check >/dev/null 2>&1 || status=$?
-for log in tests/*.log t/*.log; do
-	[ -f "$log" ] || continue
-	case $log in */test-suite.log) continue ;; esac
-	echo "=== $log"
-	cat "$log"
-done
-pass=$(cat tests/*.trs t/*.trs 2>/dev/null | grep -c '^:test-result: PASS' || true)
-fail=$(cat tests/*.trs t/*.trs 2>/dev/null | grep -c '^:test-result: \(FAIL\|ERROR\|XPASS\)' || true)
-echo "check.sh: $pass passed, $fail failed"
-[ "$status" = 0 ] && [ "$fail" = 0 ]
+
+total_pass=0 total_fail=0 status=0
+
+# suite NAME DIR: make check in DIR, print every test's log, count.
+suite() {
+	_rc=0
+	(cd "$2" && make -s check >/dev/null 2>&1) || _rc=$?
+	for log in "$2"/tests/*.log "$2"/t/*.log; do
+		[ -f "$log" ] || continue
+		case $log in */test-suite.log) continue ;; esac
+		echo "=== $1: ${log#"$2"/}"
+		cat "$log"
+	done
+	_p=$(cat "$2"/tests/*.trs "$2"/t/*.trs 2>/dev/null | grep -c '^:test-result: PASS' || true)
+	_f=$(cat "$2"/tests/*.trs "$2"/t/*.trs 2>/dev/null | grep -c '^:test-result: \(FAIL\|ERROR\|XPASS\)' || true)
+	# make failing with no failed test (a build error) still fails the run
+	[ "$_rc" = 0 ] && [ "$_f" = 0 ] || status=1
+	[ "$_rc" = 0 ] || [ "$_f" != 0 ] || echo "check.sh: $1: make check failed (exit $_rc) before any test failed"
+	echo "check.sh: $1: $_p passed, $_f failed"
+	total_pass=$((total_pass + _p)) total_fail=$((total_fail + _f))
+}
+
+case "${1:-}" in
+--quick)
+	suite plain . ;;
+"")
+	suite plain .
+	san=_sanitizers
+	rm -rf "$san"
+	make -s distdir distdir="$san" >/dev/null
+	if (cd "$san" && ./configure -q --enable-sanitizers && make -s >/dev/null 2>&1); then
+		before=$status status=0
+		suite sanitizers "$san"
+		# kept for a look when it failed
+		[ "$status" != 0 ] || rm -rf "$san"
+		[ "$before" = 0 ] || status=$before
+	else
+		echo "check.sh: sanitizers: the build with --enable-sanitizers failed (see $san/config.log)"
+		status=1
+	fi ;;
+*)
+	# New configure flags change the compiler flags, which make does not
+	# track: rebuild everything with them.
+	./configure -q "$@"
+	make -s clean >/dev/null
+	suite "configure $*" . ;;
+esac
+echo "check.sh: $total_pass passed, $total_fail failed"
+exit "$status"
