@@ -359,6 +359,24 @@ void wf_notify_emit(const char *git_dir, const struct wf_config *c, const struct
 		wf_notify_deliver(git_dir, c, 0, NULL);
 }
 
+/* The URL a spool was made for, as kept in its url file (no credentials;
+ * malloc'd, "?" when unreadable). */
+static char *spool_url(const char *dir)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *p = xasprintf("%s/url", dir), *url;
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		wf_read_all(fd, &sb);
+		close(fd);
+	}
+	free(p);
+	url = sb.buf ? sbuf_detach(&sb) : xstrdup("?");
+	url[strcspn(url, "\n")] = '\0';
+	return url;
+}
+
 long wf_notify_list(const char *git_dir, const struct wf_config *c, FILE *out)
 {
 	char *root = wf_spool_root(git_dir);
@@ -392,7 +410,7 @@ long wf_notify_list(const char *git_dir, const struct wf_config *c, FILE *out)
 	d = opendir(root);
 	while (d && (de = readdir(d))) {
 		int known = 0;
-		char *dir, *url, *p;
+		char *dir, *url;
 		long *seqs = NULL;
 		size_t n = 0;
 		if (de->d_name[0] == '.')
@@ -407,18 +425,9 @@ long wf_notify_list(const char *git_dir, const struct wf_config *c, FILE *out)
 		dir = xasprintf("%s/%s", root, de->d_name);
 		wf_spool_list(dir, &seqs, &n);
 		if (n) {
-			struct sbuf sb = SBUF_INIT;
-			p = xasprintf("%s/url", dir);
-			int fd = open(p, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
-				wf_read_all(fd, &sb);
-				close(fd);
-			}
-			url = sb.buf ? sb.buf : xstrdup("?");
-			url[strcspn(url, "\n")] = '\0';
+			url = spool_url(dir);
 			fprintf(out, "%s: %zu pending, not in the config any more (spool %s)\n", url, n, dir);
 			free(url);
-			free(p);
 		}
 		free(seqs);
 		free(dir);
@@ -427,4 +436,103 @@ long wf_notify_list(const char *git_dir, const struct wf_config *c, FILE *out)
 		closedir(d);
 	free(root);
 	return total;
+}
+
+/* The spool directory WEBHOOK names (see wf_notify_drop); NULL with err set
+ * when it names none or more than one. */
+static char *spool_named(const char *git_dir, const struct wf_config *c, const char *webhook, char *err,
+			 size_t errlen)
+{
+	char *root = wf_spool_root(git_dir), *found = NULL;
+	size_t matches = 0;
+	DIR *d = opendir(root);
+	struct dirent *de;
+	char *shown = wf_url_redacted(webhook); /* the argument may hold a password */
+
+	while (d && (de = readdir(d))) {
+		char *dir, *url;
+		int match;
+		if (de->d_name[0] == '.')
+			continue;
+		dir = xasprintf("%s/%s", root, de->d_name);
+		url = spool_url(dir);
+		match = !strcmp(webhook, de->d_name) || !strcmp(webhook, url);
+		for (size_t i = 0; i < c->n_webhooks && !match; i++) {
+			char *wd = wf_spool_dir(git_dir, c->webhooks[i].url);
+			match = !strcmp(webhook, c->webhooks[i].url) && !strcmp(wd, dir);
+			free(wd);
+		}
+		free(url);
+		if (match && matches++ == 0)
+			found = dir;
+		else
+			free(dir);
+	}
+	if (d)
+		closedir(d);
+	if (matches > 1) {
+		snprintf(err, errlen, "'%s' names %zu webhook spools; give the spool directory's name instead "
+			 "(ls %s)", shown, matches, root);
+		free(found);
+		found = NULL;
+	} else if (!found) {
+		snprintf(err, errlen, "no webhook spool for '%s'; give a URL as git-workflow notify --list shows it",
+			 shown);
+	}
+	free(shown);
+	free(root);
+	return found;
+}
+
+long wf_notify_drop(const char *git_dir, const struct wf_config *c, const char *webhook, int all, FILE *out,
+		    char *err, size_t errlen)
+{
+	char *dir, *url;
+	long *seqs = NULL;
+	size_t n = 0, dropped = 0;
+	int lock;
+
+	err[0] = '\0';
+	dir = spool_named(git_dir, c, webhook, err, errlen);
+	if (!dir)
+		return -1;
+	url = spool_url(dir);
+	/* not while a hook is sending this queue: it may be sending that event */
+	lock = wf_spool_lock_deliver(dir);
+	if (lock < 0) {
+		snprintf(err, errlen, "%s: a hook is delivering its events now; try again in a moment", url);
+		goto out;
+	}
+	if (wf_spool_list(dir, &seqs, &n) < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < n && (all || i < 1); i++) {
+		struct wf_spooled e;
+		int r = wf_spool_read(dir, seqs[i], &e);
+		if (wf_spool_set_aside(dir, seqs[i]) < 0) {
+			snprintf(err, errlen, "cannot move event %ld to %s/dropped: %s", seqs[i], dir, strerror(errno));
+			if (r == 0)
+				wf_spooled_free(&e);
+			goto out;
+		}
+		fprintf(out, "%s: set aside event %ld (%s, delivery %s) in %s/dropped\n", url, seqs[i],
+			r == 0 ? e.event : "unreadable", r == 0 ? e.delivery : "?", dir);
+		if (r == 0)
+			wf_spooled_free(&e);
+		dropped++;
+	}
+	if (dropped) {
+		/* what waited behind it goes out on the next run */
+		struct wf_spool_state st;
+		memset(&st, 0, sizeof(st));
+		wf_spool_state_write(dir, &st);
+	}
+	fprintf(out, "%s: %zu pending\n", url, n - dropped);
+out:
+	wf_spool_unlock(lock);
+	free(seqs);
+	free(url);
+	free(dir);
+	return err[0] ? -1 : (long)dropped;
 }

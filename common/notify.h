@@ -39,4 +39,14 @@ void wf_notify_emit(const char *git_dir, const struct wf_config *c, const struct
  * longer in the config.  Returns the total pending. */
 long wf_notify_list(const char *git_dir, const struct wf_config *c, FILE *out);
 
+/* `git-workflow notify --drop WEBHOOK [--all]`: set aside the oldest
+ * pending event of one webhook (all of them with all), for a receiver that
+ * will never take it (a 4xx forever) and so holds back every event after
+ * it.  WEBHOOK is a configured URL, as written or as --list shows it, or a
+ * spool directory's name.  The events go to the spool's dropped/ (never
+ * sent, never deleted) and the backoff is reset so the rest go out on the
+ * next run.  Returns how many were set aside, or -1 with err set. */
+long wf_notify_drop(const char *git_dir, const struct wf_config *c, const char *webhook, int all, FILE *out,
+		    char *err, size_t errlen);
+
 #endif

@@ -385,6 +385,35 @@ int wf_spool_remove(const char *dir, long seq)
 	return rc;
 }
 
+int wf_spool_set_aside(const char *dir, long seq)
+{
+	char *name = event_name(seq), *from = xasprintf("%s/%s", dir, name);
+	char *aside = xasprintf("%s/dropped", dir), *to = xasprintf("%s/%s", aside, name);
+	int rc = -1;
+
+	if (mkdir(aside, 0775) < 0 && errno != EEXIST)
+		goto out;
+	/* link, not rename: an event set aside earlier under the same number
+	 * (a spool whose counter was lost) is never overwritten */
+	for (int i = 1; link(from, to) < 0; i++) {
+		if (errno != EEXIST || i > 1000)
+			goto out;
+		free(to);
+		to = xasprintf("%s/%s.%d", aside, name, i);
+	}
+	if (unlink(from) < 0)
+		goto out;
+	fsync_dir(aside);
+	fsync_dir(dir);
+	rc = 0;
+out:
+	free(name);
+	free(from);
+	free(aside);
+	free(to);
+	return rc;
+}
+
 int wf_spool_state_read(const char *dir, struct wf_spool_state *st)
 {
 	char *path = xasprintf("%s/state", dir), *text, *line;

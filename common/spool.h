@@ -7,6 +7,7 @@
  *     next                the next sequence number
  *     state               backoff: "attempts N\nnext_try UNIX\nlast_error TEXT\n"
  *     url                 the URL without userinfo or query, for `notify --list`
+ *     dropped/            events an admin took out of the queue (notify --drop)
  *     .lock, .deliver     flock files: adding, delivering
  * An event file is written to a temporary name, fsync'd and renamed, all
  * under .lock, so sequence order is the order events were added and a kill
@@ -52,6 +53,9 @@ int wf_spool_read(const char *dir, long seq, struct wf_spooled *e);
 void wf_spooled_free(struct wf_spooled *e);
 /* Remove a delivered event. */
 int wf_spool_remove(const char *dir, long seq);
+/* Move an event no receiver will take out of the queue, to
+ * dir/dropped/<seq>.event (kept, never sent).  Returns 0 or -1 (errno). */
+int wf_spool_set_aside(const char *dir, long seq);
 
 struct wf_spool_state {
 	int attempts;            /* failed attempts in a row */

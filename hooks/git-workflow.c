@@ -1,6 +1,6 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
  *   git-workflow [-C REPO] [--json] status | log [ENV] | show TAG|N | repair | check-config [FILE]
- *                                   | notify [--list | --retry]
+ *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "config.h"
 #include "identity.h"
@@ -29,7 +29,10 @@ static void usage(FILE *f)
 	      "  repair             tag and record a deploy an interrupted post-receive left\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
-	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n", f);
+	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
+	      "  notify --drop WEBHOOK [--all]\n"
+	      "                     set aside the oldest waiting event of WEBHOOK (all with\n"
+	      "                     --all): one its receiver will never take\n", f);
 }
 
 static int open_repo(struct wf_repo *r, const char *path, struct wf_config *c)
@@ -380,11 +383,20 @@ static int cmd_check_config(const char *repo, const char *file)
 	return rc < 0 ? 1 : 0;
 }
 
-/* notify [--list] | notify --retry: exit 0 when nothing is left pending. */
-static int cmd_notify(struct wf_repo *r, const struct wf_config *c, const char *arg)
+/* notify [--list] | notify --retry: exit 0 when nothing is left pending.
+ * notify --drop WEBHOOK [--all]: exit 0 when something was set aside. */
+static int cmd_notify(struct wf_repo *r, const struct wf_config *c, const char *arg, const char *webhook,
+		      int all)
 {
 	long pending;
 
+	if (arg && !strcmp(arg, "--drop")) {
+		char err[512];
+		long n = wf_notify_drop(r->git_dir, c, webhook, all, stdout, err, sizeof(err));
+		if (n < 0)
+			fprintf(stderr, "git-workflow: %s\n", err);
+		return n > 0 ? 0 : 1;
+	}
 	if (!c->n_webhooks)
 		printf("no webhooks configured (notify.webhooks in %s)\n", c->path ? c->path : "workflow.conf");
 	if (arg && !strcmp(arg, "--retry"))
@@ -392,6 +404,16 @@ static int cmd_notify(struct wf_repo *r, const struct wf_config *c, const char *
 	else
 		pending = wf_notify_list(r->git_dir, c, stdout);
 	return pending ? 1 : 0;
+}
+
+/* notify's arguments: none, --list, --retry, or --drop WEBHOOK [--all]. */
+static int notify_args_ok(int n, char **a)
+{
+	if (n == 0)
+		return 1;
+	if (n == 1)
+		return !strcmp(a[0], "--list") || !strcmp(a[0], "--retry");
+	return !strcmp(a[0], "--drop") && (n == 2 || (n == 3 && !strcmp(a[2], "--all")));
 }
 
 int main(int argc, char **argv)
@@ -433,9 +455,9 @@ int main(int argc, char **argv)
 	}
 	if (open_repo(&r, repo, &c) < 0)
 		return 1;
-	if (!strcmp(argv[i], "notify") && i + 1 < argc && strcmp(argv[i + 1], "--retry") &&
-	    strcmp(argv[i + 1], "--list")) {
-		fprintf(stderr, "git-workflow: notify takes --list or --retry, not '%s'\n", argv[i + 1]);
+	if (!strcmp(argv[i], "notify") && !notify_args_ok(argc - i - 1, argv + i + 1)) {
+		fprintf(stderr, "git-workflow: notify takes --list, --retry or --drop WEBHOOK [--all], not '%s'\n",
+			i + 1 < argc ? argv[i + 1] : "");
 		wf_repo_close(&r);
 		wf_config_free(&c);
 		return 2;
@@ -445,7 +467,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[i], "repair"))
 		rc = cmd_repair(&r, &c);
 	else if (!strcmp(argv[i], "notify"))
-		rc = cmd_notify(&r, &c, i + 1 < argc ? argv[i + 1] : NULL);
+		rc = cmd_notify(&r, &c, i + 1 < argc ? argv[i + 1] : NULL, i + 2 < argc ? argv[i + 2] : NULL,
+				i + 3 < argc);
 	else if (!strcmp(argv[i], "log"))
 		rc = cmd_log(&r, i + 1 < argc ? argv[i + 1] : NULL);
 	else

@@ -331,5 +331,42 @@ check "git-workflow repair finishes it" says "repair: an interrupted deploy to t
 check "and sends deploy.interrupted, with its tag and the note" \
 	logq "$T/log3" 'h[-1]["event"]=="deploy.interrupted" and h[-1]["tag"].startswith("deploy_test_") and "interrupted" in h[-1]["note"] and h[-1]["pusher"]=="'"$(id -un)"'"'
 
+# --- 10. an event its receiver will never take (a 4xx, forever) holds back
+# every event after it, until an admin sets it aside with notify --drop
+commit "feature K"
+git push -q origin master 2>/dev/null
+push -o message=poison origin master:test
+check "a deploy whose events the receiver rejects is still accepted" pushed_ok
+check "its two events wait" pending 2
+commit "untested K"
+git push -q origin master 2>/dev/null
+push origin master:live
+check "a refusal queues behind them" pending 3
+"$WF" -C "$T/origin.git" notify --retry >"$OUT" 2>&1; rc=$?
+check "notify --retry cannot get past the rejected event" test "$rc" = 1
+check "the receiver answered it 422" grep -q "last error: HTTP 422" "$T/list"
+check "and got nothing after it" logq "$T/log3" '"poison" in r[-1]["body"] and r[-1]["event"]=="deploy.started"'
+"$WF" -C "$T/origin.git" notify --drop "http://127.0.0.1:$port/hook" >"$OUT" 2>&1; rc=$?
+check "notify --drop URL (as --list shows it) succeeds" test "$rc" = 0
+check "it names the event it set aside" says "^http://127.0.0.1:$port/hook: set aside event [0-9]* (deploy.started, delivery [0-9a-f]\{32\}) in .*/dropped$"
+check "the oldest only" pending 2
+"$WF" -C "$T/origin.git" notify --drop "http://user:pw@127.0.0.1:$port/hook" >"$OUT" 2>&1; rc=$?
+check "notify --drop with the configured URL sets aside the next" says "set aside event [0-9]* (deploy.succeeded,"
+check "which leaves the refusal" pending 1
+check "the password is not printed" sh -c '! grep -q "user:pw" "$1"' - "$OUT"
+"$WF" -C "$T/origin.git" notify --retry >"$OUT" 2>&1; rc=$?
+check "the refusal behind them goes out at once (backoff reset)" test "$rc" = 0
+check "it arrived after the rejected ones" logq "$T/log3" 'r[-1]["event"]=="refused" and "poison" not in r[-1]["body"]'
+check "the two set-aside events are kept, not sent" \
+	test "$(ls "$T/origin.git"/workflow/spool/*/dropped/*.event | wc -l)" = 2
+"$WF" -C "$T/origin.git" notify --drop "http://127.0.0.1:$port/hook" >"$OUT" 2>&1; rc=$?
+check "notify --drop with nothing waiting exits 1" test "$rc" = 1
+"$WF" -C "$T/origin.git" notify --drop "https://admin:hunter2@elsewhere.example/x?token=abc" >"$OUT" 2>&1; rc=$?
+check "notify --drop of an unknown webhook fails" test "$rc" = 1
+check "saying which and what to give" says "no webhook spool for 'https://elsewhere.example/x'; give a URL as git-workflow notify --list shows it"
+check "without its password or token" sh -c '! grep -q "hunter2\|abc" "$1"' - "$OUT"
+"$WF" -C "$T/origin.git" notify --drop >"$OUT" 2>&1; rc=$?
+check "notify --drop without a webhook is a usage error" test "$rc" = 2
+
 stop_receiver
 done_testing

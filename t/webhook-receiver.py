@@ -9,7 +9,8 @@ X-Workflow-* headers, the body, whether the body is valid JSON, and whether
 the signature is valid for the secret (checked the way a real receiver
 should: hmac.compare_digest).  The path picks the answer:
   /fail -> 500, /hang -> never answers, anything else -> 200,
-after --delay seconds (a slow receiver).
+after --delay seconds (a slow receiver); a body holding "poison" -> 422
+(an event this receiver will never take).
 """
 import argparse, hashlib, hmac, json, os, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,7 +66,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith('/hang'):
             time.sleep(3600)
             return
-        code = 500 if self.path.startswith('/fail') else 200
+        code = 500 if self.path.startswith('/fail') else 422 if b'poison' in body else 200
         out = b'{"ok":%s}\n' % (b'false' if code != 200 else b'true')
         self.send_response(code)
         self.send_header('Content-Type', 'application/json')

@@ -227,3 +227,52 @@ Test(spool, probe_makes_the_dir_and_leaves_nothing)
 	free(under);
 	free(dir);
 }
+
+Test(spool, set_aside_leaves_the_queue_but_keeps_the_event)
+{
+	char *dir = wf_spool_dir(gitdir, "http://127.0.0.1:1/hook");
+	long *seqs;
+	size_t n;
+	struct stat st;
+	char *kept;
+
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(wf_spool_add(dir, "http://127.0.0.1:1/hook", "deploy.started", "{}", 2, NULL), 0);
+	cr_assert_eq(wf_spool_set_aside(dir, 1), 0);
+	cr_assert_eq(wf_spool_list(dir, &seqs, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(seqs[0], 2, "the next event is first in line now");
+	free(seqs);
+	kept = xasprintf("%s/dropped/000000000001.event", dir);
+	cr_assert_eq(stat(kept, &st), 0, "the event is kept in dropped/");
+	free(kept);
+	cr_assert_eq(wf_spool_set_aside(dir, 1), -1, "an event already set aside is gone from the queue");
+	cr_assert_eq(errno, ENOENT);
+	/* a new event never takes a number that was set aside */
+	{
+		long seq = 0;
+		cr_assert_eq(wf_spool_add(dir, "http://127.0.0.1:1/hook", "deploy.started", "{}", 2, &seq), 0);
+		cr_assert_eq(seq, 4);
+	}
+	/* one set aside earlier under the same number is not overwritten */
+	kept = xasprintf("%s/dropped/000000000002.event", dir);
+	{
+		FILE *f = fopen(kept, "w");
+		cr_assert_not_null(f);
+		fputs("older", f);
+		fclose(f);
+	}
+	cr_assert_eq(wf_spool_set_aside(dir, 2), 0);
+	{
+		char *next = xasprintf("%s.1", kept), buf[16] = "";
+		FILE *f = fopen(kept, "r");
+		cr_assert_eq(stat(next, &st), 0, "the second one gets a suffix");
+		cr_assert_not_null(f);
+		cr_assert_not_null(fgets(buf, sizeof(buf), f));
+		cr_assert_str_eq(buf, "older");
+		fclose(f);
+		free(next);
+	}
+	free(kept);
+	free(dir);
+}
