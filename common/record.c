@@ -215,30 +215,6 @@ static void serialize(struct sbuf *sb, const struct wf_record *r)
 	sbuf_adds(sb, "end\n");
 }
 
-static int write_full(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int wf_record_write(const char *git_dir, struct wf_record *r)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -260,7 +236,7 @@ int wf_record_write(const char *git_dir, struct wf_record *r)
 	}
 	um = umask(0);
 	umask(um);
-	if (fchmod(fd, 0664 & ~um) < 0 || write_full(fd, sb.buf, sb.len) < 0 || fsync(fd) < 0)
+	if (fchmod(fd, 0664 & ~um) < 0 || wf_write_all(fd, sb.buf, sb.len) < 0 || fsync(fd) < 0)
 		goto out;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -297,7 +273,7 @@ int wf_record_write(const char *git_dir, struct wf_record *r)
 	}
 	if (rc == 0) {
 		r->seq = seq;
-		fsync_dir(dir);
+		wf_fsync_dir(dir);
 	}
 out:
 	e = errno;

@@ -73,31 +73,6 @@ static int mkdir_p(const char *path)
 	return rc;
 }
 
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /* Replace dir/name with data, atomically and durably. */
 static int write_file(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -107,10 +82,10 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd >= 0) {
-		if (write_full(fd, data, len) == 0 && fsync(fd) == 0 && close(fd) == 0) {
+		if (wf_write_all(fd, data, len) == 0 && fsync(fd) == 0 && close(fd) == 0) {
 			fd = -1;
 			if (rename(tmp, final) == 0) {
-				fsync_dir(dir);
+				wf_fsync_dir(dir);
 				rc = 0;
 			}
 		}
@@ -278,7 +253,7 @@ int wf_spool_probe(const char *dir, size_t size)
 	if (fd >= 0) {
 		/* fsync: on a full disk a write can succeed into the page cache
 		 * and fail only when it is written back */
-		if (write_full(fd, zeros, size) == 0 && fsync(fd) == 0)
+		if (wf_write_all(fd, zeros, size) == 0 && fsync(fd) == 0)
 			rc = 0;
 		e = errno;
 		close(fd);
@@ -379,7 +354,7 @@ int wf_spool_remove(const char *dir, long seq)
 	char *name = event_name(seq), *path = xasprintf("%s/%s", dir, name);
 	int rc = unlink(path);
 	if (rc == 0)
-		fsync_dir(dir);
+		wf_fsync_dir(dir);
 	free(name);
 	free(path);
 	return rc;
@@ -403,8 +378,8 @@ int wf_spool_set_aside(const char *dir, long seq)
 	}
 	if (unlink(from) < 0)
 		goto out;
-	fsync_dir(aside);
-	fsync_dir(dir);
+	wf_fsync_dir(aside);
+	wf_fsync_dir(dir);
 	rc = 0;
 out:
 	free(name);

@@ -46,6 +46,12 @@ int wf_is_zero_oid(const char *s);
 /* Read a whole stream (stdin of a hook); returns 0 or -1 on read error. */
 int wf_read_all(int fd, struct sbuf *out);
 
+/* Write all of buf (retrying short writes and EINTR); 0 or -1. */
+int wf_write_all(int fd, const void *buf, size_t len);
+/* fsync a directory, so a file just renamed into it survives a crash;
+ * best effort. */
+void wf_fsync_dir(const char *dir);
+
 /* ISO-8601 UTC time stamp, e.g. 2026-11-24T10:00:00Z. */
 void wf_format_time(long long t, char out[32]);
 
