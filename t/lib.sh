@@ -46,9 +46,12 @@ setup() {
 
 # wrap_hooks REPO: with WF_HOOK_WRAPPER set (e.g. "valgrind -q ..."; make
 # check-valgrind does this), each installed hook becomes a script that runs
-# the real program under that command.
+# the real program under that command.  workflow-update and
+# workflow-post-receive too: the update and post-receive fronts exec them
+# (a deploy's whole post-receive), and an exec leaves valgrind behind.
 wrap_hooks() {
-	for _h in pre-receive update post-receive; do
+	for _h in pre-receive update post-receive workflow-update workflow-post-receive; do
+		[ -f "$1/hooks/$_h" ] || continue
 		mv "$1/hooks/$_h" "$1/hooks/$_h.bin"
 		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$WF_HOOK_WRAPPER" "$1/hooks/$_h.bin" >"$1/hooks/$_h"
 		chmod 755 "$1/hooks/$_h"

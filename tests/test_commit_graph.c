@@ -174,11 +174,12 @@ Test(commit_graph, commit_list_matches_rev_list, .init = setup, .fini = teardown
 		for (size_t t = 0; t < 3; t++) {
 			char old[GIT_OID_HEXSZ + 1], new[GIT_OID_HEXSZ + 1], *cmd, line[128];
 			struct sbuf got = SBUF_INIT, want = SBUF_INIT;
-			char *g, *w;
+			char *g, *w, *ref = xasprintf("refs/heads/%s", tips[t]);
 			FILE *f;
 
 			git_oid_tostr(old, sizeof(old), &c[i]);
-			cr_assert_eq(wf_repo_ref_tip(&r, xasprintf("refs/heads/%s", tips[t]), new), 0);
+			cr_assert_eq(wf_repo_ref_tip(&r, ref, new), 0);
+			free(ref);
 			cr_assert_geq(wf_repo_commit_list(&r, old, new, 1000, &got), 0);
 			used_graph |= r.cgraph && wf_cgraph_has(r.cgraph, &c[i]);
 			cmd = xasprintf("git -C '%s' rev-list %s ^%s", path, new, old);

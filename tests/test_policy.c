@@ -271,6 +271,7 @@ Test(policy, protected_envs_cant_be_deleted)
 Test(policy, hotfix_by_allowed_user)
 {
 	const char *r[] = { "refs/hotfix/live" };
+	free(cfg.hotfix_users); /* the defaults' empty list */
 	cfg.hotfix_users = calloc(2, sizeof(char *));
 	cfg.hotfix_users[0] = strdup("alice");
 	cfg.n_hotfix_users = 1;
@@ -285,6 +286,7 @@ Test(policy, hotfix_by_allowed_user)
 
 Test(policy, hotfix_paths_that_do_not_exist)
 {
+	free(cfg.hotfix_users); /* the defaults' empty list */
 	cfg.hotfix_users = calloc(2, sizeof(char *));
 	cfg.hotfix_users[0] = strdup("alice");
 	cfg.n_hotfix_users = 1;

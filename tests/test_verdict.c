@@ -16,7 +16,9 @@ static void setup(void)
 	strcpy(dir, "/tmp/wf_verdict_XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(gitdir, sizeof(gitdir), "%s/", dir);
-	cr_assert_eq(mkdir(xasprintf("%sworkflow", gitdir), 0700), 0);
+	char *wf = xasprintf("%sworkflow", gitdir);
+	cr_assert_eq(mkdir(wf, 0700), 0);
+	free(wf);
 }
 
 static void teardown(void)
