@@ -32,6 +32,15 @@ check() { # check DESCRIPTION COMMAND...
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 
+# The command-line tool; under WF_HOOK_WRAPPER (make check-valgrind) a
+# script that runs it under that command, like the hooks.
+WF_CLI=$WF_BUILDDIR/hooks/git-workflow
+if [ -n "${WF_HOOK_WRAPPER:-}" ]; then
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$WF_HOOK_WRAPPER" "$WF_CLI" >"$T/git-workflow"
+	chmod 755 "$T/git-workflow"
+	WF_CLI=$T/git-workflow
+fi
+
 # A bare repo with the hooks, and a clone with one commit on master.
 # Extra arguments go to install.sh (e.g. --conf FILE).
 setup() {

@@ -84,14 +84,14 @@ check "a step past its timeout is killed" says "step slow: killed after its time
 check "the push finishes soon after the timeout" test $((end - start)) -lt 30
 check "the step's children are killed too" gone "$(cat "$T/origin.git/child.pid")"
 
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" show deploy_test_1 >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" show deploy_test_1 >"$OUT" 2>&1
 check "show prints a deploy's stored step output" says "updb-line-2"
 check "show prints the tag" says "^tag      deploy_test_1"
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" log >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" log >"$OUT" 2>&1
 check "log lists the deploys" says "deploy_test_2"
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" --json log test >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" --json log test >"$OUT" 2>&1
 check "log --json is JSON" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and d[0]["env"]=="test"' "$OUT"
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" status >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
 check "status shows what waits for test" says "commits\? on master not yet on test"
 
 # Live: only tested code
@@ -140,7 +140,7 @@ check "a stale lock (its owner is gone) is taken over" pushed_ok
 check "the deploy lock is released after the push" test ! -e "$T/origin.git/workflow/deploy.lock"
 
 # Refusals of protected refs are recorded
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" log >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" log >"$OUT" 2>&1
 check "refused writes to live are recorded" says "refused"
 
 done_testing

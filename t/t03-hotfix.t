@@ -70,7 +70,7 @@ unset REMOTE_USER
 check "a hotfix by REMOTE_USER=alice is accepted" pushed_ok
 check "live is on the second hotfix" at refs/heads/live "$hf2"
 
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" status >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
 check "status lists the unmerged hotfixes" says "2 hotfix commits on live not merged into master"
 check "status names them" says "hotfix: second"
 
@@ -92,7 +92,7 @@ fetch
 push origin test:live
 check "once master contains the hotfix, test:live is accepted" pushed_ok
 check "live is on the merge" at refs/heads/live "$(git rev-parse master)"
-"$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" status >"$OUT" 2>&1
+"$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
 check "status no longer lists hotfixes" sh -c '! grep -q "hotfix commit" "$1"' - "$OUT"
 
 # Rollback to deploy_live_1
@@ -104,7 +104,7 @@ n=$($git tag -l 'deploy_live_*' | sed 's/.*_//' | sort -n | tail -1)
 check "the rollback is tagged deploy_live_$n" says "remote: workflow: rollback to live: tagged deploy_live_$n"
 check "the tag is marked rollback" kind_of "deploy_live_$n" rollback
 check "the rollback ran live's steps" says "remote: \[cache-clear\] live now deploy_live_$n"
-check "the rollback is recorded" sh -c '"$1" -C "$2" log live | grep -q rollback' - "$WF_BUILDDIR/hooks/git-workflow" "$T/origin.git"
+check "the rollback is recorded" sh -c '"$1" -C "$2" log live | grep -q rollback' - "$WF_CLI" "$T/origin.git"
 
 # The race: Live moves after the check, before the move
 git checkout -q -b hotfix3 origin/live 2>/dev/null || git checkout -q -b hotfix3 "$live1"
@@ -126,7 +126,7 @@ check "the race is detected" says "remote: workflow: hotfix not applied: live mo
 check "live was not overwritten" at refs/heads/live "$moved"
 check "the hotfix ref is kept for a retry" at refs/hotfix/live "$racer"
 check "no tag was made for it" test "$($git tag -l 'deploy_live_*' | wc -l)" = "$ntags"
-check "the lost race is recorded" sh -c '"$1" -C "$2" log live | grep -q refused' - "$WF_BUILDDIR/hooks/git-workflow" "$T/origin.git"
+check "the lost race is recorded" sh -c '"$1" -C "$2" log live | grep -q refused' - "$WF_CLI" "$T/origin.git"
 as alice push origin :refs/hotfix/live
 check "alice can delete the leftover hotfix ref" pushed_ok
 

@@ -7,7 +7,7 @@
 
 command -v python3 >/dev/null 2>&1 || { echo "Bail out! python3 is needed (./install.sh --deps installs it)"; exit 1; }
 RECV=$WF_SRCDIR/t/webhook-receiver.py
-WF="$WF_BUILDDIR/hooks/git-workflow"
+WF="$WF_CLI"
 SECRET=not-in-any-output-7f3a9c
 printf '%s\n' "$SECRET" >"$T/secret"
 recv_pid=

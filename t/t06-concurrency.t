@@ -69,7 +69,7 @@ check "every accepted promotion has exactly one tag; every refusal says why" tes
 check "tag numbers are gapless and unique ($tags)" test "$tags" = "$expect"
 tagged=$(grep -ho 'tagged deploy_test_[0-9]*' "$T"/par/p*.out | sort -u | wc -l)
 check "each accepted push names a different tag" test "$tagged" = "$accepted"
-"$WF_BUILDDIR/hooks/git-workflow" -C "$url" log test >"$OUT" 2>&1
+"$WF_CLI" -C "$url" log test >"$OUT" 2>&1
 check "no deploy record is lost" test "$(grep -c ' deploy  *ok  *test ' "$OUT")" = "$((accepted + 1))"
 seqs=$(ls "$url/workflow/records" | wc -l)
 check "record numbers are unique" test "$(ls "$url/workflow/records" | sed 's/[^0-9]//g' | sort -u | wc -l)" = "$seqs"

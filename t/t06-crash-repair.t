@@ -9,7 +9,7 @@ test = { branch = "test"; steps = ( { name = "updatedb"; run = [ "echo", "update
 CONF
 setup --conf "$T/workflow.conf"
 git="git --git-dir=$T/origin.git"
-wf() { "$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" "$@"; }
+wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
 records() { ls "$T/origin.git/workflow/records" 2>/dev/null | wc -l; }
 
 # push_and_kill POINT ARGS...: push in the background, SIGKILL the hook when

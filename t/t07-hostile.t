@@ -19,7 +19,7 @@ test = {
 CONF
 setup --conf "$T/workflow.conf"
 git="git --git-dir=$T/origin.git"
-wf() { "$WF_BUILDDIR/hooks/git-workflow" -C "$T/origin.git" "$@"; }
+wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
 no_marker() { [ ! -e "$M" ] && [ ! -e "$T/work/pwned" ] && [ ! -e "$T/origin.git/pwned" ]; }
 n=0
 
@@ -232,6 +232,6 @@ mv "$T/workflow.saved" "$T/origin.git/workflow"
 push origin master:test
 check "with workflow/ back the promotion goes through" pushed_ok
 
-check "the log lists every deploy" sh -c '[ "$("$1" -C "$2" log | grep -c deploy_test_)" -ge '"$n"' ]' - "$WF_BUILDDIR/hooks/git-workflow" "$T/origin.git"
+check "the log lists every deploy" sh -c '[ "$("$1" -C "$2" log | grep -c deploy_test_)" -ge '"$n"' ]' - "$WF_CLI" "$T/origin.git"
 check "no hostile text was ever executed" no_marker
 done_testing
