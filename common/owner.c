@@ -6,27 +6,35 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The parent of pid, from /proc/<pid>/stat (the field after the command
- * name, which may itself hold spaces and parentheses); 0 when unknown. */
-static long parent_of(long pid)
+/* /proc/<pid>/<what> into buf, NUL-terminated; its length, or 0 when it
+ * can't be read. */
+static size_t read_proc(long pid, const char *what, char *buf, size_t size)
 {
-	char path[64], buf[1024];
+	char path[64];
 	ssize_t len;
 	int fd;
-	char *p;
-	long ppid = 0;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, what);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	len = read(fd, buf, sizeof(buf) - 1);
+	len = read(fd, buf, size - 1);
 	close(fd);
 	if (len <= 0)
 		return 0;
 	buf[len] = 0;
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+	return (size_t)len;
+}
+
+/* The parent of pid, from /proc/<pid>/stat (the field after the command
+ * name, which may itself hold spaces and parentheses); 0 when unknown. */
+static long parent_of(long pid)
+{
+	char buf[1024], *p;
+	long ppid = 0;
+
+	if (!read_proc(pid, "stat", buf, sizeof(buf)) || !(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %*c %ld", &ppid) != 1)
 		return 0;
 	return ppid;
 }
@@ -36,21 +44,12 @@ static long parent_of(long pid)
  * host ships under its own name given receive-pack as its first argument. */
 static int is_receive_pack(long pid)
 {
-	char path[64], buf[4096];
-	ssize_t len;
-	int fd;
-	const char *arg0, *base, *arg1;
+	char buf[4096];
+	size_t len = read_proc(pid, "cmdline", buf, sizeof(buf));
+	const char *arg0 = buf, *base, *arg1;
 
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!len)
 		return 0;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	buf[len] = 0;
-	arg0 = buf;
 	base = strrchr(arg0, '/');
 	base = base ? base + 1 : arg0;
 	if (!strcmp(base, "git-receive-pack"))
