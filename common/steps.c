@@ -87,21 +87,6 @@ struct exec_failure {
 	int err;
 };
 
-static void write_all_fd(int fd, const void *p, size_t len)
-{
-	const char *s = p;
-	while (len) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-}
-
 static void child_fail(int outfd, int errfd, int stage, const char *what, int err)
 {
 	struct exec_failure f = { stage, err };
@@ -113,8 +98,8 @@ static void child_fail(int outfd, int errfd, int stage, const char *what, int er
 	else
 		n = snprintf(msg, sizeof(msg), "cannot run '%s': %s\n", what, strerror(err));
 	if (n > 0)
-		write_all_fd(outfd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
-	write_all_fd(errfd, &f, sizeof(f));
+		(void)wf_write_all(outfd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	(void)wf_write_all(errfd, &f, sizeof(f));
 	_exit(127);
 }
 
