@@ -62,6 +62,20 @@ static int dev_after(const struct ctx *x, char out[WF_OID_MAX + 1])
 	return tip_before(x, x->c->dev_ref, out);
 }
 
+/* Whether oid was on Dev before this push (so Test's promotion does not
+ * depend on this push's Dev update).  An error counts as "no": the update
+ * hook then checks Dev's real tip, which is safe either way. */
+static int on_dev_before(const struct ctx *x, const char *oid)
+{
+	char dev[WF_OID_MAX + 1];
+
+	if (!x->dev_update || !x->dev_decision || x->dev_decision->action != WF_ALLOW)
+		return 1;
+	if (tip_before(x, x->c->dev_ref, dev) != 0)
+		return 0;
+	return x->ops->is_ancestor(x->ops->ctx, oid, dev) == 1;
+}
+
 static int in_list(char *const *list, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -138,6 +152,7 @@ static void decide_test(const struct ctx *x, const struct wf_env *env, const str
 	}
 	d->action = WF_PROMOTE;
 	d->env = env;
+	d->needs_dev_update = !on_dev_before(x, u->new_oid);
 }
 
 static void decide_live(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,

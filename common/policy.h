@@ -23,6 +23,10 @@ struct wf_decision {
 	char *reason;              /* one line: why it is refused (REFUSE) */
 	char *hint;                /* the command to run instead, or NULL */
 	char base[WF_OID_MAX + 1]; /* HOTFIX: the env tip it was checked on top of */
+	/* PROMOTE to Test whose new tip is on Dev only through this push's own
+	 * Dev update: git applies each ref on its own and may refuse that one,
+	 * so the update hook checks Dev's real tip before Test moves */
+	int needs_dev_update;
 };
 
 /* Questions the policy asks about the repository as it was before the push.

@@ -13,8 +13,13 @@ static char *verdict_path(const char *git_dir, long pid)
 	return xasprintf("%sworkflow/push-%ld-%llu.verdicts", git_dir, pid, wf_proc_start_time(pid));
 }
 
-static const char *verdict_word(enum wf_action a)
+static const char *verdict_word(const struct wf_decision *d)
 {
+	enum wf_action a = d->action;
+
+	/* no verdict the front can take alone: it runs workflow-update */
+	if (d->needs_dev_update)
+		return "recheck";
 	if (a == WF_REFUSE)
 		return "refuse";
 	/* post-receive has work: a tag, steps, the hotfix move */
@@ -34,7 +39,7 @@ int wf_verdicts_save(const char *git_dir, long owner_pid, const struct wf_update
 	if (f) {
 		rc = 0;
 		for (size_t i = 0; i < n && rc == 0; i++)
-			if (fprintf(f, "%s %s %s %s\n", verdict_word(d[i].action), u[i].old_oid, u[i].new_oid,
+			if (fprintf(f, "%s %s %s %s\n", verdict_word(&d[i]), u[i].old_oid, u[i].new_oid,
 				    u[i].ref) < 0)
 				rc = -1;
 		/* last, so a file without it is never taken as complete */

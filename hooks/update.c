@@ -17,6 +17,33 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Test's rule read Dev as this push leaves it, but git applies each ref on
+ * its own and may refuse the Dev update after the hooks allowed it (a stale
+ * old value, receive.denyNonFastForwards, a racing push).  By the time this
+ * hook runs for Test, the updates git sent before it are made or not: Test
+ * moves only onto a commit that Dev really holds now.  0 when it does; else
+ * d becomes the refusal. */
+static int check_dev_now(struct wf_session *s, const struct wf_update *u, struct wf_decision *d)
+{
+	struct wf_repo_ops ops;
+	char dev[WF_OID_MAX + 1];
+	const char *b = s->config.dev_branch;
+	int r;
+
+	if (d->action != WF_PROMOTE || d->env != &s->config.test)
+		return 0;
+	wf_repo_policy_ops(&s->repo, &ops);
+	r = wf_repo_ref_tip(&s->repo, s->config.dev_ref, dev);
+	if (r == 0 && ops.is_ancestor(ops.ctx, u->new_oid, dev) == 1)
+		return 0;
+	d->action = WF_REFUSE;
+	d->reason = xasprintf("%s is locked: %.12s is on %s only through this push's update of %s, which git "
+			      "did not make (it refused it, another push moved %s, or the push is --atomic)",
+			      d->env->branch, u->new_oid, b, b, b);
+	d->hint = xasprintf("push %s first, then deploy with: git push origin %s:%s", b, b, d->env->branch);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct wf_session s;
@@ -60,7 +87,9 @@ int main(int argc, char **argv)
 			wf_policy_decide(&s.config, &p, &ops, d);
 		if (!found)
 			me = 0;
-		if (d[me].action == WF_REFUSE) {
+		if (s.config_ok && check_dev_now(&s, &self, &d[me])) {
+			wf_report_refusal(&s, &self, &d[me]);
+		} else if (d[me].action == WF_REFUSE) {
 			/* pre-receive already said why for every ref of its plan */
 			if (!found)
 				wf_report_refusal(&s, &self, &d[me]);

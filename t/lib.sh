@@ -114,3 +114,31 @@ fetch() {
 		git branch -q -f "$_b" "origin/$_b"
 	done
 }
+
+# raw_receive_pack CMDS-FILE: speak receive-pack's protocol directly, as a
+# hand-made client can: CMDS-FILE holds "OLD NEW REF" lines, sent in that
+# order with no objects (they must be in the repository already).  The
+# report is in $T/raw.out, the hooks' messages in $OUT, git's status in $rc.
+raw_receive_pack() {
+	_caps="report-status"
+	{
+		_first=1
+		while read -r _o _n _r; do
+			_cmd="$_o $_n $_r"
+			if [ $_first = 1 ]; then
+				printf '%04x%s\0%s\n' $((${#_cmd} + ${#_caps} + 6)) "$_cmd" "$_caps"
+				_first=0
+			else
+				printf '%04x%s\n' $((${#_cmd} + 5)) "$_cmd"
+			fi
+		done <"$1"
+		printf 0000
+		# an empty pack: PACK, version 2, no objects, and its SHA-1
+		printf 'PACK\0\0\0\2\0\0\0\0'
+		for _h in $(printf 'PACK\0\0\0\2\0\0\0\0' | sha1sum | cut -c1-40 | sed 's/../& /g'); do
+			printf "\\$(printf %03o "0x$_h")"
+		done
+	} >"$T/raw.in"
+	rc=0
+	git receive-pack "$T/origin.git" <"$T/raw.in" >"$T/raw.out" 2>"$OUT" || rc=$?
+}

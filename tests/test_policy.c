@@ -204,8 +204,19 @@ Test(policy, test_sees_dev_after_the_same_push)
 	const char *r[] = { "refs/heads/test", "refs/heads/master" };
 	cr_assert_eq(decide("dev", 2, r, "23", "66")[0].action, WF_PROMOTE);
 	cr_assert_eq(d[1].action, WF_ALLOW);
+	/* ... and so the update hook must see that update made */
+	cr_assert(d[0].needs_dev_update);
 	/* without the master update, 6 is not on Dev */
 	assert_refused(one("refs/heads/test", '2', '6'), "is not on master");
+}
+
+Test(policy, test_on_dev_before_the_push_needs_no_dev_update)
+{
+	const char *r[] = { "refs/heads/master", "refs/heads/test" };
+	/* 3 was on master already: Test's promotion stands on its own */
+	cr_assert_eq(decide("dev", 2, r, "32", "63")[1].action, WF_PROMOTE);
+	cr_assert_not(d[1].needs_dev_update);
+	cr_assert_not(one("refs/heads/test", '2', '3')->needs_dev_update);
 }
 
 Test(policy, test_not_helped_by_a_refused_dev_update)
