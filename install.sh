@@ -9,7 +9,10 @@
 #   --conf FILE     the workflow.conf to give repositories that have none
 #                   (default: conf/workflow.conf)
 #   --layout L      where a repository's host runs hooks from:
-#                     plain      REPO/hooks/<hook> (a bare repo, git daemon, smart HTTP)
+#                     plain      REPO/hooks/<hook> (a bare repo over ssh, a local path,
+#                                git daemon); the pusher is the Unix user
+#                     http       as plain, for smart HTTP (git http-backend behind
+#                                a web server): the pusher is REMOTE_USER
 #                     gitea      REPO/hooks/<hook>.d/workflow (Gitea, Forgejo)
 #                     gitlab     REPO/custom_hooks/<hook>.d/workflow (GitLab server hooks)
 #                     gitolite   REPO/hooks/pre-receive, post-receive and
@@ -36,14 +39,14 @@ PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-usage() { sed -n '5,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,28p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--deps) deps=1; shift ;;
 	--conf) [ $# -ge 2 ] || die "--conf needs a file"; conf=$2; shift 2 ;;
 	--conf=*) conf=${1#--conf=}; shift ;;
-	--layout) [ $# -ge 2 ] || die "--layout needs one of plain, gitea, gitlab, gitolite, hookspath, auto"; layout=$2; shift 2 ;;
+	--layout) [ $# -ge 2 ] || die "--layout needs one of plain, http, gitea, gitlab, gitolite, hookspath, auto"; layout=$2; shift 2 ;;
 	--layout=*) layout=${1#--layout=}; shift ;;
 	--hooks-dir) [ $# -ge 2 ] || die "--hooks-dir needs a directory"; hooks_dir=$2; shift 2 ;;
 	--hooks-dir=*) hooks_dir=${1#--hooks-dir=}; shift ;;
@@ -58,9 +61,9 @@ ${1#--all=}"; shift ;;
 	esac
 done
 case $layout in
-plain|gitea|gitlab|gitolite|auto) ;;
+plain|http|gitea|gitlab|gitolite|auto) ;;
 hookspath) [ -n "$hooks_dir" ] || die "--layout hookspath needs --hooks-dir DIR (the directory core.hooksPath names)" ;;
-*) die "unknown layout '$layout': use plain, gitea, gitlab, gitolite, hookspath or auto" ;;
+*) die "unknown layout '$layout': use plain, http, gitea, gitlab, gitolite, hookspath or auto" ;;
 esac
 if [ -n "$hooks_dir" ]; then
 	[ "$layout" = auto ] || [ "$layout" = hookspath ] || die "--hooks-dir goes with --layout hookspath, not $layout"
@@ -90,12 +93,14 @@ build_hooks() {
 	done
 	[ "${need:-0}" = 1 ] || [ $deps = 1 ] || return 0
 	echo "install.sh: building the hooks in $build"
-	cd "$here"
-	[ -x configure ] || autoreconf -fi >/dev/null 2>&1 || die "autoreconf failed: run ./install.sh --deps to install autoconf and automake"
-	cd "$build"
-	[ -f Makefile ] || "$here/configure" -q || die "configure failed (see $build/config.log); ./install.sh --deps installs what is missing"
-	make -s >/dev/null || die "the build failed: run make in $build to see why"
-	cd - >/dev/null
+	# in a subshell: relative repository paths stay relative to the caller
+	(
+		cd "$here"
+		[ -x configure ] || autoreconf -fi >/dev/null 2>&1 || die "autoreconf failed: run ./install.sh --deps to install autoconf and automake"
+		cd "$build"
+		[ -f Makefile ] || "$here/configure" -q || die "configure failed (see $build/config.log); ./install.sh --deps installs what is missing"
+		make -s >/dev/null || die "the build failed: run make in $build to see why"
+	) || exit 1
 }
 
 HOOKS="pre-receive update post-receive"
@@ -167,6 +172,50 @@ gitolite_vref() {
 	echo "install.sh:   and add '- VREF/WORKFLOW = @all' to the repository in gitolite.conf (see README)" >&2
 }
 
+# The variable that carries the pusher's name on each layout's host: only
+# one that host sets itself for every push (any other, the pusher can set).
+identity_of() {
+	case $1 in
+	http) echo REMOTE_USER ;;
+	gitolite) echo GL_USER ;;
+	gitlab) echo GL_USERNAME ;;
+	gitea) echo GITEA_PUSHER_NAME ;;
+	*) ;;
+	esac
+}
+
+# write_conf REPO LAYOUT: the repository's workflow.conf from $conf, its
+# identity_vars line ("# written by install.sh") set for the host.
+write_conf() {
+	_var=$(identity_of "$2")
+	_list=${_var:+\"$_var\" }
+	sed "s|^\( *identity_vars = \)\[.*\];\( *# written by install.sh.*\)\$|\1[ $_list];\2|" "$conf" >"$1/workflow.conf.new.$$"
+	mv -f "$1/workflow.conf.new.$$" "$1/workflow.conf"
+	if grep -q '# written by install.sh' "$1/workflow.conf"; then
+		echo "install.sh: the pusher's name comes from ${_var:-the Unix user (no host variable is trusted)}"
+	fi
+}
+
+# warn_identity REPO LAYOUT: an existing config that trusts a variable
+# this host does not set lets a pusher name himself.
+warn_identity() {
+	_var=$(identity_of "$2")
+	_line=$(grep -E '^[[:space:]]*identity_vars[[:space:]]*=' "$1/workflow.conf" 2>/dev/null || true)
+	for _v in GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER; do
+		[ "$_v" = "$_var" ] && continue
+		case $_line in *\"$_v\"*)
+			echo "install.sh: warning: $1/workflow.conf trusts $_v, which a $2 host does not set: a pusher can set it and push as anyone (set workflow.identity_vars to [ ${_var:+\"$_var\" }])" >&2 ;;
+		esac
+	done
+}
+
+# sha1_repo REPO: its objects are named with SHA-1 (libgit2 1.5 reads
+# nothing else: a SHA-256 repository would refuse every push).
+sha1_repo() {
+	_fmt=$(git --git-dir="$1" rev-parse --show-object-format 2>/dev/null || echo sha1)
+	[ "$_fmt" = sha1 ]
+}
+
 install_repo() {
 	repo=$1
 	if [ ! -e "$repo" ]; then
@@ -177,10 +226,11 @@ install_repo() {
 	bare=$(git --git-dir="$repo" rev-parse --is-bare-repository 2>/dev/null) ||
 		die "$repo is not a git repository: give a bare repository (or a new path to create one)"
 	[ "$bare" = true ] || die "$repo is not a bare repository: the hooks guard the repository people push to; create one with: git init --bare NAME.git"
+	sha1_repo "$repo" || die "$repo uses SHA-256 object names, which the hooks' libgit2 cannot read (every push would be refused); use a SHA-1 repository: git init --bare --object-format=sha1 NAME.git"
 	l=$layout
 	[ "$l" = auto ] && l=$(detect_layout "$repo")
 	case $l in
-	plain)
+	plain|http)
 		# update and post-receive run workflow-update and
 		# workflow-post-receive, installed beside them, when needed
 		for h in $HOOKS $FULL; do put "$build/hooks/$h" "$repo/hooks/$h"; done ;;
@@ -205,7 +255,9 @@ install_repo() {
 			git --git-dir="$repo" config core.hooksPath "$hp" ;;
 	esac
 	if [ ! -e "$repo/workflow.conf" ]; then
-		cp "$conf" "$repo/workflow.conf"
+		write_conf "$repo" "$l"
+	else
+		warn_identity "$repo" "$l"
 	fi
 	git --git-dir="$repo" config receive.advertisePushOptions true
 	# as root, leave what we wrote to the repository's owner (the git
@@ -244,6 +296,9 @@ echo "$all_dirs" | while IFS= read -r d; do
 		esac
 		if [ "$(git --git-dir="$r" rev-parse --is-bare-repository 2>/dev/null)" != true ]; then
 			echo "install.sh: skipped $r (not a bare repository)"; continue
+		fi
+		if ! sha1_repo "$r"; then
+			echo "install.sh: skipped $r (SHA-256 object names, which the hooks cannot read)" >&2; continue
 		fi
 		install_repo "$r"
 	done

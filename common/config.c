@@ -2,14 +2,17 @@
  * of WORKFLOW.md.  Every error names the file and the line of the setting
  * at fault, and leaves the config freed so the caller can fail closed. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <libconfig.h>
 
 #include "config.h"
+#include "config_ints.h"
 #include "util.h"
 
 #ifndef WF_SYSCONFDIR
@@ -17,10 +20,6 @@
 #endif
 
 #define WF_TIMEOUT_MAX 86400
-
-static const char *const default_identity_vars[] = {
-	"GL_USERNAME", "GITEA_PUSHER_NAME", "GL_USER", "REMOTE_USER"
-};
 
 static const char *const known_events[] = { "deploy", "hotfix", "rollback", "failure", "refused" };
 #define N_KNOWN_EVENTS (sizeof(known_events) / sizeof(known_events[0]))
@@ -126,8 +125,11 @@ void wf_config_defaults(struct wf_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->tag_prefix = xstrdup("deploy");
-	c->n_identity_vars = sizeof(default_identity_vars) / sizeof(default_identity_vars[0]);
-	c->identity_vars = strv_dup(default_identity_vars, c->n_identity_vars);
+	/* none: a variable no host set is one the pusher may have set (git push
+	 * --receive-pack='env GL_USER=alice git-receive-pack'), so without a
+	 * list the pusher is the Unix user; install.sh writes the host's own */
+	c->n_identity_vars = 0;
+	c->identity_vars = xcalloc(1, sizeof(char *));
 	set_branch(&c->dev_branch, &c->dev_ref, "master");
 	c->dev_allow_force = 0;
 
@@ -365,6 +367,11 @@ static int get_branch(struct ld *ld, const config_setting_t *g, const char *wher
 		return -1;
 	if (!v)
 		return 0;
+	/* "refs/heads/test" would lock refs/heads/refs/heads/test and leave
+	 * the real test free: a branch value is the short name */
+	if (!strncmp(v, "refs/", 5))
+		return fail(ld, s, "'%s.branch' must be a short branch name such as \"%s\", not the ref '%s'",
+			    where, !strncmp(v, "refs/heads/", 11) && v[11] ? v + 11 : where, v);
 	if (!valid_branch(v))
 		return fail(ld, s, "'%s.branch' is not a valid branch name: '%s'", where, v);
 	set_branch(branch, ref, v);
@@ -397,7 +404,7 @@ static int load_workflow(struct ld *ld, const config_setting_t *root, struct wf_
 		free(c->tag_prefix);
 		c->tag_prefix = xstrdup(v);
 	}
-	rc = get_strv(ld, g, "identity_vars", "workflow", 1, &s, &vars, &n);
+	rc = get_strv(ld, g, "identity_vars", "workflow", 0, &s, &vars, &n);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -750,47 +757,28 @@ static int parse_error(config_t *cfg, const char *name, char *err, size_t errlen
 /* ------------------------------------------------------------------ */
 /* public                                                               */
 
-int wf_config_load_file(struct wf_config *c, const char *path, char *err, size_t errlen)
+/* An integer libconfig would cut to 32 bits, as an error with file and line. */
+static int wide_int_error(const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
-	config_t cfg;
-	FILE *f;
-	int rc;
+	char tok[48];
+	int line;
 
-	memset(c, 0, sizeof(*c));
-	f = fopen(path, "r");
-	if (!f) {
-		if (errlen)
-			snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
-		return -1;
-	}
-	fclose(f);
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) {
-			if (errlen)
-				snprintf(err, errlen, "%s: cannot read config: %s", path,
-					 errno ? strerror(errno) : "I/O error");
-			rc = -1;
-		} else
-			rc = parse_error(&cfg, path, err, errlen);
-		config_destroy(&cfg);
-		return rc;
-	}
-	rc = load_cfg(c, &cfg, path, err, errlen);
-	config_destroy(&cfg);
-	if (rc == 0)
-		c->path = xstrdup(path);
-	return rc;
+	if (!wf_config_find_wide_int(text, len, &line, tok, sizeof(tok)))
+		return 0;
+	if (errlen)
+		snprintf(err, errlen, "%s:%d: the integer %s is out of range (from -2147483648 to 2147483647)",
+			 name, line, tok);
+	return -1;
 }
 
-int wf_config_load_string(struct wf_config *c, const char *text, const char *name, char *err, size_t errlen)
+static int parse_text(struct wf_config *c, const char *text, size_t len, const char *name, char *err,
+		      size_t errlen)
 {
 	config_t cfg;
 	int rc;
 
-	memset(c, 0, sizeof(*c));
-	if (!name)
-		name = "(string)";
+	if (wide_int_error(text, len, name, err, errlen) < 0)
+		return -1;
 	config_init(&cfg);
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
 		rc = parse_error(&cfg, name, err, errlen);
@@ -799,6 +787,40 @@ int wf_config_load_string(struct wf_config *c, const char *text, const char *nam
 	}
 	rc = load_cfg(c, &cfg, name, err, errlen);
 	config_destroy(&cfg);
+	return rc;
+}
+
+int wf_config_load_file(struct wf_config *c, const char *path, char *err, size_t errlen)
+{
+	struct sbuf text = SBUF_INIT;
+	int fd, rc;
+
+	memset(c, 0, sizeof(*c));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || wf_read_all(fd, &text) < 0) {
+		if (errlen)
+			snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		sbuf_free(&text);
+		return -1;
+	}
+	close(fd);
+	rc = parse_text(c, text.buf ? text.buf : "", text.len, path, err, errlen);
+	sbuf_free(&text);
+	if (rc == 0)
+		c->path = xstrdup(path);
+	return rc;
+}
+
+int wf_config_load_string(struct wf_config *c, const char *text, const char *name, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (!name)
+		name = "(string)";
+	rc = parse_text(c, text, strlen(text), name, err, errlen);
 	if (rc == 0)
 		c->path = xstrdup(name);
 	return rc;

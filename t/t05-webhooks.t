@@ -34,6 +34,7 @@ trap 'stop_receiver' EXIT
 # whose first webhook (with userinfo in its URL, and signed) is the receiver
 write_conf() {
 	cat >"$1" <<CONF
+workflow = { identity_vars = [ "GL_USER" ]; };
 dev = { branch = "master"; };
 test = { branch = "test"; steps = ( ${4:-} ); };
 live = { branch = "live"; };

@@ -10,6 +10,7 @@
 
 M=$T/pwned
 cat >"$T/workflow.conf" <<'CONF'
+workflow = { identity_vars = [ "REMOTE_USER" ]; };
 test = {
   branch = "test";
   steps = (

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "config.h"
+#include "config_ints.h"
 #include "util.h"
 
 #ifndef WF_SYSCONFDIR
@@ -41,11 +42,9 @@ static void load_err(const char *text, const char *want)
 static void check_defaults(const struct wf_config *c)
 {
 	cr_assert_str_eq(c->tag_prefix, "deploy");
-	cr_assert_eq(c->n_identity_vars, 4);
-	cr_assert_str_eq(c->identity_vars[0], "GL_USERNAME");
-	cr_assert_str_eq(c->identity_vars[1], "GITEA_PUSHER_NAME");
-	cr_assert_str_eq(c->identity_vars[2], "GL_USER");
-	cr_assert_str_eq(c->identity_vars[3], "REMOTE_USER");
+	/* no host variable is trusted unless the config names it */
+	cr_assert_eq(c->n_identity_vars, 0);
+	cr_assert_null(c->identity_vars[0]);
 	cr_assert_str_eq(c->dev_branch, "master");
 	cr_assert_str_eq(c->dev_ref, "refs/heads/master");
 	cr_assert_eq(c->dev_allow_force, 0);
@@ -433,6 +432,41 @@ Test(config_errors, bad_branch_name)
 {
 	load_err("test = {\n  branch = \"a..b\"; };\n", "t.conf:2: 'test.branch' is not a valid branch name: 'a..b'");
 	load_err("dev = {\n  branch = \"\"; };\n", "t.conf:2: 'dev.branch' is not a valid branch name: ''");
+}
+
+Test(config_errors, branch_given_as_a_ref)
+{
+	load_err("test = {\n  branch = \"refs/heads/test\"; };\n",
+		 "t.conf:2: 'test.branch' must be a short branch name such as \"test\", not the ref 'refs/heads/test'");
+	load_err("live = { branch = \"refs/tags/live\"; };\n",
+		 "t.conf:1: 'live.branch' must be a short branch name such as \"live\", not the ref 'refs/tags/live'");
+}
+
+Test(config_errors, integers_out_of_32_bits)
+{
+	load_err("test = { steps = (\n  { name = \"x\"; run = [ \"true\" ];\n    timeout = 4294967297; }\n); };\n",
+		 "t.conf:3: the integer 4294967297 is out of range (from -2147483648 to 2147483647)");
+	load_err("notify = {\n # 99999999999 in a comment is fine\n timeout = -4294966696; };\n",
+		 "t.conf:3: the integer -4294966696 is out of range (from -2147483648 to 2147483647)");
+	load_err("notify = { timeout = 0x100000000; };\n",
+		 "t.conf:1: the integer 0x100000000 is out of range (from -2147483648 to 2147483647)");
+	/* a 64-bit literal is read whole, and so refused by the range check */
+	load_err("notify = { timeout = 4294967297L; };\n",
+		 "t.conf:1: 'notify.timeout' must be between 1 and 86400 seconds, not 4294967297");
+}
+
+Test(config, digits_in_strings_names_and_floats_are_not_integers)
+{
+	const char *t = "/* 99999999999\n */ s = \"99999999999\"; x99999999999 = 1.99999999999;\n"
+			"y = .99999999999e3; z = 99999999999L; w = 0x7fffffff; v = -2147483648;\n";
+	char tok[48];
+	int line = 0;
+	cr_assert_eq(wf_config_find_wide_int(t, strlen(t), &line, tok, sizeof(tok)), 0);
+	cr_assert_eq(wf_config_find_wide_int("a = 1;\n\nb = 2147483648;", 24, &line, tok, sizeof(tok)), 1);
+	cr_assert_eq(line, 3);
+	cr_assert_str_eq(tok, "2147483648");
+	load_ok("test = { steps = ( { name = \"s99999999999\"; run = [ \"sleep\", \"99999999999\" ];\n"
+		"  timeout = 10; } ); };\n");
 }
 
 Test(config_errors, bad_tag_prefix)
