@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "config_ints.h"
+#include "output.h"
 #include "util.h"
 
 #ifndef WF_SYSCONFDIR
@@ -28,7 +29,7 @@ static const char *const known_events[] = { "deploy", "hotfix", "rollback", "fai
 static const char *const reserved_options[] = { "message", "dry-run" };
 
 static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", NULL };
-static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", NULL };
+static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "max_output", "wait", NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
@@ -125,6 +126,8 @@ void wf_config_defaults(struct wf_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->tag_prefix = xstrdup("deploy");
+	c->max_output = WF_MAX_OUTPUT_DEFAULT;
+	c->wait = WF_WAIT_DEFAULT;
 	/* none: a variable no host set is one the pusher may have set (git push
 	 * --receive-pack='env GL_USER=alice git-receive-pack'), so without a
 	 * list the pusher is the Unix user; install.sh writes the host's own */
@@ -283,6 +286,27 @@ static int get_timeout(struct ld *ld, const config_setting_t *g, const char *key
 	return 0;
 }
 
+/* An integer setting within [min, max] (unit names it in the message). */
+static int get_int_in(struct ld *ld, const config_setting_t *g, const char *key, const char *where, long long min,
+		      long long max, const char *unit, long long *out)
+{
+	config_setting_t *s = config_setting_get_member(g, key);
+	long long v;
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(s);
+	else
+		return fail(ld, s, "'%s.%s' must be an integer (%s)", where, key, unit);
+	if (v < min || v > max)
+		return fail(ld, s, "'%s.%s' must be between %lld and %lld %s, not %lld", where, key, min, max, unit, v);
+	*out = v;
+	return 0;
+}
+
 /* An array (or list) of strings; *out is NULL-terminated.  Empty is
  * allowed unless nonempty is set. */
 static int get_strv(struct ld *ld, const config_setting_t *g, const char *key, const char *where, int nonempty,
@@ -394,6 +418,9 @@ static int load_workflow(struct ld *ld, const config_setting_t *root, struct wf_
 	if (!g)
 		return 0;
 	if (check_keys(ld, g, "workflow", workflow_keys) < 0)
+		return -1;
+	if (get_int_in(ld, g, "max_output", "workflow", 1024, 1073741824LL, "bytes", &c->max_output) < 0 ||
+	    get_int_in(ld, g, "wait", "workflow", 0, WF_TIMEOUT_MAX, "seconds", &c->wait) < 0)
 		return -1;
 	if (get_string(ld, g, "tag_prefix", "workflow", &s, &v) < 0)
 		return -1;
@@ -741,6 +768,10 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 		wf_config_free(c);
 		return -1;
 	}
+	for (size_t i = 0; i < c->test.n_steps; i++)
+		c->test.steps[i].max_output = (size_t)c->max_output;
+	for (size_t i = 0; i < c->live.n_steps; i++)
+		c->live.steps[i].max_output = (size_t)c->max_output;
 	return 0;
 }
 

@@ -29,7 +29,11 @@ struct wf_step {
 	char *when;
 	int default_on;         /* default: 1 */
 	int timeout;            /* seconds, default WF_STEP_TIMEOUT_DEFAULT */
+	size_t max_output;      /* bytes of output kept (workflow.max_output); 0: the default */
 };
+
+/* How long a push follows its deploy before it leaves it running (s). */
+#define WF_WAIT_DEFAULT 600
 
 /* A locked environment: test or live. */
 struct wf_env {
@@ -53,6 +57,8 @@ struct wf_webhook {
 struct wf_config {
 	char *path;             /* file it was loaded from, NULL for defaults */
 	char *tag_prefix;       /* default "deploy" */
+	long long max_output;   /* bytes of a step's output kept and shown; default 10 MB */
+	long long wait;         /* seconds a push follows its deploy; default WF_WAIT_DEFAULT */
 	char **identity_vars;   /* default GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER */
 	size_t n_identity_vars;
 	char *dev_branch;       /* default "master" */

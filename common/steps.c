@@ -1,6 +1,7 @@
 /* Update steps: argv (or admin-written sh -c) in its own process group with
  * a timeout that kills the group, or an HTTP call through libcurl.  Output
- * is streamed line by line to a callback and kept whole in the result. */
+ * goes to a struct wf_output (common/output.c): streamed line by line to a
+ * callback and kept within the step's max_output. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
@@ -41,43 +42,6 @@ static void sleep_ms(int ms)
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-/* Output collector: keeps everything, hands complete lines to the callback. */
-struct collector {
-	struct sbuf out;
-	size_t line_start;      /* offset of the first byte not yet passed to cb */
-	wf_line_cb cb;
-	void *ctx;
-};
-
-static void collect(struct collector *c, const char *data, size_t len)
-{
-	size_t from = c->out.len;
-
-	if (!len)
-		return;
-	sbuf_add(&c->out, data, len);
-	for (size_t i = from; i < c->out.len; i++) {
-		if (c->out.buf[i] != '\n')
-			continue;
-		if (c->cb) {
-			/* NUL-terminate the line for the callback's convenience. */
-			c->out.buf[i] = '\0';
-			c->cb(c->ctx, c->out.buf + c->line_start, i - c->line_start);
-			c->out.buf[i] = '\n';
-		}
-		c->line_start = i + 1;
-	}
-}
-
-static void collect_finish(struct collector *c, struct wf_step_result *res)
-{
-	if (c->cb && c->line_start < c->out.len)
-		c->cb(c->ctx, c->out.buf + c->line_start, c->out.len - c->line_start);
-	c->line_start = c->out.len;
-	res->output_len = c->out.len;
-	res->output = sbuf_detach(&c->out);
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -162,16 +126,19 @@ static int child_exited(pid_t pid)
 	}
 }
 
-/* Read what is available on fd without blocking.  Returns 1 at EOF or on a
- * hard error, 0 otherwise. */
-static int drain(int fd, struct collector *c)
+/* Read what is available on fd without blocking, at most DRAIN_MAX bytes,
+ * so that a step that never stops printing still meets its deadline.
+ * Returns 1 at EOF or on a hard error, 0 otherwise. */
+#define DRAIN_MAX (256 * 1024)
+static int drain(int fd, struct wf_output *c)
 {
 	char buf[8192];
 
-	for (;;) {
+	for (size_t got = 0; got < DRAIN_MAX;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n > 0) {
-			collect(c, buf, (size_t)n);
+			wf_output_add(c, buf, (size_t)n);
+			got += (size_t)n;
 			continue;
 		}
 		if (n == 0)
@@ -182,10 +149,11 @@ static int drain(int fd, struct collector *c)
 			return 0;
 		return 1;
 	}
+	return 0;
 }
 
 /* Wait up to ms for data or EOF on fd (fd < 0: just sleep).  Returns 1 at EOF. */
-static int wait_and_drain(int fd, struct collector *c, int ms)
+static int wait_and_drain(int fd, struct wf_output *c, int ms)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
 	int r;
@@ -205,7 +173,7 @@ static int wait_and_drain(int fd, struct collector *c, int ms)
 /* SIGTERM the group, let it go for up to the grace period (reading what it
  * still writes), then SIGKILL the group.  Returns with the pipe still open
  * but the caller must not read it further. */
-static void kill_group(pid_t pid, int fd, struct collector *c, int *eof)
+static void kill_group(pid_t pid, int fd, struct wf_output *c, int *eof)
 {
 	double end;
 
@@ -225,7 +193,7 @@ static void kill_group(pid_t pid, int fd, struct collector *c, int *eof)
 }
 
 static int run_command(const struct wf_step *s, const char *cwd, char *const env[],
-		       struct collector *c, struct wf_step_result *res)
+		       struct wf_output *c, struct wf_step_result *res)
 {
 	int out[2], errp[2], status = 0, eof = 0, stopped_reading = 0;
 	double deadline, exited_at = 0;
@@ -402,11 +370,11 @@ static char *substitute(CURL *curl, const char *in, char *const env[], enum subs
 
 static size_t http_write(char *data, size_t size, size_t nmemb, void *ud)
 {
-	collect(ud, data, size * nmemb);
+	wf_output_add(ud, data, size * nmemb);
 	return size * nmemb;
 }
 
-static int run_http(const struct wf_step *s, char *const env[], struct collector *c,
+static int run_http(const struct wf_step *s, char *const env[], struct wf_output *c,
 		    struct wf_step_result *res)
 {
 	int timeout = s->timeout > 0 ? s->timeout : WF_STEP_TIMEOUT_DEFAULT;
@@ -463,19 +431,19 @@ static int run_http(const struct wf_step *s, char *const env[], struct collector
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 
 	/* Finish a partial last line of the body before the status line. */
-	if (c->out.len && c->out.buf[c->out.len - 1] != '\n')
-		collect(c, "\n", 1);
+	if (wf_output_last_byte(c) >= 0 && wf_output_last_byte(c) != '\n')
+		wf_output_add(c, "\n", 1);
 	if (rc != CURLE_OK) {
 		res->exit_status = -1;
 		res->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		res->error = xstrdup(curl_easy_strerror(rc));
 		snprintf(line, sizeof(line), "HTTP error: ");
-		collect(c, line, strlen(line));
-		collect(c, res->error, strlen(res->error));
-		collect(c, "\n", 1);
+		wf_output_add(c, line, strlen(line));
+		wf_output_add(c, res->error, strlen(res->error));
+		wf_output_add(c, "\n", 1);
 	} else {
 		snprintf(line, sizeof(line), "HTTP %ld\n", code);
-		collect(c, line, strlen(line));
+		wf_output_add(c, line, strlen(line));
 		if (code >= 200 && code < 300) {
 			res->exit_status = 0;
 		} else {
@@ -496,12 +464,13 @@ static int run_http(const struct wf_step *s, char *const env[], struct collector
 int wf_step_run(const struct wf_step *s, const char *cwd, char *const env[],
 		wf_line_cb cb, void *cbctx, struct wf_step_result *res)
 {
-	struct collector c = { SBUF_INIT, 0, cb, cbctx };
+	struct wf_output c;
 	struct sigaction ign, old;
 	double start = now_mono();
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	wf_output_init(&c, s->max_output, cb, cbctx);
 	/* A pusher that hangs up must not kill us with SIGPIPE mid-step. */
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
@@ -513,7 +482,8 @@ int wf_step_run(const struct wf_step *s, const char *cwd, char *const env[],
 	else
 		rc = run_command(s, cwd, env, &c, res);
 
-	collect_finish(&c, res);
+	res->output_total = c.total;
+	wf_output_finish(&c, &res->output, &res->output_len);
 	res->duration = now_mono() - start;
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;

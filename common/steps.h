@@ -6,19 +6,19 @@
 
 #include <stddef.h>
 #include "config.h"
+#include "output.h"
 
 struct wf_step_result {
 	int exit_status;        /* exit code; 128+signal if killed by a signal; -1 if it could not start */
 	int timed_out;          /* 1 when the timeout killed it */
 	double duration;        /* seconds, wall clock */
-	char *output;           /* everything it wrote (stdout+stderr interleaved), malloc'd */
+	char *output;           /* what it wrote (stdout+stderr interleaved), malloc'd; beyond
+				 * the step's max_output only the head and the tail */
 	size_t output_len;
+	size_t output_total;    /* bytes it wrote in all */
 	char *error;            /* why it could not start / HTTP error, malloc'd or NULL */
 };
 
-/* Called for each complete line of output (without the newline), and for a
- * trailing partial line at the end. */
-typedef void (*wf_line_cb)(void *ctx, const char *line, size_t len);
 
 /* Run one step.  cwd: directory to run in.  env: extra "NAME=value"
  * strings (NULL-terminated) added to the hook's environment.

@@ -287,6 +287,25 @@ Test(steps, large_output_kept_whole)
 	wf_step_result_free(&res);
 }
 
+/* A step that never stops printing still meets its timeout (the reader
+ * used to drain the pipe until it was empty, which it never is). */
+Test(steps, timeout_holds_while_the_step_writes, .timeout = 60)
+{
+	char *run[] = { "yes", NULL };
+	struct wf_step s = argv_step(run, 1, 1);
+	struct wf_step_result res;
+
+	s.max_output = 64 * 1024;
+	cr_assert_eq(wf_step_run(&s, "/tmp", NULL, NULL, NULL, &res), 1);
+	cr_assert_eq(res.timed_out, 1);
+	cr_assert_gt(res.output_total, res.output_len);
+	/* memory and the record stay within the cap: head, the cut line, tail */
+	cr_assert_lt(res.output_len, 64 * 1024 + 100);
+	cr_assert(strstr(res.output, "bytes of output cut here]"));
+	cr_assert(!strncmp(res.output, "y\ny\n", 4));
+	wf_step_result_free(&res);
+}
+
 Test(steps, selected_truth_table)
 {
 	struct wf_step s;
