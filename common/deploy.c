@@ -2,7 +2,6 @@
 #include "notify_hooks.h"
 #include "owner.h"
 #include "record.h"
-#include "repair.h"
 #include "steps.h"
 #include "util.h"
 
@@ -113,7 +112,18 @@ enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const c
 
 struct stream_ctx {
 	const char *step;
+	const char *git_dir;
+	struct wf_job *job;
 };
+
+/* A step's process group, journaled: a runner killed now leaves it to
+ * repair to stop before any other deploy starts. */
+static void note_step(void *ctx, long pgid)
+{
+	struct stream_ctx *sc = ctx;
+	if (sc->job)
+		wf_job_step(sc->git_dir, sc->job, sc->step, pgid, 0);
+}
 
 static void stream_line(void *ctx, const char *line, size_t len)
 {
@@ -198,10 +208,6 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	int failed = 0;
 	long n;
 
-	/* receive-pack, our parent, owns the deploy; if this process dies
-	 * before the record is written, the journal lets repair finish it. */
-	if (wf_inflight_begin(s, d, wf_push_owner()) < 0)
-		wf_say("workflow: warning: could not write the in-flight journal in %sworkflow", s->repo.git_dir);
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
 	annot = annotation(s, d, message, commits.buf);
@@ -220,7 +226,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	for (size_t i = 0; i < d->env->n_steps && !failed; i++) {
 		const struct wf_step *st = &d->env->steps[i];
 		struct wf_step_result res;
-		struct stream_ctx sc = { st->name };
+		struct stream_ctx sc = { st->name, s->repo.git_dir, d->job };
 		char *env[] = {
 			xasprintf("WF_ENV=%s", d->env->name), xasprintf("WF_OLD=%s", d->old_oid),
 			xasprintf("WF_NEW=%s", d->new_oid), xasprintf("WF_TAG=%s", tag),
@@ -236,7 +242,13 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 		}
 		wf_say("workflow: step %s: running", st->name);
 		memset(&res, 0, sizeof(res));
+		/* the runner's journal names the step's process group, so that
+		 * repair can stop it if this process dies */
+		wf_steps_on_start(note_step, &sc);
 		failed = wf_step_run(st, s->repo.git_dir, env, stream_line, &sc, &res) != 0;
+		wf_steps_on_start(NULL, NULL);
+		if (d->job)
+			wf_job_step(s->repo.git_dir, d->job, st->name, 0, res.exit_status);
 		for (char **e = env; *e; e++)
 			free(*e);
 		if (res.timed_out)
@@ -278,7 +290,7 @@ record:
 	} else {
 		wf_format_time(r.time, when);
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
-		wf_inflight_end(s, d);
+		wf_job_remove(s->repo.git_dir, d->env->name);
 	}
 	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);
 	for (size_t i = 0; i < n_rsteps; i++) {

@@ -4,6 +4,7 @@
 #ifndef WF_DEPLOY_H
 #define WF_DEPLOY_H
 
+#include "journal.h"
 #include "policy.h"
 #include "session.h"
 
@@ -13,6 +14,7 @@ struct wf_deploy {
 	const char *ref;                /* the ref pushed */
 	char old_oid[WF_OID_MAX + 1];   /* env tip before */
 	char new_oid[WF_OID_MAX + 1];
+	struct wf_job *job;             /* its journal (the runner's), or NULL */
 };
 
 /* "deploy", "rollback" or "hotfix": the kind in tags and records. */

@@ -36,10 +36,15 @@ unsigned long long wf_proc_start_time(long pid)
 	if (!f)
 		return kill((pid_t)pid, 0) == 0 || errno == EPERM ? 1 : 0;
 	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')'))) {
-		/* fields after the command name; starttime is field 22 */
+		/* fields after the command name; the state is field 3 (a zombie
+		 * nobody reaps has ended: no init reaps orphans on some hosts),
+		 * starttime field 22 */
 		int field = 2;
 		for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " "))
-			if (++field == 22) {
+			if (++field == 3 && (tok[0] == 'Z' || tok[0] == 'X')) {
+				fclose(f);
+				return 0;
+			} else if (field == 22) {
 				start = strtoull(tok, NULL, 10);
 				break;
 			}
@@ -81,18 +86,34 @@ static int guard(const char *dir)
 	return fd;
 }
 
+/* The lock file's one line: the user name goes last, it is the only free
+ * text. */
+static int write_lock(const char *dir, const char *path, const struct wf_lock_info *l)
+{
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	sbuf_addf(&sb, "%ld %llu %lld %s ", l->pid, l->start, l->time, l->env);
+	for (const char *p = l->user; *p; p++)
+		sbuf_addf(&sb, "%c", (unsigned char)*p < 0x20 ? '?' : *p);
+	sbuf_adds(&sb, "\n");
+	/* not durable: a lock means nothing after a crash */
+	rc = wf_write_file_atomic(path, sb.buf, sb.len, 0);
+	sbuf_free(&sb);
+	(void)dir;
+	return rc;
+}
+
 int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
 		    struct wf_lock_info *holder, char *err, size_t errlen)
 {
 	char *dir = wf_state_dir(git_dir, err, errlen);
-	char *path, *tmp;
+	char *path;
 	int g, rc = -1;
-	FILE *f;
 
 	if (!dir)
 		return -1;
 	path = xasprintf("%s/deploy.lock", dir);
-	tmp = xasprintf("%s/deploy.lock.%ld", dir, (long)getpid());
 	g = guard(dir);
 	if (g < 0) {
 		snprintf(err, errlen, "cannot lock %s/deploy.guard: %s", dir, strerror(errno));
@@ -102,26 +123,49 @@ int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const
 		rc = holder->pid == owner_pid ? 0 : 1;
 		goto out;
 	}
-	f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	/* the user name goes last: it is the only free text */
-	fprintf(f, "%ld %llu %lld %s ", owner_pid, wf_proc_start_time(owner_pid), (long long)time(NULL), env);
-	for (const char *p = user; *p; p++)
-		fputc((unsigned char)*p < 0x20 ? '?' : *p, f);
-	fputc('\n', f);
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
+	{
+		struct wf_lock_info me = { owner_pid, wf_proc_start_time(owner_pid), "", "", (long long)time(NULL) };
+		snprintf(me.user, sizeof(me.user), "%s", user);
+		snprintf(me.env, sizeof(me.env), "%s", env);
+		if (write_lock(dir, path, &me) < 0) {
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			goto out;
+		}
 	}
 	rc = 0;
 out:
 	if (g >= 0)
 		close(g);
-	free(tmp);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int wf_lock_acquire_wait(const char *git_dir, long owner_pid, const char *user, const char *env,
+			 struct wf_lock_info *holder, char *err, size_t errlen, int ms)
+{
+	int rc;
+
+	while ((rc = wf_lock_acquire(git_dir, owner_pid, user, env, holder, err, errlen)) == 1 && ms > 0) {
+		usleep(50 * 1000);
+		ms -= 50;
+	}
+	return rc;
+}
+
+int wf_lock_handover(const char *git_dir, long owner_pid, long new_pid)
+{
+	char *path = xasprintf("%sworkflow/deploy.lock", git_dir), *dir = xasprintf("%sworkflow", git_dir);
+	struct wf_lock_info info;
+	int g = guard(dir), rc = -1;
+
+	if (g >= 0 && read_lock(path, &info) == 0 && info.pid == owner_pid) {
+		info.pid = new_pid;
+		info.start = wf_proc_start_time(new_pid);
+		rc = write_lock(dir, path, &info);
+	}
+	if (g >= 0)
+		close(g);
 	free(path);
 	free(dir);
 	return rc;

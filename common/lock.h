@@ -18,11 +18,20 @@ struct wf_lock_info {
 /* 0 taken (or already ours), 1 busy (holder filled in), -1 error (err). */
 int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
 		    struct wf_lock_info *holder, char *err, size_t errlen);
+/* The same, waiting up to ms for a holder to release it: a runner that has
+ * just finished, or that is about to find its push's ref unmoved, holds it
+ * for a moment after the push that started it ended. */
+#define WF_LOCK_WAIT_MS 3000
+int wf_lock_acquire_wait(const char *git_dir, long owner_pid, const char *user, const char *env,
+			 struct wf_lock_info *holder, char *err, size_t errlen, int ms);
+/* Give the lock owner_pid holds to new_pid (the deploy runner, which
+ * outlives the push).  0 handed over, -1 when owner_pid does not hold it. */
+int wf_lock_handover(const char *git_dir, long owner_pid, long new_pid);
 /* Release if owner_pid holds it.  0 released or not ours, -1 error. */
 int wf_lock_release(const char *git_dir, long owner_pid);
 /* The current live holder: 0 when held (info filled), 1 when free/stale. */
 int wf_lock_status(const char *git_dir, struct wf_lock_info *info);
-/* Start time of a process (0 when it does not exist). */
+/* Start time of a process (0 when it does not exist or is a zombie). */
 unsigned long long wf_proc_start_time(long pid);
 
 /* $GIT_DIR/workflow/, created when missing.  malloc'd path or NULL. */

@@ -1,95 +1,17 @@
 #include "repair.h"
+#include "journal.h"
 #include "lock.h"
 #include "notify_hooks.h"
 #include "record.h"
+#include "runner.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-struct inflight {
-	long pid;
-	unsigned long long start;
-	char kind[16];
-	char old_oid[WF_OID_MAX + 1], new_oid[WF_OID_MAX + 1];
-	char pusher[256];
-};
-
-static char *journal_path(struct wf_session *s, const struct wf_env *env)
-{
-	return xasprintf("%sworkflow/inflight-%s", s->repo.git_dir, env->name);
-}
-
-int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owner_pid)
-{
-	char err[256];
-	char *dir = wf_state_dir(s->repo.git_dir, err, sizeof(err));
-	char *path, *tmp;
-	struct sbuf sb = SBUF_INIT;
-	FILE *f;
-	int rc = -1;
-
-	if (!dir)
-		return -1;
-	free(dir);
-	path = journal_path(s, d->env);
-	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
-	f = fopen(tmp, "w");
-	if (f) {
-		rc = fprintf(f, "%ld %llu %s %s %s %s\n", owner_pid, wf_proc_start_time(owner_pid),
-			     wf_deploy_kind_word(d->kind), wf_is_zero_oid(d->old_oid) ? "-" : d->old_oid, d->new_oid,
-			     sb.buf ? sb.buf : "-") < 0 ? -1 : 0;
-		if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-			rc = -1;
-		if (fclose(f) != 0)
-			rc = -1;
-		if (rc == 0 && rename(tmp, path) != 0)
-			rc = -1;
-		if (rc != 0)
-			unlink(tmp);
-	}
-	sbuf_free(&sb);
-	free(tmp);
-	free(path);
-	return rc;
-}
-
-void wf_inflight_end(struct wf_session *s, const struct wf_deploy *d)
-{
-	char *path = journal_path(s, d->env);
-	unlink(path);
-	free(path);
-}
-
-/* 0 read, 1 none, -1 unreadable (treated as none, but reported). */
-static int read_journal(struct wf_session *s, const struct wf_env *env, struct inflight *j)
-{
-	char *path = journal_path(s, env);
-	FILE *f = fopen(path, "r");
-	int n;
-
-	free(path);
-	memset(j, 0, sizeof(*j));
-	if (!f)
-		return errno == ENOENT ? 1 : -1;
-	n = fscanf(f, "%ld %llu %15s %64s %64s %255s", &j->pid, &j->start, j->kind, j->old_oid, j->new_oid,
-		   j->pusher);
-	fclose(f);
-	if (n != 6 || !wf_is_hex_oid(j->new_oid))
-		return -1;
-	if (!strcmp(j->old_oid, "-"))
-		memset(j->old_oid, '0', strlen(j->new_oid));
-	return 0;
-}
-
-static int journal_owner_alive(const struct inflight *j, long me)
-{
-	return j->pid != me && wf_proc_start_time(j->pid) == j->start;
-}
 
 /* 1 when oid carries a deploy tag of env; the newest tag first (the usual
  * case), then all of them. */
@@ -116,12 +38,16 @@ static const struct wf_env *const *envs(struct wf_session *s, size_t *n)
 
 static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long me)
 {
-	struct inflight j;
+	struct wf_job j;
 	char tip[WF_OID_MAX + 1];
-	int r = read_journal(s, env, &j);
+	int r = wf_job_read(s->repo.git_dir, env->name, &j);
 
-	if (r == 0)
-		return !journal_owner_alive(&j, me);
+	(void)me;
+	if (r == 0) {
+		r = !wf_job_owner_alive(&j);
+		wf_job_free(&j);
+		return r;
+	}
 	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0)
 		return 0;
 	return tagged(s, env, tip) == 0;
@@ -169,101 +95,179 @@ static char *annotation(struct wf_session *s, const struct wf_env *env, const ch
 	return sbuf_detach(&sb);
 }
 
-static int repair_env(struct wf_session *s, const struct wf_env *env, long me)
-{
-	struct inflight j;
-	char tip[WF_OID_MAX + 1], prev[WF_OID_MAX + 1], err[512];
-	const char *kind = "deploy", *old, *new;
-	char *tag = NULL, *note, *annot, *msg;
-	struct wf_record r;
-	int have_j = read_journal(s, env, &j) == 0, t, made = 0;
-	long last;
+/* What repair records: the journal's deploy, or an untagged tip. */
+struct lost {
+	const char *kind, *old, *new, *pusher;
+	char tip[WF_OID_MAX + 1], prev[WF_OID_MAX + 1];
+	struct wf_job *job;
+};
 
-	if (have_j && journal_owner_alive(&j, me))
-		return 0;
-	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0) {
-		wf_inflight_end(s, &(struct wf_deploy){ .env = env });
-		return 0;
+/* A runner killed mid-step leaves the step's process group running: stop
+ * it before anything else deploys, so two deploys never run at once. */
+static void stop_leftover_step(const struct wf_job *j)
+{
+	pid_t g = (pid_t)j->step_pgid;
+
+	if (g <= 1 || kill(-g, 0) < 0)
+		return;
+	kill(-g, SIGTERM);
+	for (int i = 0; i < 20 && kill(-g, 0) == 0; i++)
+		usleep(100 * 1000);
+	kill(-g, SIGKILL);
+	wf_say("workflow: repair: stopped step %s, which the ended deploy runner left running", j->step);
+}
+
+/* "updatedb 0, cache-clear 1; cut short: import" for the record */
+static char *steps_line(const struct wf_job *j)
+{
+	if (!j)
+		return xstrdup("");
+	return xasprintf("; steps that ended: %s%s%s", j->steps_done ? j->steps_done : "none",
+			 j->step[0] ? "; cut short: " : "", j->step);
+}
+
+/* Tag the lost deploy when its commit has no tag yet; the note for its
+ * record.  NULL on error (said). */
+static char *tag_lost(struct wf_session *s, const struct wf_env *env, struct lost *l, int tagged_now,
+		      char **tag)
+{
+	char err[512], *annot, *steps = steps_line(l->job), *note;
+
+	if (strcmp(l->new, l->tip) || tagged_now) {
+		*tag = tag_at(s, env, l->new);
+		note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s recorded it "
+				 "(%s is now on %.12s)%s", s->pusher, env->branch, l->tip, steps);
+		free(steps);
+		return note;
 	}
-	t = tagged(s, env, tip);
-	if (t < 0)
-		return -1;
-	if (!have_j && t)
-		return 0;
-	/* What is repaired: the journal's deploy, or the untagged tip. */
-	if (have_j) {
-		kind = j.kind;
-		old = j.old_oid;
-		new = j.new_oid;
-	} else {
-		last = wf_repo_last_deploy_number(&s->repo, env->name);
-		if (last > 0 && wf_repo_deploy_tag_target(&s->repo, env->name, last, prev) == 0)
-			old = prev;
-		else
-			old = "0000000000000000000000000000000000000000";
-		new = tip;
-	}
-	if (!strcmp(new, tip) && !t) {
-		annot = annotation(s, env, kind, have_j ? j.pusher : "unknown", old, new);
-		if (wf_repo_create_deploy_tag(&s->repo, env->name, new, s->pusher, annot, &tag, err,
-					      sizeof(err)) < 0) {
-			wf_say("workflow: repair: cannot tag %s's tip %.12s: %s", env->branch, tip, err);
-			free(annot);
-			return -1;
-		}
+	annot = annotation(s, env, l->kind, l->pusher, l->old, l->new);
+	if (wf_repo_create_deploy_tag(&s->repo, env->name, l->new, s->pusher, annot, tag, err, sizeof(err)) < 0) {
+		wf_say("workflow: repair: cannot tag %s's tip %.12s: %s", env->branch, l->tip, err);
 		free(annot);
-		made = 1;
-		note = xasprintf("post-receive was interrupted; repair by %s tagged %s; the steps may not have "
-				 "run: re-run them or promote again", s->pusher, tag);
-	} else {
-		tag = tag_at(s, env, new);
-		note = xasprintf("post-receive was interrupted; repair by %s recorded it (%s is now on %.12s)",
-				 s->pusher, env->branch, tip);
+		free(steps);
+		return NULL;
 	}
-	msg = xasprintf("Interrupted %s to %s", kind, env->branch);
+	free(annot);
+	note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s tagged %s; "
+			 "re-run the steps that did not end, or promote again%s", s->pusher, *tag, steps);
+	free(steps);
+	return note;
+}
+
+static int record_lost(struct wf_session *s, const struct wf_env *env, struct lost *l, int tagged_now)
+{
+	char *tag = NULL, *note = tag_lost(s, env, l, tagged_now, &tag), *msg;
+	struct wf_record r;
+	int made = !tagged_now && !strcmp(l->new, l->tip);
+
+	if (!note)
+		return -1;
+	msg = xasprintf("Interrupted %s to %s", l->kind, env->branch);
 	memset(&r, 0, sizeof(r));
-	r.kind = (char *)kind;
+	r.kind = (char *)l->kind;
 	r.status = "interrupted";
 	r.env = (char *)env->name;
 	r.ref = (char *)env->ref;
-	r.pusher = have_j ? j.pusher : "unknown";
+	r.pusher = (char *)l->pusher;
 	r.time = (long long)time(NULL);
-	r.old_oid = (char *)old;
-	r.new_oid = (char *)new;
+	r.old_oid = (char *)l->old;
+	r.new_oid = (char *)l->new;
 	r.tag = tag;
 	r.message = msg;
 	r.note = note;
 	if (wf_record_write(s->repo.git_dir, &r) < 0) {
-		wf_say("workflow: repair: could not record the interrupted %s to %s", kind, env->branch);
-		free(msg);
-		free(note);
-		free(tag);
-		return -1;
+		wf_say("workflow: repair: could not record the interrupted %s to %s", l->kind, env->branch);
+	} else {
+		wf_say("workflow: repair: an interrupted %s to %s (%.12s) was %s and recorded as deploy record %ld "
+		       "(git-workflow show %ld)", l->kind, env->branch, l->new, made ? "tagged" : "found", r.seq,
+		       r.seq);
+		if (made)
+			wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
+		wf_notify_interrupted(s, env, l->kind, tag, l->old, l->new, r.pusher, msg, note, r.seq);
+		wf_job_remove(s->repo.git_dir, env->name);
 	}
-	wf_say("workflow: repair: an interrupted %s to %s (%.12s) was %s and recorded as deploy record %ld "
-	       "(git-workflow show %ld)", kind, env->branch, new, made ? "tagged" : "found", r.seq, r.seq);
-	if (made)
-		wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
-	wf_notify_interrupted(s, env, kind, tag, old, new, r.pusher, msg, note, r.seq);
-	wf_inflight_end(s, &(struct wf_deploy){ .env = env });
 	free(msg);
 	free(note);
 	free(tag);
-	return 1;
+	return r.seq ? 1 : -1;
+}
+
+/* A journal whose push ended before its runner could start the deploy (a
+ * pusher who hung up right after the pack): run it now, if git moved the
+ * ref; forget it if not.  1 when it is to be started. */
+static int pending_job(struct wf_session *s, const struct wf_env *env, struct wf_job *j)
+{
+	if (wf_job_applied(s, j, env)) {
+		wf_say("workflow: repair: the %s to %s pushed by %s was accepted but never ran; it runs now",
+		       j->kind, env->branch, j->pusher);
+		return 1;
+	}
+	wf_job_remove(s->repo.git_dir, env->name);
+	return 0;
+}
+
+/* -1 error, 0 nothing, 1 repaired, 2 a pending deploy to start */
+static int repair_env(struct wf_session *s, const struct wf_env *env)
+{
+	struct wf_job j;
+	struct lost l;
+	int have_j = wf_job_read(s->repo.git_dir, env->name, &j) == 0, t, rc = 0;
+
+	memset(&l, 0, sizeof(l));
+	if (have_j && (wf_job_owner_alive(&j) || !j.running)) {
+		rc = wf_job_owner_alive(&j) ? 0 : 2 * pending_job(s, env, &j);
+		wf_job_free(&j);
+		return rc;
+	}
+	if (wf_repo_ref_tip(&s->repo, env->ref, l.tip) != 0) {
+		wf_job_remove(s->repo.git_dir, env->name);
+		wf_job_free(&j);
+		return 0;
+	}
+	t = tagged(s, env, l.tip);
+	if (t < 0 || (!have_j && t)) {
+		wf_job_free(&j);
+		return t < 0 ? -1 : 0;
+	}
+	if (have_j) {
+		stop_leftover_step(&j);
+		l.kind = j.kind;
+		l.old = j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000";
+		l.new = j.new_oid;
+		l.pusher = j.pusher;
+		l.job = &j;
+	} else {
+		long last = wf_repo_last_deploy_number(&s->repo, env->name);
+		int have_prev = last > 0 && wf_repo_deploy_tag_target(&s->repo, env->name, last, l.prev) == 0;
+		l.kind = "deploy";
+		l.old = have_prev ? l.prev : "0000000000000000000000000000000000000000";
+		l.new = l.tip;
+		l.pusher = "unknown";
+	}
+	rc = record_lost(s, env, &l, t);
+	wf_job_free(&j);
+	return rc;
 }
 
 int wf_repair(struct wf_session *s, long owner_pid)
 {
-	size_t n;
+	size_t n, n_start = 0;
 	const struct wf_env *const *e = envs(s, &n);
+	const char *start[2];
+	char err[512];
 	int total = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int r = repair_env(s, e[i], owner_pid);
+		int r = repair_env(s, e[i]);
 		if (r < 0)
 			return -1;
-		total += r;
+		if (r == 2)
+			start[n_start++] = e[i]->name;
+		total += r > 0;
 	}
+	/* the lock goes to the runner, which keeps it until the records */
+	if (n_start && wf_runner_start(s->repo.git_dir, owner_pid, start, n_start, err, sizeof(err)) < 0)
+		wf_say("workflow: repair: %s", err);
 	return total;
 }
 

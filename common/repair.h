@@ -1,18 +1,15 @@
-/* Crash repair.  post-receive writes an in-flight journal per env before a
- * deploy and removes it once the deploy is recorded.  If it is killed in
- * between (or before it ever ran), the env's tip is left without a deploy
- * tag or record.  The next hook run, or `git-workflow repair`, finds that
- * and finishes it: tags the tip when it has no deploy tag and records the
- * deploy as interrupted, so nothing goes unrecorded. */
+/* Crash repair.  Every accepted deploy has a journal (common/journal.h)
+ * until its record is written.  When the process that owns it is gone, the
+ * next hook run, or `git-workflow repair`, finishes it: a deploy that never
+ * started (the push ended before post-receive) is started now, with its
+ * pusher and options; one whose runner died is recorded as interrupted,
+ * with the steps that ran, after stopping a step it left running; and the
+ * env's tip is tagged when it has no deploy tag.  Nothing goes unrecorded. */
 #ifndef WF_REPAIR_H
 #define WF_REPAIR_H
 
 #include "deploy.h"
 #include "session.h"
-
-/* The journal, written by wf_deploy_run around a deploy. */
-int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owner_pid);
-void wf_inflight_end(struct wf_session *s, const struct wf_deploy *d);
 
 /* 1 when some env looks interrupted (cheap, read-only; no lock needed). */
 int wf_repair_needed(struct wf_session *s, long owner_pid);

@@ -192,6 +192,15 @@ static void kill_group(pid_t pid, int fd, struct wf_output *c, int *eof)
 	kill(pid, SIGKILL);
 }
 
+static void (*on_start)(void *ctx, long pgid);
+static void *on_start_ctx;
+
+void wf_steps_on_start(void (*cb)(void *ctx, long pgid), void *ctx)
+{
+	on_start = cb;
+	on_start_ctx = ctx;
+}
+
 static int run_command(const struct wf_step *s, const char *cwd, char *const env[],
 		       struct wf_output *c, struct wf_step_result *res)
 {
@@ -237,6 +246,8 @@ static int run_command(const struct wf_step *s, const char *cwd, char *const env
 		_exit(127);
 	}
 	setpgid(pid, pid);      /* also in the parent: no race with kill(-pid) */
+	if (on_start)
+		on_start(on_start_ctx, (long)pid);
 	close(out[1]);
 	close(errp[1]);
 	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);

@@ -29,6 +29,10 @@ int wf_step_run(const struct wf_step *s, const char *cwd, char *const env[],
 
 void wf_step_result_free(struct wf_step_result *res);
 
+/* Called in the parent right after a command step's process group is made
+ * (pgid), so the deploy runner can journal what repair may have to stop. */
+void wf_steps_on_start(void (*cb)(void *ctx, long pgid), void *ctx);
+
 /* Does step s run for a push with these options (the option names as
  * given, e.g. "no-update", "clone-content")?  WORKFLOW.md: it runs when its
  * `when` is unset, or the push says -o X, or default is true and the push

@@ -330,3 +330,36 @@ void wf_test_pause(const char *git_dir, const char *point)
 	}
 	free(path);
 }
+
+int wf_write_file_atomic(const char *path, const void *data, size_t len, int durable)
+{
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid()), *slash;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0664), e;
+
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	if (wf_write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
+		e = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		e = errno;
+		goto fail;
+	}
+	free(tmp);
+	slash = strrchr(path, '/');
+	if (durable && slash) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		wf_fsync_dir(dir);
+		free(dir);
+	}
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	errno = e;
+	return -1;
+}

@@ -51,6 +51,11 @@ int wf_write_all(int fd, const void *buf, size_t len);
 /* fsync a directory, so a file just renamed into it survives a crash;
  * best effort. */
 void wf_fsync_dir(const char *dir);
+/* Replace path with data as one step: written to a temporary file beside
+ * it, renamed over it; a reader sees the old file or the new one, never
+ * half.  durable: fsync the file and the directory too, so it survives a
+ * crash.  0, or -1 with errno set. */
+int wf_write_file_atomic(const char *path, const void *data, size_t len, int durable);
 
 /* ISO-8601 UTC time stamp, e.g. 2026-11-24T10:00:00Z. */
 void wf_format_time(long long t, char out[32]);

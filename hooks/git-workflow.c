@@ -7,7 +7,9 @@
 #include "lock.h"
 #include "notify.h"
 #include "record.h"
+#include "follow.h"
 #include "repair.h"
+#include "runner.h"
 #include "repo.h"
 #include "steps.h"
 #include "util.h"
@@ -26,7 +28,8 @@ static void usage(FILE *f)
 	      "                     hotfixes not merged into Dev, a deploy in progress\n"
 	      "  log [ENV]          deploy history, newest first\n"
 	      "  show TAG|N         one deploy record, with its steps' output\n"
-	      "  repair             tag and record a deploy an interrupted post-receive left\n"
+	      "  repair             finish a deploy whose runner or push ended before its record\n"
+	      "  follow N           the output of deploy run N as it comes, until it ends\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -354,6 +357,24 @@ static int cmd_repair(struct wf_repo *r, struct wf_config *c)
 	return n < 0 ? 1 : 0;
 }
 
+/* A deploy run's output from its start, as it comes, until it ends. */
+static int cmd_follow(struct wf_repo *r, long run)
+{
+	fflush(stdout);
+	switch (wf_follow(r->git_dir, run, 0, 1)) {
+	case WF_FOLLOW_DONE:
+		return 0;
+	case WF_FOLLOW_NONE:
+		fprintf(stderr, "git-workflow: no deploy run %ld in %sworkflow/runs\n", run, r->git_dir);
+		return 1;
+	case WF_FOLLOW_DIED:
+		fprintf(stderr, "git-workflow: the deploy runner ended before the deploy did; run: git-workflow repair\n");
+		return 1;
+	default:
+		return 1;
+	}
+}
+
 static int cmd_check_config(const char *repo, const char *file)
 {
 	struct wf_config c;
@@ -423,6 +444,8 @@ int main(int argc, char **argv)
 	struct wf_config c;
 	int i = 1, rc;
 
+	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
+		return wf_runner_main(argc, argv);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-C") && i + 1 < argc)
 			repo = argv[++i];
@@ -444,13 +467,17 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[i], "check-config"))
 		return cmd_check_config(repo, i + 1 < argc ? argv[i + 1] : NULL);
 	if (strcmp(argv[i], "status") && strcmp(argv[i], "log") && strcmp(argv[i], "show") &&
-	    strcmp(argv[i], "repair") && strcmp(argv[i], "notify")) {
+	    strcmp(argv[i], "repair") && strcmp(argv[i], "notify") && strcmp(argv[i], "follow")) {
 		fprintf(stderr, "git-workflow: unknown command '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[i], "show") && i + 1 >= argc) {
 		fprintf(stderr, "git-workflow: show needs a deploy tag or record number\n");
+		return 2;
+	}
+	if (!strcmp(argv[i], "follow") && (i + 1 >= argc || atol(argv[i + 1]) <= 0)) {
+		fprintf(stderr, "git-workflow: follow needs a deploy run number (the push printed it)\n");
 		return 2;
 	}
 	if (open_repo(&r, repo, &c) < 0)
@@ -469,6 +496,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[i], "notify"))
 		rc = cmd_notify(&r, &c, i + 1 < argc ? argv[i + 1] : NULL, i + 2 < argc ? argv[i + 2] : NULL,
 				i + 3 < argc);
+	else if (!strcmp(argv[i], "follow"))
+		rc = cmd_follow(&r, atol(argv[i + 1]));
 	else if (!strcmp(argv[i], "log"))
 		rc = cmd_log(&r, i + 1 < argc ? argv[i + 1] : NULL);
 	else

@@ -32,8 +32,8 @@ static void run_full(char **argv, const struct sbuf *in)
 
 	if (n <= 0 || fd < 0 || (in->len && write(fd, in->buf, in->len) != (ssize_t)in->len) ||
 	    lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, 0) < 0) {
-		fprintf(stderr, "workflow: post-receive: cannot hand the push to workflow-post-receive; "
-				"no deploy was made\n");
+		fprintf(stderr, "workflow: post-receive: cannot hand the push to workflow-post-receive; a "
+				"deploy runs all the same, unfollowed (see git-workflow log)\n");
 		return;
 	}
 	self[n] = 0;
@@ -47,8 +47,8 @@ static void run_full(char **argv, const struct sbuf *in)
 		free(full);
 		*slash = '/';
 	}
-	fprintf(stderr, "workflow: post-receive: cannot run workflow-post-receive beside %s; no deploy was "
-			"made; reinstall the hooks with install.sh\n", self);
+	fprintf(stderr, "workflow: post-receive: cannot run workflow-post-receive beside %s; a deploy runs "
+			"all the same, unfollowed (see git-workflow log); reinstall the hooks with install.sh\n", self);
 }
 
 int main(int argc, char **argv)
@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	if (wf_read_all(0, &in) < 0) {
-		fprintf(stderr, "workflow: post-receive: cannot read the hook input; no deploy was made\n");
+		fprintf(stderr, "workflow: post-receive: cannot read the hook input; a deploy runs all the same, "
+				"unfollowed (see git-workflow log)\n");
 		return 1;
 	}
 	if (git_dir && *git_dir &&

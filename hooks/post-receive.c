@@ -1,107 +1,90 @@
 /* workflow-post-receive (run by post-receive-fast.c when the push has work
- * for it): the refs have moved.  For each accepted promotion, rollback
- * or hotfix: tag it, run the env's steps, record it; then release the
- * deploy lock pre-receive took. */
-#include "deploy.h"
+ * for it): the refs have moved.  The deploys this push started run in their
+ * runner (common/runner.h); this hook tells the runner the refs are final
+ * and follows its output for the pusher, for workflow.wait seconds at most.
+ * The deploy does not depend on it: a pusher who goes away, reads slowly or
+ * presses Ctrl-C only stops the following. */
+#include "follow.h"
 #include "hook_input.h"
-#include "owner.h"
+#include "journal.h"
 #include "lock.h"
 #include "notify.h"
+#include "owner.h"
 #include "plan.h"
+#include "runner.h"
 #include "session.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The hotfix race lost: say so, keep the hotfix ref, record it. */
-static void hotfix_lost(struct wf_session *s, const struct wf_update *u, const struct wf_env *env,
-			const char *why)
+/* Tell the runner of each deploy of this push to go on; its run, or 0. */
+static long start_runs(struct wf_session *s)
 {
-	struct wf_decision d;
+	const struct wf_env *envs[2] = { &s->config.test, &s->config.live };
+	long owner = wf_push_owner(), run = 0;
+	unsigned long long start = wf_proc_start_time(owner);
 
-	memset(&d, 0, sizeof(d));
-	d.action = WF_REFUSE;
-	d.env = env;
-	d.reason = xasprintf("hotfix not applied: %s %s; nothing was overwritten", env->branch, why);
-	d.hint = xasprintf("%s is kept: rebase it on %s (git fetch origin && git rebase origin/%s) and push "
-			   "it again", u->ref, env->branch, env->branch);
-	wf_report_refusal(s, u, &d);
-	free(d.reason);
-	free(d.hint);
+	for (int i = 0; i < 2; i++) {
+		struct wf_job j;
+		if (wf_job_read(s->repo.git_dir, envs[i]->name, &j) != 0)
+			continue;
+		if (j.owner_pid == owner && j.owner_start == start && !j.running) {
+			wf_runner_go(j.runner_pid, j.runner_start);
+			run = j.run;
+		}
+		wf_job_free(&j);
+	}
+	return run;
 }
 
-static void hotfix(struct wf_session *s, const struct wf_update *u, const struct wf_env *env)
+static void follow(struct wf_session *s, long run)
 {
-	struct wf_deploy d = { WF_HOTFIX, env, u->ref, "", "" };
-	char base[WF_OID_MAX + 1];
-	int rc;
-
-	/* Compare-and-swap against the tip the update hook checked, so a Live
-	 * that moved in between (even to a commit the hotfix contains, such as
-	 * a rollback) is never overwritten. */
-	if (wf_plan_load_base(s->repo.git_dir, wf_push_owner(), env->ref, base, sizeof(base)) != 0) {
-		hotfix_lost(s, u, env, "could not be compared with the tip the push was checked against");
-		return;
+	switch (wf_follow(s->repo.git_dir, run, s->config.wait, 2)) {
+	case WF_FOLLOW_WAITED:
+		wf_say("workflow: the deploy goes on on the server; follow it with: git-workflow follow %ld", run);
+		break;
+	case WF_FOLLOW_DIED:
+		wf_say("workflow: the deploy runner ended before the deploy did; the next push repairs it "
+		       "(or run: git-workflow repair)");
+		break;
+	case WF_FOLLOW_NONE:
+		wf_say("workflow: cannot follow deploy run %ld; see git-workflow status", run);
+		break;
+	default:
+		break;
 	}
-	wf_test_pause(s->repo.git_dir, "before-hotfix-move");
-	rc = wf_repo_move_ref(&s->repo, env->ref, u->new_oid, base, "workflow: hotfix");
-	if (rc != 0) {
-		hotfix_lost(s, u, env, rc == 1 ? "moved after the push was checked" : "could not be updated");
-		return;
-	}
-	if (wf_repo_delete_ref(&s->repo, u->ref, u->new_oid) != 0)
-		wf_say("workflow: hotfix: could not delete %s", u->ref);
-	strcpy(d.old_oid, base);
-	strcpy(d.new_oid, u->new_oid);
-	wf_deploy_run(s, &d);
-	wf_say("workflow: hotfix is on %s. Merge it back into Dev now: git pull origin %s && git push origin %s",
-	       env->branch, env->branch, s->config.dev_branch);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sbuf in = SBUF_INIT;
 	struct wf_session s;
-	struct wf_update *u = NULL;
-	size_t n = 0;
 	char err[1024];
+	long run = 0;
 
-	if (wf_read_all(0, &in) < 0 ||
-	    wf_hook_input_parse(in.buf ? in.buf : "", in.len, &u, &n, err, sizeof(err)) < 0) {
-		wf_say("workflow: post-receive: cannot read the hook input; no deploy was made");
-		sbuf_free(&in);
+	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
+		return wf_runner_main(argc, argv);
+	/* the input says which refs moved; the journals say the same for the
+	 * deploys, so it is only drained */
+	if (wf_read_all(0, &in) < 0) {
+		wf_say("workflow: post-receive: cannot read the hook input");
 		return 1;
 	}
+	sbuf_free(&in);
 	if (wf_session_open(&s, err, sizeof(err)) < 0) {
 		wf_say("workflow: post-receive: %s", err);
-		goto out_input;
+		return 1;
 	}
-	if (s.config_ok && s.opts_ok) {
-		for (size_t i = 0; i < n; i++) {
-			const struct wf_env *env = wf_config_env_by_ref(&s.config, u[i].ref);
-			if (env && !wf_update_is_delete(&u[i])) {
-				struct wf_deploy d = { WF_PROMOTE, env, u[i].ref, "", "" };
-				strcpy(d.old_oid, u[i].old_oid);
-				strcpy(d.new_oid, u[i].new_oid);
-				d.kind = wf_deploy_kind(&s, u[i].old_oid, u[i].new_oid);
-				wf_deploy_run(&s, &d);
-			} else if (!strncmp(u[i].ref, "refs/hotfix/", 12) && !wf_update_is_delete(&u[i])) {
-				env = wf_config_env_by_name(&s.config, u[i].ref + 12);
-				if (env && env->hotfix)
-					hotfix(&s, &u[i], env);
-			}
-		}
-	}
+	if (s.config_ok)
+		run = start_runs(&s);
 	wf_plan_remove(s.repo.git_dir, wf_push_owner());
 	wf_lock_release(s.repo.git_dir, wf_push_owner());
-	/* webhook events an earlier run could not send go out now (within
-	 * the same per-webhook time budget), after the lock is released */
-	if (s.config_ok && s.config.n_webhooks)
+	if (run)
+		follow(&s, run);
+	else if (s.config_ok && s.config.n_webhooks)
+		/* webhook events an earlier run could not send */
 		wf_notify_deliver(s.repo.git_dir, &s.config, 0, NULL);
 	wf_session_close(&s);
-out_input:
-	wf_updates_free(u, n);
-	sbuf_free(&in);
 	return 0;
 }

@@ -10,9 +10,13 @@
 #include "plan.h"
 #include "repair.h"
 #include "policy.h"
+#include "record_space.h"
+#include "runner.h"
 #include "session.h"
 #include "verdict.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,15 +25,6 @@
 static int needs_lock(enum wf_action a)
 {
 	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
-}
-
-static int save_bases(struct wf_session *s, const struct wf_decision *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (d[i].action == WF_HOTFIX &&
-		    wf_plan_save_base(s->repo.git_dir, wf_push_owner(), d[i].env->ref, d[i].base) < 0)
-			return -1;
-	return 0;
 }
 
 /* The decisions were taken before the lock was ours: a deploy that
@@ -56,7 +51,55 @@ static const struct wf_env *env_moved(struct wf_session *s, const struct wf_upda
 	return NULL;
 }
 
-int main(void)
+/* The accepted deploys, journaled, and their runner started: from here on
+ * they run whatever the pusher does.  0, or -1 (said why) when none could
+ * be started: the push is refused. */
+static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n)
+{
+	const char *envs[2];
+	size_t ne = 0;
+	char err[512];
+
+	for (size_t i = 0; i < n; i++) {
+		struct wf_job j;
+		if (!needs_lock(d[i].action))
+			continue;
+		for (size_t k = 0; k < ne; k++)
+			if (!strcmp(envs[k], d[i].env->name)) {
+				wf_say("workflow: this push deploys %s twice; push one of them at a time", d[i].env->branch);
+				goto fail;
+			}
+		memset(&j, 0, sizeof(j));
+		snprintf(j.env, sizeof(j.env), "%s", d[i].env->name);
+		snprintf(j.kind, sizeof(j.kind), "%s", wf_deploy_kind_word(d[i].action));
+		snprintf(j.ref, sizeof(j.ref), "%s", u[i].ref);
+		if (d[i].action == WF_HOTFIX)
+			strcpy(j.base, d[i].base), strcpy(j.old_oid, d[i].base);
+		else if (!wf_is_zero_oid(u[i].old_oid))
+			strcpy(j.old_oid, u[i].old_oid);
+		strcpy(j.new_oid, u[i].new_oid);
+		j.pusher = s->pusher;
+		j.options = s->opts.raw;
+		j.n_options = s->opts.n_raw;
+		j.owner_pid = wf_push_owner();
+		j.owner_start = wf_proc_start_time(j.owner_pid);
+		if (wf_job_write(s->repo.git_dir, &j) < 0) {
+			wf_say("workflow: cannot write the deploy journal in %sworkflow: %s; push refused",
+			       s->repo.git_dir, strerror(errno));
+			goto fail;
+		}
+		envs[ne++] = d[i].env->name;
+	}
+	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0)
+		return 0;
+	wf_say("workflow: %s; push refused", err);
+fail:
+	for (size_t k = 0; k < ne; k++)
+		wf_job_remove(s->repo.git_dir, envs[k]);
+	return -1;
+}
+
+int main(int argc, char **argv)
 {
 	struct sbuf in = SBUF_INIT;
 	struct wf_session s;
@@ -67,6 +110,8 @@ int main(void)
 	int rc = 1;
 	const char *lock_env = NULL;
 
+	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
+		return wf_runner_main(argc, argv);
 	if (wf_read_all(0, &in) < 0) {
 		wf_say("workflow: cannot read the hook input; push refused");
 		return 1;
@@ -108,7 +153,7 @@ int main(void)
 				wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
 				free(m);
 			} else if (needs_lock(d[i].action)) {
-				struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "" };
+				struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "", NULL };
 				char tip[WF_OID_MAX + 1];
 				if (d[i].action == WF_HOTFIX) {
 					if (wf_repo_ref_tip(&s.repo, d[i].env->ref, tip) == 0)
@@ -136,8 +181,8 @@ int main(void)
 		struct wf_lock_info holder;
 		int l;
 		wf_test_pause(s.repo.git_dir, "before-deploy-lock");
-		l = wf_lock_acquire(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
-					sizeof(err));
+		l = wf_lock_acquire_wait(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
+					 sizeof(err), WF_LOCK_WAIT_MS);
 		if (l < 0) {
 			wf_say("workflow: %s; deploy refused", err);
 			goto out;
@@ -147,6 +192,13 @@ int main(void)
 			wf_format_time(holder.time, when);
 			wf_say("workflow: a deploy to %s is in progress (started by %s at %s); push again when it "
 			       "has finished", holder.env, holder.user, when);
+			goto out;
+		}
+		/* a deploy that could not be recorded would be lost: where its
+		 * record cannot be kept, the deploy waits (fail closed) */
+		if (wf_record_check_space(s.repo.git_dir, &s.config, err, sizeof(err)) < 0) {
+			wf_say("workflow: %s; deploy to %s refused so that its record is not lost", err, lock_env);
+			wf_lock_release(s.repo.git_dir, wf_push_owner());
 			goto out;
 		}
 		/* a deploy's webhook events are spooled before they are sent:
@@ -168,11 +220,16 @@ int main(void)
 			}
 		}
 	}
-	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||
-	    save_bases(&s, d, n) < 0) {
-		wf_say("workflow: cannot save the push plan in %sworkflow; push refused", s.repo.git_dir);
+	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0) {
+		wf_say("workflow: cannot save the push plan in %sworkflow: %s; push refused", s.repo.git_dir,
+		       strerror(errno));
 		if (lock_env)
 			wf_lock_release(s.repo.git_dir, wf_push_owner());
+		goto out;
+	}
+	if (lock_env && start_deploys(&s, u, d, n) < 0) {
+		wf_lock_release(s.repo.git_dir, wf_push_owner());
+		wf_plan_remove(s.repo.git_dir, wf_push_owner());
 		goto out;
 	}
 	/* Not fatal: without verdicts the update hook decides by itself and

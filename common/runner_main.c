@@ -1,0 +1,193 @@
+/* The runner process itself (see runner.h): wait until the refs are
+ * final, deploy each job whose ref moved, release the lock, then keep
+ * retrying webhook events their receivers did not take, for a while. */
+#include "runner.h"
+#include "deploy.h"
+#include "hotfix_move.h"
+#include "journal.h"
+#include "lock.h"
+#include "notify.h"
+#include "session.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SENDER_MAX_S 3600       /* how long a runner retries webhook events */
+#define SENDER_PAUSE_S 15
+
+/* Until post-receive says go or receive-pack has ended, and the process
+ * that started us (which still writes the journals) is gone. */
+static int wait_for_go(const char *git_dir, const char *env)
+{
+	struct timespec slice = { 0, 100 * 1000 * 1000 };
+	pid_t spawner = getppid();
+	unsigned long long start;
+	struct wf_job j;
+	sigset_t usr1;
+	int go = 0;
+	long owner;
+
+	if (wf_job_read(git_dir, env, &j) != 0)
+		return -1;
+	owner = j.owner_pid;
+	start = j.owner_start;
+	wf_job_free(&j);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	for (;;) {
+		if (sigtimedwait(&usr1, NULL, &slice) == SIGUSR1)
+			go = 1;
+		if (!go && wf_proc_start_time(owner) != start)
+			go = 1;
+		if (go && (spawner <= 1 || getppid() != spawner))
+			return 0;
+	}
+}
+
+/* The push options of the job, for the session to read as git gave them:
+ * a runner started by repair runs under another push's environment. */
+static void options_to_env(const struct wf_job *j)
+{
+	char name[48], count[24];
+
+	snprintf(count, sizeof(count), "%zu", j->n_options);
+	setenv("GIT_PUSH_OPTION_COUNT", count, 1);
+	for (size_t i = 0; i < j->n_options; i++) {
+		snprintf(name, sizeof(name), "GIT_PUSH_OPTION_%zu", i);
+		setenv(name, j->options[i], 1);
+	}
+}
+
+static enum wf_action kind_of(const char *word)
+{
+	if (!strcmp(word, "rollback"))
+		return WF_ROLLBACK;
+	if (!strcmp(word, "hotfix"))
+		return WF_HOTFIX;
+	return WF_PROMOTE;
+}
+
+/* Did git move the env's ref as the job says (a hotfix: its special ref)? */
+int wf_job_applied(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
+{
+	char tip[WF_OID_MAX + 1];
+	const char *ref = kind_of(j->kind) == WF_HOTFIX ? j->ref : env->ref;
+
+	return wf_repo_ref_tip(&s->repo, ref, tip) == 0 && !strcmp(tip, j->new_oid);
+}
+
+static void run_job(struct wf_session *s, const char *name)
+{
+	const struct wf_env *env = wf_config_env_by_name(&s->config, name);
+	struct wf_deploy d;
+	struct wf_job j;
+
+	if (wf_job_read(s->repo.git_dir, name, &j) != 0)
+		return;
+	if (j.runner_pid != (long)getpid() || !env) {
+		wf_job_free(&j);
+		return;
+	}
+	if (!wf_job_applied(s, &j, env)) {
+		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
+		       kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
+		wf_job_remove(s->repo.git_dir, name);
+		wf_job_free(&j);
+		return;
+	}
+	j.running = 1;
+	if (wf_job_write(s->repo.git_dir, &j) < 0)
+		wf_say("workflow: warning: could not update the %s journal", name);
+	memset(&d, 0, sizeof(d));
+	d.kind = kind_of(j.kind);
+	d.env = env;
+	d.ref = j.ref;
+	d.job = &j;
+	strcpy(d.old_oid, j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000");
+	strcpy(d.new_oid, j.new_oid);
+	if (d.kind == WF_HOTFIX && wf_hotfix_apply(s, &d, j.base) < 0) {
+		wf_job_remove(s->repo.git_dir, name);
+		wf_job_free(&j);
+		return;
+	}
+	wf_deploy_run(s, &d);
+	if (d.kind == WF_HOTFIX)
+		wf_say("workflow: hotfix is on %s. Merge it back into Dev now: git pull origin %s && git push origin %s",
+		       env->branch, env->branch, s->config.dev_branch);
+	wf_job_free(&j);
+}
+
+/* Events a receiver did not take go out without waiting for a push: one
+ * runner at a time retries them, on the webhooks' backoff, for a while. */
+static void send_until_empty(struct wf_session *s)
+{
+	char *path = xasprintf("%sworkflow/notify.sender", s->repo.git_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+	time_t end = time(NULL) + SENDER_MAX_S;
+
+	free(path);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while (wf_notify_deliver(s->repo.git_dir, &s->config, 0, NULL) > 0 && time(NULL) < end)
+		sleep(SENDER_PAUSE_S);
+	close(fd);
+}
+
+static void mark_done(const char *git_dir, long run)
+{
+	char *path = wf_run_path(git_dir, run, "done");
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0664);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+}
+
+int wf_runner_main(int argc, char **argv)
+{
+	const char *gd = getenv("GIT_DIR");
+	char *git_dir, err[1024];
+	struct wf_session s;
+	struct wf_job first;
+	long run;
+
+	if (argc < 4 || !gd || !*gd)
+		return 2;
+	run = atol(argv[2]);
+	git_dir = gd[strlen(gd) - 1] == '/' ? xstrdup(gd) : xasprintf("%s/", gd);
+	if (wait_for_go(git_dir, argv[3]) < 0 || wf_job_read(git_dir, argv[3], &first) != 0) {
+		mark_done(git_dir, run);
+		free(git_dir);
+		return 1;
+	}
+	options_to_env(&first);
+	if (wf_session_open(&s, err, sizeof(err)) < 0) {
+		wf_say("workflow: deploy runner: %s; the next push repairs the deploy", err);
+		wf_job_free(&first);
+		mark_done(git_dir, run);
+		free(git_dir);
+		return 1;
+	}
+	free(s.pusher);
+	s.pusher = xstrdup(first.pusher);
+	wf_job_free(&first);
+	for (int i = 3; i < argc; i++)
+		run_job(&s, argv[i]);
+	wf_lock_release(s.repo.git_dir, (long)getpid());
+	mark_done(git_dir, run);
+	if (s.config_ok && s.config.n_webhooks)
+		send_until_empty(&s);
+	wf_session_close(&s);
+	free(git_dir);
+	return 0;
+}
