@@ -95,7 +95,7 @@ int main(void)
 	if (!s.opts.dry_run)
 		wf_repair_if_needed(&s, wf_push_owner());
 	{
-		struct wf_push p = { u, n, s.pusher };
+		struct wf_push p = { u, n, s.pusher, s.opts.drop_hotfix };
 		struct wf_repo_ops ops;
 		wf_repo_policy_ops(&s.repo, &ops);
 		d = xcalloc(n + 1, sizeof(*d));
@@ -169,7 +169,8 @@ int main(void)
 		}
 	}
 	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||
-	    save_bases(&s, d, n) < 0) {
+	    save_bases(&s, d, n) < 0 ||
+	    (s.opts.drop_hotfix && wf_plan_save_option(s.repo.git_dir, wf_push_owner(), "drop-hotfix") < 0)) {
 		wf_say("workflow: cannot save the push plan in %sworkflow; push refused", s.repo.git_dir);
 		if (lock_env)
 			wf_lock_release(s.repo.git_dir, wf_push_owner());
