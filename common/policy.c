@@ -284,8 +284,16 @@ static void decide_hotfix(const struct ctx *x, const struct wf_update *u, struct
 static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf_decision *d)
 {
 	const struct wf_env *env = wf_config_env_by_ref(x->c, u->ref);
+	char *like = wf_lookalike_of(x->c, u->ref);
 	int r;
 
+	if (like) {
+		refuse(d, NULL, xasprintf("%s differs from %s only in case, and on a case-insensitive "
+					  "filesystem they are the same ref", u->ref, like),
+		       xstrdup("use a name that differs in more than case"));
+		free(like);
+		return;
+	}
 	if (!strcmp(u->ref, x->c->dev_ref)) {
 		decide_dev(x, u, d);
 		return;

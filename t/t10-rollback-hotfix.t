@@ -1,5 +1,6 @@
 #!/bin/sh
-# Issue 14, point 4: a rollback never drops a hotfix silently.
+# Issue 14, points 4 and 6: a rollback never drops a hotfix silently, and
+# refs that differ from a protected one only in case are refused.
 . "${WF_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 
 cat >"$T/workflow.conf" <<'CONF'
@@ -92,5 +93,28 @@ check "with -o drop-hotfix it is accepted" pushed_ok
 check "it is tagged as a rollback of test" says "remote: workflow: rollback to test: tagged deploy_test_"
 status
 check "status lists it once off test" says "1 hotfix commit no longer on test and not merged into master"
+
+# Point 6: names that differ from a protected ref only in case
+git checkout -q master
+for ref in refs/heads/Live refs/heads/LIVE refs/heads/Master refs/hotfix/Live refs/Heads/test; do
+	push origin "HEAD:$ref"
+	lower=$(echo "$ref" | tr 'A-Z' 'a-z')
+	check "$ref is refused" refused
+	check "  ... saying it resembles $lower" says "remote: workflow: $ref differs from the protected ref $lower only in case"
+	check "  ... and it was not created" sh -c '! $1 rev-parse -q --verify "$2"' - "$git" "$ref"
+done
+git tag Deploy_test_99
+push origin refs/tags/Deploy_test_99
+check "refs/tags/Deploy_test_99 is refused" refused
+check "  ... saying it resembles the deploy tags" says "remote: workflow: refs/tags/Deploy_test_99 differs from the deploy tags deploy_test_\* only in case"
+check "  ... and it was not created" sh -c '! $1 rev-parse -q --verify refs/tags/Deploy_test_99' - "$git"
+git tag deploy_LIVE_5
+push origin refs/tags/deploy_LIVE_5
+check "refs/tags/deploy_LIVE_5 is refused" says "refs/tags/deploy_LIVE_5 differs from the deploy tags deploy_live_\* only in case"
+push origin HEAD:refs/heads/lively HEAD:refs/heads/test-feature
+check "refs/heads/lively and test-feature are free" pushed_ok
+git tag deployed_test_1
+push origin refs/tags/deployed_test_1
+check "a tag deployed_test_1 is free" pushed_ok
 
 done_testing

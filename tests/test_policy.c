@@ -462,3 +462,42 @@ Test(policy, rollback_fails_closed_without_the_hotfix_tags)
 	refs[2].commit = '1';
 	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
 }
+
+Test(policy, look_alike_names_refused)
+{
+	assert_refused(one("refs/heads/Live", '0', '3'), "refs/heads/Live differs from the protected ref "
+							  "refs/heads/live only in case");
+	assert_refused(one("refs/heads/LIVE", '0', '3'), "the protected ref refs/heads/live");
+	assert_refused(one("refs/heads/Master", '0', '3'), "the protected ref refs/heads/master");
+	assert_refused(one("refs/heads/TEST", '0', '0'), "the protected ref refs/heads/test");
+	assert_refused(one("refs/Heads/live", '0', '3'), "the protected ref refs/heads/live");
+	assert_refused(one("refs/hotfix/Live", '0', '5'), "the protected ref refs/hotfix/live");
+	assert_refused(one("refs/hotfix/TEST", '0', '5'), "the protected ref refs/hotfix/test");
+	assert_refused(one("refs/tags/Deploy_test_99", '0', '3'), "the deploy tags deploy_test_* only in case");
+	assert_refused(one("refs/tags/deploy_LIVE_1", '0', '3'), "the deploy tags deploy_live_*");
+	assert_refused(one("refs/TAGS/deploy_live_1", '1', '0'), "the deploy tags deploy_live_*");
+}
+
+Test(policy, names_that_are_not_look_alikes)
+{
+	cr_assert_eq(one("refs/heads/lively", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/heads/Live-fix", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/heads/feature/LIVE", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/tags/Deploy", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/tags/deployed_test_1", '0', '3')->action, WF_ALLOW);
+	cr_assert_null(wf_lookalike_of(&cfg, "refs/heads/live"));
+	cr_assert_null(wf_lookalike_of(&cfg, "refs/tags/deploy_live_3"));
+}
+
+Test(policy, an_exact_protected_name_is_never_a_look_alike)
+{
+	/* test's branch spelled like live's in another case: each is its env */
+	free(cfg.test.branch);
+	free(cfg.test.ref);
+	cfg.test.branch = strdup("Live");
+	cfg.test.ref = strdup("refs/heads/Live");
+	refs[1].name = "refs/heads/Live";
+	cr_assert_eq(one("refs/heads/Live", '2', '3')->action, WF_PROMOTE);
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+	assert_refused(one("refs/heads/LIVE", '0', '3'), "differs from the protected ref refs/heads/");
+}
