@@ -88,8 +88,13 @@ check "rolling test back past its hotfix is refused" refused
 check "it names test's hotfix commit" says "would take hotfix commits off it that master does not contain (deploy_test_.*: $ths hotfix on test)"
 status
 check "status lists test's hotfix while on test" says "1 hotfix commit on test not merged into master"
+# the full per-ref checker decides here, as under gitolite's VREF: git runs
+# it without the push options, so it must get drop-hotfix from the plan
+mv "$T/origin.git/hooks/update" "$T/update.fast"
+cp "$T/origin.git/hooks/workflow-update" "$T/origin.git/hooks/update"
 push -f -o drop-hotfix origin 'deploy_test_1^{commit}:test'
-check "with -o drop-hotfix it is accepted" pushed_ok
+mv "$T/update.fast" "$T/origin.git/hooks/update"
+check "with -o drop-hotfix it is accepted (by workflow-update too)" pushed_ok
 check "it is tagged as a rollback of test" says "remote: workflow: rollback to test: tagged deploy_test_"
 status
 check "status lists it once off test" says "1 hotfix commit no longer on test and not merged into master"
