@@ -49,7 +49,7 @@ static char *options_line(struct wf_session *s)
 }
 
 static char *annotation(struct wf_session *s, const struct wf_deploy *d, const char *message,
-			const char *commits)
+			const char *dropped, const char *commits)
 {
 	struct sbuf sb = SBUF_INIT;
 	char when[32];
@@ -59,8 +59,11 @@ static char *annotation(struct wf_session *s, const struct wf_deploy *d, const c
 	sbuf_addf(&sb, "%s\n\n", message);
 	sbuf_addf(&sb, "kind: %s\nenv: %s\npusher: ", wf_deploy_kind_word(d->kind), d->env->name);
 	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
-	sbuf_addf(&sb, "\ntime: %s\nfrom: %s\nto: %s\noptions: %s\ncommits:\n", when,
+	sbuf_addf(&sb, "\ntime: %s\nfrom: %s\nto: %s\noptions: %s\n", when,
 		  wf_is_zero_oid(d->old_oid) ? "(none)" : d->old_oid, d->new_oid, opts);
+	if (dropped)
+		sbuf_addf(&sb, "dropped hotfix: %s\n", dropped);
+	sbuf_adds(&sb, "commits:\n");
 	for (const char *p = commits; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -79,6 +82,27 @@ static const char *const *toggles(struct wf_session *s, size_t *n)
 	return (const char *const *)s->opts.toggles;
 }
 
+/* The hotfix commits a rollback takes off its env that Dev lacks (the
+ * policy let it only with -o drop-hotfix), so the tag, the record and the
+ * pusher say which were dropped.  NULL when none (or they can't be told). */
+static char *dropped_hotfixes(struct wf_session *s, const struct wf_deploy *d)
+{
+	struct wf_repo_ops ops;
+	char dev[WF_OID_MAX + 1];
+	char *list = NULL;
+	int r;
+
+	if (d->kind != WF_ROLLBACK)
+		return NULL;
+	wf_repo_policy_ops(&s->repo, &ops);
+	r = wf_repo_ref_tip(&s->repo, s->config.dev_ref, dev);
+	if (r < 0 || wf_hotfixes_dropped(&ops, d->env, d->old_oid, d->new_oid, r == 0 ? dev : NULL, &list) <= 0) {
+		free(list);
+		return NULL;
+	}
+	return list;
+}
+
 void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 {
 	long n = wf_repo_last_deploy_number(&s->repo, d->env->name);
@@ -86,9 +110,14 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 	long count = wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 20, &commits);
 	size_t nt;
 	const char *const *t = toggles(s, &nt);
+	char *dropped = dropped_hotfixes(s, d);
 
 	wf_say("dry-run: %s %s: would create tag %s_%s_%ld on %.12s", wf_deploy_kind_word(d->kind), d->env->branch,
 	       s->config.tag_prefix, d->env->name, n + 1, d->new_oid);
+	if (dropped)
+		wf_say("dry-run: %s %s: would drop hotfix commits not on %s: %s", wf_deploy_kind_word(d->kind),
+		       d->env->branch, s->config.dev_branch, dropped);
+	free(dropped);
 	if (count > 0) {
 		wf_say("dry-run: commits it brings:");
 		for (char *line = strtok(commits.buf, "\n"); line; line = strtok(NULL, "\n"))
@@ -173,6 +202,18 @@ void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const st
 	free(msg);
 }
 
+/* note, then more, in one record note; both malloc'd, note may be NULL */
+static char *join_note(char *note, char *more)
+{
+	char *j;
+	if (!note)
+		return more;
+	j = xasprintf("%s; %s", note, more);
+	free(note);
+	free(more);
+	return j;
+}
+
 /* Move env back to the deploy before tag number n (on_failure = rollback). */
 static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 {
@@ -200,6 +241,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 {
 	char err[512], when[32];
 	char *message = deploy_message(s, d), *tag = NULL, *annot, *opts = options_line(s), *note = NULL;
+	char *dropped;
 	struct sbuf commits = SBUF_INIT;
 	struct wf_record r;
 	struct wf_record_step *rsteps = xcalloc(d->env->n_steps + 1, sizeof(*rsteps));
@@ -210,12 +252,18 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
-	annot = annotation(s, d, message, commits.buf);
+	dropped = dropped_hotfixes(s, d);
+	annot = annotation(s, d, message, dropped, commits.buf);
+	if (dropped) {
+		wf_say("workflow: %s of %s dropped hotfix commits not on %s: %s", wf_deploy_kind_word(d->kind),
+		       d->env->branch, s->config.dev_branch, dropped);
+		note = xasprintf("dropped hotfix: %s", dropped);
+	}
 	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
 				      sizeof(err)) < 0) {
 		wf_say("workflow: %s %s: %s", wf_deploy_kind_word(d->kind), d->env->branch, err);
 		failed = 1;
-		note = xasprintf("tag not created: %s", err);
+		note = join_note(note, xasprintf("tag not created: %s", err));
 		goto record;
 	}
 	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, tag, d->new_oid);
@@ -271,8 +319,9 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	if (failed) {
 		wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), d->env->branch);
 		if (d->env->on_failure == WF_ON_FAILURE_ROLLBACK) {
-			note = roll_back(s, d, n);
-			wf_say("workflow: %s", note);
+			char *back = roll_back(s, d, n);
+			wf_say("workflow: %s", back);
+			note = join_note(note, back);
 		}
 	}
 record:
@@ -300,6 +349,7 @@ record:
 	free(rsteps);
 	sbuf_free(&commits);
 	free(annot);
+	free(dropped);
 	free(note);
 	free(opts);
 	free(tag);

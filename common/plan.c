@@ -99,6 +99,22 @@ int wf_plan_load_base(const char *git_dir, long owner_pid, const char *ref, char
 	return rc;
 }
 
+int wf_plan_save_option(const char *git_dir, long owner_pid, const char *option)
+{
+	char *key = xasprintf("option:%s", option);  /* ':' is never in a ref name */
+	int rc = wf_plan_save_base(git_dir, owner_pid, key, "1");
+	free(key);
+	return rc;
+}
+
+int wf_plan_has_option(const char *git_dir, long owner_pid, const char *option)
+{
+	char *key = xasprintf("option:%s", option), v[2];
+	int rc = wf_plan_load_base(git_dir, owner_pid, key, v, sizeof(v));
+	free(key);
+	return rc == 0 && !strcmp(v, "1");
+}
+
 void wf_plan_remove(const char *git_dir, long owner_pid)
 {
 	char *path = plan_path(git_dir, owner_pid);

@@ -16,6 +16,12 @@ int wf_plan_load(const char *git_dir, long owner_pid, struct wf_update **u, size
 int wf_plan_save_base(const char *git_dir, long owner_pid, const char *ref, const char *oid);
 /* 0 with out filled, 1 when none was saved for ref, -1 error. */
 int wf_plan_load_base(const char *git_dir, long owner_pid, const char *ref, char *out, size_t outsz);
+/* A push option the policy reads (drop-hotfix), kept for the update hook:
+ * git gives GIT_PUSH_OPTION_* to pre- and post-receive only.  Stored with
+ * the bases under a name no ref can have. */
+int wf_plan_save_option(const char *git_dir, long owner_pid, const char *option);
+/* 1 when pre-receive saved option for this push, else 0 */
+int wf_plan_has_option(const char *git_dir, long owner_pid, const char *option);
 void wf_plan_remove(const char *git_dir, long owner_pid);
 /* Remove plans whose receive-pack is gone (a push that died). */
 void wf_plan_cleanup(const char *git_dir);

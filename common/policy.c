@@ -107,6 +107,36 @@ static void decide_dev(const struct ctx *x, const struct wf_update *u, struct wf
 		d->action = WF_ALLOW;
 }
 
+/* A rollback that would take hotfix commits off env while Dev lacks them
+ * loses them (the next promotion comes from Dev): refused unless the push
+ * says -o drop-hotfix.  Dev as it was before the push, not after: a push
+ * that merges the hotfix into Dev and rolls back at once can push Dev
+ * first. */
+static void rollback(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
+		     struct wf_decision *d)
+{
+	char dev[WF_OID_MAX + 1], sb[13];
+	char *list = NULL;
+	int r = tip_before(x, x->c->dev_ref, dev);
+
+	short_oid(u->new_oid, sb); /* both messages use it */
+	if (r >= 0)
+		r = wf_hotfixes_dropped(x->ops, env, u->old_oid, u->new_oid, r == 0 ? dev : NULL, &list);
+	if (r < 0) {
+		refuse_error(d, env, "which hotfixes the rollback would drop");
+	} else if (r > 0 && !x->p->drop_hotfix) {
+		refuse(d, env, xasprintf("rolling %s back to %s would take hotfix commits off it that %s does not "
+					 "contain (%s)", env->branch, sb, x->c->dev_branch, list),
+		       xasprintf("merge %s into %s first (git pull origin %s && git push origin %s), or drop "
+				 "them on purpose: git push -f -o drop-hotfix origin %s:%s", env->branch,
+				 x->c->dev_branch, env->branch, x->c->dev_branch, sb, env->branch));
+	} else {
+		d->action = WF_ROLLBACK;
+		d->env = env;
+	}
+	free(list);
+}
+
 static void decide_test(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
 			struct wf_decision *d)
 {
@@ -129,8 +159,7 @@ static void decide_test(const struct ctx *x, const struct wf_env *env, const str
 		if (r < 0) {
 			refuse_error(d, env, "the deploy tags");
 		} else if (r) {
-			d->action = WF_ROLLBACK;
-			d->env = env;
+			rollback(x, env, u, d);
 		} else {
 			refuse(d, env, xasprintf("%s is locked: %s is not a fast-forward of %s and carries no earlier "
 						 "%s_%s_* tag, so it is neither a promotion nor a rollback",
@@ -174,8 +203,7 @@ static void decide_live(const struct ctx *x, const struct wf_env *env, const str
 			return;
 		}
 		if (r) {
-			d->action = WF_ROLLBACK;
-			d->env = env;
+			rollback(x, env, u, d);
 			return;
 		}
 	}
@@ -268,27 +296,19 @@ static void decide_hotfix(const struct ctx *x, const struct wf_update *u, struct
 	strcpy(d->base, tip);
 }
 
-int wf_is_deploy_tag_ref(const struct wf_config *c, const char *ref)
-{
-	const struct wf_env *envs[2] = { &c->test, &c->live };
-
-	if (strncmp(ref, "refs/tags/", 10))
-		return 0;
-	ref += 10;
-	for (int i = 0; i < 2; i++) {
-		size_t pl = strlen(c->tag_prefix), el = strlen(envs[i]->name);
-		if (!strncmp(ref, c->tag_prefix, pl) && ref[pl] == '_' &&
-		    !strncmp(ref + pl + 1, envs[i]->name, el) && ref[pl + 1 + el] == '_')
-			return 1;
-	}
-	return 0;
-}
-
 static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf_decision *d)
 {
 	const struct wf_env *env = wf_config_env_by_ref(x->c, u->ref);
+	char *like = wf_lookalike_of(x->c, u->ref);
 	int r;
 
+	if (like) {
+		refuse(d, NULL, xasprintf("%s differs from %s only in case, and on a case-insensitive "
+					  "filesystem they are the same ref", u->ref, like),
+		       xstrdup("use a name that differs in more than case"));
+		free(like);
+		return;
+	}
 	if (!strcmp(u->ref, x->c->dev_ref)) {
 		decide_dev(x, u, d);
 		return;

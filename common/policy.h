@@ -29,6 +29,12 @@ struct wf_decision {
 	int needs_dev_update;
 };
 
+/* A hotfix deploy tag (annotated by the hooks with "kind: hotfix"). */
+struct wf_hotfix_tag {
+	char *name;                /* "deploy_live_3" */
+	char oid[WF_OID_MAX + 1];  /* the commit it points at */
+};
+
 /* Questions the policy asks about the repository as it was before the push.
  * Object names are hex strings.  Each returns -1 on error, which the policy
  * turns into a refusal (fail closed). */
@@ -45,12 +51,16 @@ struct wf_repo_ops {
 	/* malloc'd "abc1234 subject, def5678 subject" for the commits reachable
 	 * from have and not from tip, at most max of them; NULL on error */
 	char *(*missing_commits)(void *ctx, const char *have, const char *tip, size_t max);
+	/* env's hotfix deploy tags: a malloc'd array in *out (free it with
+	 * wf_hotfix_tags_free) and its length, or -1 */
+	long (*hotfix_tags)(void *ctx, const char *env, struct wf_hotfix_tag **out);
 };
 
 struct wf_push {
 	const struct wf_update *updates;
 	size_t n;
 	const char *pusher;
+	int drop_hotfix;           /* -o drop-hotfix: a rollback may drop hotfixes */
 };
 
 /* Decide every update of the push; out has p->n entries.  Returns the
@@ -73,5 +83,21 @@ const char *wf_action_name(enum wf_action a);
 int wf_is_deploy_tag_ref(const struct wf_config *c, const char *ref);
 
 void wf_decisions_free(struct wf_decision *d, size_t n);
+
+/* The protected ref (Dev, Test, Live, refs/hotfix/<env>) or deploy-tag
+ * namespace ("the deploy tags deploy_live_*") that ref equals only
+ * case-insensitively, malloc'd; NULL when ref is exactly one of them or
+ * like none (common/policy_names.c). */
+char *wf_lookalike_of(const struct wf_config *c, const char *ref);
+
+/* The hotfix commits that moving env from old to new takes off it and
+ * that dev (NULL: there is no Dev) does not contain, found from env's
+ * hotfix deploy tags: "deploy_live_3: abc123456789 subject;..." in *list
+ * (malloc'd).  1 when there are some, 0 none, -1 on error
+ * (common/policy_hotfix.c). */
+int wf_hotfixes_dropped(const struct wf_repo_ops *ops, const struct wf_env *env, const char *old,
+			const char *new, const char *dev, char **list);
+
+void wf_hotfix_tags_free(struct wf_hotfix_tag *t, long n);
 
 #endif

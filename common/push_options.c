@@ -54,7 +54,7 @@ int wf_push_options_from_env(char ***raw, size_t *n, char *err, size_t errlen)
 
 static void known_list(struct sbuf *sb, const char *const *step_opts, size_t n)
 {
-	sbuf_adds(sb, "message=TEXT, dry-run");
+	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix");
 	for (size_t i = 0; i < n; i++)
 		sbuf_addf(sb, ", %s, no-%s", step_opts[i], step_opts[i]);
 }
@@ -77,6 +77,10 @@ int wf_push_options_parse(const char *const *raw, size_t n, const char *const *s
 		}
 		if (!strcmp(o, "dry-run")) {
 			out->dry_run = 1;
+			continue;
+		}
+		if (!strcmp(o, "drop-hotfix")) {
+			out->drop_hotfix = 1;
 			continue;
 		}
 		for (size_t k = 0; k < n_step_opts && !ok; k++) {

@@ -1,6 +1,6 @@
 /* Push options (git push -o NAME[=VALUE]): the deploy dialog's checkboxes.
- * Known: message=TEXT, dry-run, and X / no-X for every `when` a step of
- * the config names.  Anything else refuses the push. */
+ * Known: message=TEXT, dry-run, drop-hotfix, and X / no-X for every `when`
+ * a step of the config names.  Anything else refuses the push. */
 #ifndef WF_PUSH_OPTIONS_H
 #define WF_PUSH_OPTIONS_H
 
@@ -9,6 +9,7 @@
 struct wf_push_options {
 	char *message;          /* NULL when not given */
 	int dry_run;
+	int drop_hotfix;        /* a rollback may take unmerged hotfix commits off its env */
 	char **toggles;         /* "update", "no-cache-clear", ... as given */
 	size_t n_toggles;
 	char **raw;             /* every option as pushed, for records and tags */

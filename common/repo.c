@@ -1,4 +1,5 @@
 #include "repo.h"
+#include "hotfix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,11 @@ static long deploy_number(const struct wf_config *c, const char *env, const char
 		return 0;
 	n = strtol(p, &end, 10);
 	return *end ? 0 : n;
+}
+
+long wf_repo_deploy_number(const struct wf_config *c, const char *env, const char *name)
+{
+	return deploy_number(c, env, name);
 }
 
 static int list_deploy_tags(struct wf_repo *r, const char *env, git_strarray *tags)
@@ -315,6 +321,11 @@ static char *missing_commits(void *ctx, const char *have, const char *tip, size_
 	return sbuf_detach(&sb);
 }
 
+static long hotfix_tags(void *ctx, const char *env, struct wf_hotfix_tag **out)
+{
+	return wf_repo_hotfix_tags(ctx, env, out);
+}
+
 void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 {
 	ops->ctx = r;
@@ -323,6 +334,7 @@ void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 	ops->has_deploy_tag = has_deploy_tag;
 	ops->is_commit = is_commit;
 	ops->missing_commits = missing_commits;
+	ops->hotfix_tags = hotfix_tags;
 }
 
 long wf_repo_last_deploy_number(struct wf_repo *r, const char *env)

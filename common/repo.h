@@ -28,6 +28,8 @@ void wf_repo_close(struct wf_repo *r);
 /* The wf_repo_ops for the policy; r->c must be set. */
 void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops);
 
+/* N of a tag name "<prefix>_<env>_<N>"; 0 when name is not one. */
+long wf_repo_deploy_number(const struct wf_config *c, const char *env, const char *name);
 /* Highest N of the tags <prefix>_<env>_<N>; 0 when none. -1 on error. */
 long wf_repo_last_deploy_number(struct wf_repo *r, const char *env);
 /* Commit the tag <prefix>_<env>_<n> points at; 0, 1 when no such tag, -1. */

@@ -3,6 +3,7 @@
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "config.h"
+#include "hotfix.h"
 #include "identity.h"
 #include "lock.h"
 #include "notify.h"
@@ -84,8 +85,8 @@ static int cmd_status(struct wf_repo *r)
 	const char *envs[3] = { NULL, c->test.name, c->live.name };
 	char tips[3][GIT_OID_HEXSZ + 1];
 	int have[3];
-	long pending_test = -1, pending_live = -1, hotfixes = -1;
-	struct sbuf hot = SBUF_INIT;
+	long pending_test = -1, pending_live = -1;
+	struct wf_hotfix_report hot;
 	struct wf_lock_info lock;
 	int locked = wf_lock_status(r->git_dir, &lock) == 0;
 	char last[3][128];
@@ -105,8 +106,10 @@ static int cmd_status(struct wf_repo *r)
 		pending_test = count_between(r, have[1] ? tips[1] : NULL, tips[0], NULL);
 	if (have[1])
 		pending_live = count_between(r, have[2] ? tips[2] : NULL, tips[1], NULL);
-	if (have[2] && have[0])
-		hotfixes = count_between(r, tips[0], tips[2], &hot);
+	/* from the hotfix deploy tags: a rollback may have taken a hotfix off
+	 * its env, and Dev still lacks it */
+	if (wf_hotfix_report(r, have[0] ? tips[0] : NULL, &hot) < 0)
+		fprintf(stderr, "git-workflow: status: cannot read the hotfix deploy tags\n");
 
 	if (json) {
 		struct sbuf sb = SBUF_INIT;
@@ -122,17 +125,9 @@ static int cmd_status(struct wf_repo *r)
 				sbuf_adds(&sb, "null");
 			sbuf_adds(&sb, "}");
 		}
-		sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld,\"unmerged_hotfixes\":[", pending_test,
-			  pending_live);
-		{
-			int first = 1;
-			for (char *line = strtok(hot.buf ? hot.buf : (char[]){ 0 }, "\n"); line; line = strtok(NULL, "\n")) {
-				sbuf_adds(&sb, first ? "" : ",");
-				sbuf_add_json_string(&sb, line);
-				first = 0;
-			}
-		}
-		sbuf_adds(&sb, "],\"deploy_in_progress\":");
+		sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld", pending_test, pending_live);
+		wf_hotfix_report_json(&hot, &sb);
+		sbuf_adds(&sb, ",\"deploy_in_progress\":");
 		if (locked) {
 			char when[32];
 			wf_format_time(lock.time, when);
@@ -147,7 +142,7 @@ static int cmd_status(struct wf_repo *r)
 		sbuf_adds(&sb, "}\n");
 		fputs(sb.buf, stdout);
 		sbuf_free(&sb);
-		sbuf_free(&hot);
+		wf_hotfix_report_free(&hot);
 		return 0;
 	}
 	for (int i = 0; i < 3; i++)
@@ -156,18 +151,13 @@ static int cmd_status(struct wf_repo *r)
 		printf("%ld commit%s on %s not yet on %s\n", pending_test, pending_test == 1 ? "" : "s", names[0], names[1]);
 	if (pending_live >= 0)
 		printf("%ld commit%s on %s not yet on %s\n", pending_live, pending_live == 1 ? "" : "s", names[1], names[2]);
-	if (hotfixes > 0) {
-		printf("%ld hotfix commit%s on %s not merged into %s (git pull origin %s && git push origin %s):\n",
-		       hotfixes, hotfixes == 1 ? "" : "s", names[2], names[0], names[2], names[0]);
-		for (char *line = strtok(hot.buf, "\n"); line; line = strtok(NULL, "\n"))
-			printf("  %s\n", line);
-	}
+	wf_hotfix_report_print(&hot, c);
 	if (locked) {
 		char when[32];
 		wf_format_time(lock.time, when);
 		printf("a deploy to %s is in progress (started by %s at %s)\n", lock.env, lock.user, when);
 	}
-	sbuf_free(&hot);
+	wf_hotfix_report_free(&hot);
 	return 0;
 }
 

@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 	if (!s.opts.dry_run)
 		wf_repair_if_needed(&s, wf_push_owner());
 	{
-		struct wf_push p = { u, n, s.pusher };
+		struct wf_push p = { u, n, s.pusher, s.opts.drop_hotfix };
 		struct wf_repo_ops ops;
 		wf_repo_policy_ops(&s.repo, &ops);
 		d = xcalloc(n + 1, sizeof(*d));
@@ -220,7 +220,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0) {
+	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||
+	    (s.opts.drop_hotfix && wf_plan_save_option(s.repo.git_dir, wf_push_owner(), "drop-hotfix") < 0)) {
 		wf_say("workflow: cannot save the push plan in %sworkflow: %s; push refused", s.repo.git_dir,
 		       strerror(errno));
 		if (lock_env)

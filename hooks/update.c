@@ -77,7 +77,10 @@ int main(int argc, char **argv)
 			found = 1;
 		}
 	{
-		struct wf_push p = { found ? u : &self, found ? n : 1, s.pusher };
+		/* git runs this hook without the push options: pre-receive kept
+		 * drop-hotfix in the plan */
+		struct wf_push p = { found ? u : &self, found ? n : 1, s.pusher,
+				     found && wf_plan_has_option(s.repo.git_dir, wf_push_owner(), "drop-hotfix") };
 		struct wf_repo_ops ops;
 		wf_repo_policy_ops(&s.repo, &ops);
 		d = xcalloc(p.n + 1, sizeof(*d));

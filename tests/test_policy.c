@@ -17,6 +17,7 @@ static struct commit graph[] = {
 	{ '5', '3', 0 },   /* hotfix on top of 3 */
 	{ '6', '3', 0 },   /* new master commit */
 	{ '7', '5', '6' }, /* master with the hotfix merged */
+	{ '8', '5', 0 },   /* a second hotfix on top of 5 */
 };
 struct ref { const char *name; char commit; };
 static struct ref refs[8];
@@ -24,7 +25,11 @@ static size_t n_refs;
 struct tag { char commit; const char *env; };
 static struct tag tags[8];
 static size_t n_tags;
-static int fail_everything;
+/* hotfix deploy tags: "deploy_live_3" on commit '5' ... */
+struct hotfix { char commit; const char *env; const char *name; };
+static struct hotfix hotfixes[4];
+static size_t n_hotfixes;
+static int fail_everything, fail_hotfix_tags, drop_hotfix;
 
 static char *oid(char c)
 {
@@ -99,14 +104,31 @@ static char *f_missing(void *ctx, const char *have, const char *tip, size_t max)
 	return xasprintf("%c not in %c", have[0], tip[0]);
 }
 
-static const struct wf_repo_ops ops = { NULL, f_is_ancestor, f_ref_tip, f_has_deploy_tag, f_is_commit, f_missing };
+static long f_hotfix_tags(void *ctx, const char *env, struct wf_hotfix_tag **out)
+{
+	long n = 0;
+	(void)ctx;
+	*out = NULL;
+	if (fail_everything || fail_hotfix_tags)
+		return -1;
+	*out = calloc(n_hotfixes + 1, sizeof(**out));
+	for (size_t i = 0; i < n_hotfixes; i++)
+		if (!strcmp(hotfixes[i].env, env)) {
+			(*out)[n].name = strdup(hotfixes[i].name);
+			strcpy((*out)[n++].oid, oid(hotfixes[i].commit));
+		}
+	return n;
+}
+
+static const struct wf_repo_ops ops = { NULL, f_is_ancestor, f_ref_tip, f_has_deploy_tag, f_is_commit, f_missing,
+					f_hotfix_tags };
 static struct wf_config cfg;
 
 static void setup(void)
 {
 	wf_config_defaults(&cfg);
-	n_refs = n_tags = 0;
-	fail_everything = 0;
+	n_refs = n_tags = n_hotfixes = 0;
+	fail_everything = fail_hotfix_tags = drop_hotfix = 0;
 	refs[n_refs++] = (struct ref){ "refs/heads/master", '3' };
 	refs[n_refs++] = (struct ref){ "refs/heads/test", '2' };
 	refs[n_refs++] = (struct ref){ "refs/heads/live", '1' };
@@ -127,7 +149,7 @@ static struct wf_decision *decide(const char *pusher, size_t n, const char *ref[
 				  const char new[])
 {
 	struct wf_update u[4];
-	struct wf_push p = { u, n, pusher };
+	struct wf_push p = { u, n, pusher, drop_hotfix };
 	for (size_t i = 0; i < 4; i++) {
 		free(d[i].reason);
 		free(d[i].hint);
@@ -367,4 +389,126 @@ Test(policy, custom_branch_names_and_prefix)
 	assert_refused(one("refs/heads/staging", '2', '4'), "git push origin master:staging");
 	cr_assert_eq(one("refs/heads/test", '2', '4')->action, WF_ALLOW);
 	assert_refused(one("refs/tags/rel_test_1", '0', '3'), "deploy tag");
+}
+
+/* Live: 1 (deploy_live_1), then hotfix 5 on top of master's 3
+ * (deploy_live_3); master is still on 3. */
+static void hotfixed_live(void)
+{
+	refs[2].commit = '5';
+	tags[n_tags++] = (struct tag){ '5', "live" };
+	hotfixes[n_hotfixes++] = (struct hotfix){ '5', "live", "deploy_live_3" };
+}
+
+Test(policy, rollback_past_an_unmerged_hotfix_refused_naming_it)
+{
+	hotfixed_live();
+	assert_refused(one("refs/heads/live", '5', '1'), "would take hotfix commits off it that master does not "
+							 "contain (deploy_live_3: 5 not in 3)");
+	assert_refused(one("refs/heads/live", '5', '1'), "git push -f -o drop-hotfix origin 111111111111:live");
+	assert_refused(one("refs/heads/live", '5', '1'), "Merge live into master first");
+}
+
+Test(policy, rollback_past_a_hotfix_with_drop_hotfix)
+{
+	hotfixed_live();
+	drop_hotfix = 1;
+	cr_assert_eq(one("refs/heads/live", '5', '1')->action, WF_ROLLBACK);
+}
+
+Test(policy, rollback_that_keeps_or_never_had_the_hotfix)
+{
+	hotfixed_live();
+	/* master contains the hotfix (7 merges 5) */
+	refs[0].commit = '7';
+	cr_assert_eq(one("refs/heads/live", '5', '1')->action, WF_ROLLBACK);
+	/* the rollback target still has it: live on 8, back to 5 */
+	refs[0].commit = '3';
+	refs[2].commit = '8';
+	cr_assert_eq(one("refs/heads/live", '8', '5')->action, WF_ROLLBACK);
+	/* live no longer has it (rolled back before): nothing to drop */
+	refs[2].commit = '2';
+	tags[n_tags++] = (struct tag){ '2', "live" };
+	cr_assert_eq(one("refs/heads/live", '2', '1')->action, WF_ROLLBACK);
+}
+
+Test(policy, rollback_names_each_dropped_hotfix_once)
+{
+	hotfixed_live();
+	hotfixes[n_hotfixes++] = (struct hotfix){ '8', "live", "deploy_live_4" };
+	refs[2].commit = '8';
+	assert_refused(one("refs/heads/live", '8', '1'), "(deploy_live_4: 8 not in 3)");
+}
+
+Test(policy, rollback_checks_dev_before_the_push)
+{
+	const char *r[] = { "refs/heads/master", "refs/heads/live" };
+	hotfixed_live();
+	/* Dev merging the hotfix in the same push does not count yet */
+	decide("dev", 2, r, "35", "71");
+	cr_assert_eq(d[0].action, WF_ALLOW);
+	assert_refused(&d[1], "would take hotfix commits off it");
+}
+
+Test(policy, rollback_of_test_past_its_hotfix)
+{
+	cfg.test.hotfix = 1;
+	refs[1].commit = '5';
+	tags[n_tags++] = (struct tag){ '5', "test" };
+	hotfixes[n_hotfixes++] = (struct hotfix){ '5', "test", "deploy_test_3" };
+	/* a hotfix of live does not protect test, nor the other way round */
+	hotfixes[n_hotfixes++] = (struct hotfix){ '4', "live", "deploy_live_9" };
+	assert_refused(one("refs/heads/test", '5', '2'), "(deploy_test_3: 5 not in 3)");
+	drop_hotfix = 1;
+	cr_assert_eq(one("refs/heads/test", '5', '2')->action, WF_ROLLBACK);
+}
+
+Test(policy, rollback_fails_closed_without_the_hotfix_tags)
+{
+	hotfixed_live();
+	fail_hotfix_tags = 1;
+	drop_hotfix = 1;
+	assert_refused(one("refs/heads/live", '5', '1'), "cannot check which hotfixes the rollback would drop");
+	/* promotions do not need them */
+	refs[2].commit = '1';
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+}
+
+Test(policy, look_alike_names_refused)
+{
+	assert_refused(one("refs/heads/Live", '0', '3'), "refs/heads/Live differs from the protected ref "
+							  "refs/heads/live only in case");
+	assert_refused(one("refs/heads/LIVE", '0', '3'), "the protected ref refs/heads/live");
+	assert_refused(one("refs/heads/Master", '0', '3'), "the protected ref refs/heads/master");
+	assert_refused(one("refs/heads/TEST", '0', '0'), "the protected ref refs/heads/test");
+	assert_refused(one("refs/Heads/live", '0', '3'), "the protected ref refs/heads/live");
+	assert_refused(one("refs/hotfix/Live", '0', '5'), "the protected ref refs/hotfix/live");
+	assert_refused(one("refs/hotfix/TEST", '0', '5'), "the protected ref refs/hotfix/test");
+	assert_refused(one("refs/tags/Deploy_test_99", '0', '3'), "the deploy tags deploy_test_* only in case");
+	assert_refused(one("refs/tags/deploy_LIVE_1", '0', '3'), "the deploy tags deploy_live_*");
+	assert_refused(one("refs/TAGS/deploy_live_1", '1', '0'), "the deploy tags deploy_live_*");
+}
+
+Test(policy, names_that_are_not_look_alikes)
+{
+	cr_assert_eq(one("refs/heads/lively", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/heads/Live-fix", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/heads/feature/LIVE", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/tags/Deploy", '0', '3')->action, WF_ALLOW);
+	cr_assert_eq(one("refs/tags/deployed_test_1", '0', '3')->action, WF_ALLOW);
+	cr_assert_null(wf_lookalike_of(&cfg, "refs/heads/live"));
+	cr_assert_null(wf_lookalike_of(&cfg, "refs/tags/deploy_live_3"));
+}
+
+Test(policy, an_exact_protected_name_is_never_a_look_alike)
+{
+	/* test's branch spelled like live's in another case: each is its env */
+	free(cfg.test.branch);
+	free(cfg.test.ref);
+	cfg.test.branch = strdup("Live");
+	cfg.test.ref = strdup("refs/heads/Live");
+	refs[1].name = "refs/heads/Live";
+	cr_assert_eq(one("refs/heads/Live", '2', '3')->action, WF_PROMOTE);
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+	assert_refused(one("refs/heads/LIVE", '0', '3'), "differs from the protected ref refs/heads/");
 }

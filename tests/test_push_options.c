@@ -12,6 +12,7 @@ Test(push_options, known_options)
 	cr_assert_eq(wf_push_options_parse(raw, 4, steps, 3, &o, err, sizeof(err)), 0);
 	cr_assert_str_eq(o.message, "Release 1.2");
 	cr_assert(o.dry_run);
+	cr_assert(!o.drop_hotfix);
 	cr_assert_eq(o.n_toggles, 2);
 	cr_assert_str_eq(o.toggles[0], "no-update");
 	cr_assert_str_eq(o.toggles[1], "clone-content");
@@ -26,7 +27,7 @@ Test(push_options, unknown_option_lists_known_ones)
 	char err[512];
 	cr_assert_eq(wf_push_options_parse(raw, 1, steps, 3, &o, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "unknown push option 'bogus'"), "%s", err);
-	cr_assert(strstr(err, "message=TEXT, dry-run, clone-content, no-clone-content, update, no-update"), "%s", err);
+	cr_assert(strstr(err, "message=TEXT, dry-run, drop-hotfix, clone-content, no-clone-content, update, no-update"), "%s", err);
 }
 
 Test(push_options, value_on_a_toggle_is_unknown)
@@ -65,4 +66,16 @@ Test(push_options, from_env)
 	unsetenv("GIT_PUSH_OPTION_COUNT");
 	cr_assert_eq(wf_push_options_from_env(&raw, &n, err, sizeof(err)), 0);
 	cr_assert_eq(n, 0);
+}
+
+Test(push_options, drop_hotfix)
+{
+	const char *raw[] = { "drop-hotfix" };
+	struct wf_push_options o;
+	char err[512];
+	cr_assert_eq(wf_push_options_parse(raw, 1, steps, 3, &o, err, sizeof(err)), 0);
+	cr_assert(o.drop_hotfix);
+	cr_assert(!o.dry_run);
+	cr_assert_eq(o.n_toggles, 0);
+	wf_push_options_free(&o);
 }
