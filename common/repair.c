@@ -2,6 +2,7 @@
 #include "lock.h"
 #include "notify_hooks.h"
 #include "record.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owne
 	free(dir);
 	path = journal_path(s, d->env);
 	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
+	wf_text_line(&sb, s->pusher, strlen(s->pusher));
 	f = fopen(tmp, "w");
 	if (f) {
 		rc = fprintf(f, "%ld %llu %s %s %s %s\n", owner_pid, wf_proc_start_time(owner_pid),
