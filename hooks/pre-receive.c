@@ -14,11 +14,11 @@
 #include "session.h"
 #include "verdict.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <errno.h>
 
 static int needs_lock(enum wf_action a)
 {
