@@ -29,7 +29,8 @@ static const char *const known_events[] = { "deploy", "hotfix", "rollback", "fai
 static const char *const reserved_options[] = { "message", "dry-run" };
 
 static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", NULL };
-static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "max_output", "wait", NULL };
+static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait",
+					       NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
@@ -100,6 +101,7 @@ void wf_config_free(struct wf_config *c)
 	free(c->path);
 	free(c->tag_prefix);
 	strv_free(c->identity_vars, c->n_identity_vars);
+	strv_free(c->host_options, c->n_host_options);
 	free(c->dev_branch);
 	free(c->dev_ref);
 	env_free(&c->test);
@@ -447,6 +449,15 @@ static int load_workflow(struct ld *ld, const config_setting_t *root, struct wf_
 		strv_free(c->identity_vars, c->n_identity_vars);
 		c->identity_vars = vars;
 		c->n_identity_vars = n;
+	}
+	/* push options of the git host, left alone (names, without '=') */
+	rc = get_strv(ld, g, "host_options", "workflow", 0, &s, &vars, &n);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		strv_free(c->host_options, c->n_host_options);
+		c->host_options = vars;
+		c->n_host_options = n;
 	}
 	return 0;
 }

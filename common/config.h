@@ -61,6 +61,8 @@ struct wf_config {
 	long long wait;         /* seconds a push follows its deploy; default WF_WAIT_DEFAULT */
 	char **identity_vars;   /* default GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER */
 	size_t n_identity_vars;
+	char **host_options;    /* push options of the git host, left alone; default none */
+	size_t n_host_options;
 	char *dev_branch;       /* default "master" */
 	char *dev_ref;          /* "refs/heads/master" */
 	int dev_allow_force;    /* default 0 */

@@ -61,6 +61,15 @@ CURLcode wf_curl_global_init(long flags)
 	return load() ? c.global_init(flags) : CURLE_FAILED_INIT;
 }
 
+void wf_curl_init_once(void)
+{
+	static int done;
+	if (!done) {
+		wf_curl_global_init(CURL_GLOBAL_DEFAULT);
+		done = 1;
+	}
+}
+
 CURL *wf_curl_easy_init(void)
 {
 	return load() ? c.easy_init() : NULL;

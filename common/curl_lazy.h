@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 
 CURLcode wf_curl_global_init(long flags);
+/* curl_global_init(CURL_GLOBAL_DEFAULT) the first time; later calls do nothing. */
+void wf_curl_init_once(void);
 CURL *wf_curl_easy_init(void);
 CURLcode wf_curl_easy_setopt(CURL *curl, CURLoption option, ...);
 CURLcode wf_curl_easy_perform(CURL *curl);

@@ -3,6 +3,7 @@
 #include "owner.h"
 #include "record.h"
 #include "steps.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -25,25 +26,29 @@ static char *default_message(struct wf_session *s, const struct wf_deploy *d)
 	return xasprintf("Deploy to %s by %s", d->env->branch, s->pusher);
 }
 
-/* The pushed message on one line: escaped, so it can't forge the fields
- * that follow it in the annotation. */
+/* The message as pushed (or the default one); escaped where it is written. */
 static char *deploy_message(struct wf_session *s, const struct wf_deploy *d)
 {
-	struct sbuf sb = SBUF_INIT;
 	const char *m = s->opts.message;
-	if (!m || !*m)
-		return default_message(s, d);
-	sbuf_add_escaped(&sb, m, strlen(m));
+	return m && *m ? xstrdup(m) : default_message(s, d);
+}
+
+/* The message as one line, as the tag shows it: what steps get. */
+static char *message_line(const char *m)
+{
+	struct sbuf sb = SBUF_INIT;
+	wf_text_line(&sb, m, strlen(m));
 	return sbuf_detach(&sb);
 }
 
+/* The options as pushed, space separated (records escape it once). */
 static char *options_line(struct wf_session *s)
 {
 	struct sbuf sb = SBUF_INIT;
 	for (size_t i = 0; i < s->opts.n_raw; i++) {
 		if (i)
 			sbuf_adds(&sb, " ");
-		sbuf_add_escaped(&sb, s->opts.raw[i], strlen(s->opts.raw[i]));
+		sbuf_adds(&sb, s->opts.raw[i]);
 	}
 	return sbuf_detach(&sb);
 }
@@ -56,14 +61,18 @@ static char *annotation(struct wf_session *s, const struct wf_deploy *d, const c
 	char *opts = options_line(s);
 
 	wf_format_time((long long)time(NULL), when);
-	sbuf_addf(&sb, "%s\n\n", message);
-	sbuf_addf(&sb, "kind: %s\nenv: %s\npusher: ", wf_deploy_kind_word(d->kind), d->env->name);
-	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
-	sbuf_addf(&sb, "\ntime: %s\nfrom: %s\nto: %s\noptions: %s\n", when,
-		  wf_is_zero_oid(d->old_oid) ? "(none)" : d->old_oid, d->new_oid, opts);
-	if (dropped)
-		sbuf_addf(&sb, "dropped hotfix: %s\n", dropped);
-	sbuf_adds(&sb, "commits:\n");
+	/* one line each: pushed text cannot forge the fields after it */
+	wf_text_line(&sb, message, strlen(message));
+	sbuf_addf(&sb, "\n\nkind: %s\nenv: %s\npusher: ", wf_deploy_kind_word(d->kind), d->env->name);
+	wf_text_line(&sb, s->pusher, strlen(s->pusher));
+	sbuf_addf(&sb, "\ntime: %s\nfrom: %s\nto: %s\noptions: ", when,
+		  wf_is_zero_oid(d->old_oid) ? "(none)" : d->old_oid, d->new_oid);
+	wf_text_line(&sb, opts, strlen(opts));
+	if (dropped) {
+		sbuf_adds(&sb, "\ndropped hotfix: ");
+		wf_text_line(&sb, dropped, strlen(dropped));
+	}
+	sbuf_adds(&sb, "\ncommits:\n");
 	for (const char *p = commits; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -157,12 +166,14 @@ static void note_step(void *ctx, long pgid)
 static void stream_line(void *ctx, const char *line, size_t len)
 {
 	struct stream_ctx *sc = ctx;
-	/* \r would let a step overwrite earlier lines on the pusher's terminal */
-	fprintf(stderr, "[%s] ", sc->step);
-	for (size_t i = 0; i < len; i++)
-		fputc(line[i] == '\r' ? ' ' : line[i], stderr);
-	fputc('\n', stderr);
+	struct sbuf sb = SBUF_INIT;
+
+	/* made safe for the pusher's terminal: a CR or an escape sequence
+	 * (perhaps echoing pushed text) must not forge or rewrite lines */
+	wf_text_escape(&sb, line, len, WF_TEXT_OUTPUT);
+	fprintf(stderr, "[%s] %s\n", sc->step, sb.buf ? sb.buf : "");
 	fflush(stderr);
+	sbuf_free(&sb);
 }
 
 static void record_base(struct wf_session *s, struct wf_record *r, const char *kind, const char *status,
@@ -242,6 +253,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	char err[512], when[32];
 	char *message = deploy_message(s, d), *tag = NULL, *annot, *opts = options_line(s), *note = NULL;
 	char *dropped;
+	char *shown = message_line(message);
 	struct sbuf commits = SBUF_INIT;
 	struct wf_record r;
 	struct wf_record_step *rsteps = xcalloc(d->env->n_steps + 1, sizeof(*rsteps));
@@ -278,7 +290,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 		char *env[] = {
 			xasprintf("WF_ENV=%s", d->env->name), xasprintf("WF_OLD=%s", d->old_oid),
 			xasprintf("WF_NEW=%s", d->new_oid), xasprintf("WF_TAG=%s", tag),
-			xasprintf("WF_PUSHER=%s", s->pusher), xasprintf("WF_MESSAGE=%s", message),
+			xasprintf("WF_PUSHER=%s", s->pusher), xasprintf("WF_MESSAGE=%s", shown),
 			xasprintf("WF_KIND=%s", wf_deploy_kind_word(d->kind)), NULL
 		};
 
@@ -354,5 +366,6 @@ record:
 	free(opts);
 	free(tag);
 	free(message);
+	free(shown);
 	return failed;
 }

@@ -1,76 +1,8 @@
 #include "event.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes available),
- * and its code point; 0 when it is not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
-{
-	unsigned c = p[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		len = 2; min = 0x80; c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3; min = 0x800; c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4; min = 0x10000; c &= 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-void wf_json_string(struct sbuf *sb, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t i = 0;
-
-	if (!s)
-		len = 0;
-	sbuf_adds(sb, "\"");
-	while (i < len) {
-		unsigned cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-
-		if (n == 0) {
-			sbuf_adds(sb, "\\ufffd");
-			i++;
-			continue;
-		}
-		switch (cp) {
-		case '"': sbuf_adds(sb, "\\\""); break;
-		case '\\': sbuf_adds(sb, "\\\\"); break;
-		case '\n': sbuf_adds(sb, "\\n"); break;
-		case '\r': sbuf_adds(sb, "\\r"); break;
-		case '\t': sbuf_adds(sb, "\\t"); break;
-		case '\b': sbuf_adds(sb, "\\b"); break;
-		case '\f': sbuf_adds(sb, "\\f"); break;
-		default:
-			/* U+2028/2029 are legal JSON but end a line in JavaScript */
-			if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
-				sbuf_addf(sb, "\\u%04x", cp);
-			else
-				sbuf_add(sb, p + i, n);
-		}
-		i += n;
-	}
-	sbuf_adds(sb, "\"");
-}
 
 static void json_str(struct sbuf *sb, const char *s)
 {

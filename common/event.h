@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "config.h"
 #include "util.h"
+#include "text.h"
 
 struct wf_event_commit {
 	const char *id;          /* full object name */
@@ -56,10 +57,5 @@ int wf_event_wanted(const struct wf_webhook *w, const struct wf_event *ev);
 void wf_event_body(const struct wf_event *ev, const char *format, struct sbuf *out);
 void wf_event_json(const struct wf_event *ev, struct sbuf *out);
 void wf_event_slack(const struct wf_event *ev, struct sbuf *out);
-
-/* A JSON string literal (with its quotes) of len bytes of untrusted text:
- * control characters escaped, invalid UTF-8 (stray bytes, overlong forms,
- * surrogates, > U+10FFFF) replaced by \ufffd, so the document always parses. */
-void wf_json_string(struct sbuf *sb, const char *s, size_t len);
 
 #endif

@@ -1,4 +1,5 @@
 #include "hook_input.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -95,7 +96,7 @@ int wf_hook_input_parse(const char *buf, size_t len, struct wf_update **out, siz
 		nu++;
 		if (!wf_ref_name_ok(u[nu - 1].ref)) {
 			struct sbuf sb = SBUF_INIT;
-			sbuf_add_escaped(&sb, u[nu - 1].ref, strlen(u[nu - 1].ref));
+			wf_text_line(&sb, u[nu - 1].ref, strlen(u[nu - 1].ref));
 			snprintf(err, errlen, "hook input line %zu: '%.200s' is not a valid ref name", lineno,
 				 sb.buf ? sb.buf : "");
 			sbuf_free(&sb);

@@ -1,4 +1,5 @@
 #include "hotfix.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,7 +193,7 @@ static void json_lines(struct sbuf *sb, const struct sbuf *a, const struct sbuf 
 			size_t len = nl ? (size_t)(nl - p) : strlen(p);
 			char *line = xasprintf("%.*s", (int)len, p);
 			sbuf_adds(sb, first ? "" : ",");
-			sbuf_add_json_string(sb, line);
+			wf_json_string(sb, line, strlen(line));
 			free(line);
 			first = 0;
 			p += len + (nl ? 1 : 0);

@@ -1,4 +1,5 @@
 #include "identity.h"
+#include "text.h"
 #include "util.h"
 
 #include <pwd.h>
@@ -7,20 +8,17 @@
 #include <unistd.h>
 
 /* The name comes from the host (an HTTP auth user name, a GitLab user...),
- * not from git, so it may hold any byte.  A name with a control byte
- * (newline, ESC, ...) would forge lines in tag annotations, records, lock
- * files and the messages the pusher sees: such a name is used escaped
- * (one printable line).  Other names, UTF-8 included, are kept as they
- * are so hotfix.users still matches them. */
+ * not from git, so it may hold any byte.  A control byte (newline, ESC, ...)
+ * would forge lines in tag annotations, records, lock files and the
+ * messages the pusher sees, so the name is made one printable line here,
+ * where it is read: control characters and invalid UTF-8 escaped, other
+ * names (UTF-8 included) kept as they are, so hotfix.users still matches.
+ * Escaping that line again changes nothing, so it is shown escaped once. */
 static char *safe_name(const char *v)
 {
 	struct sbuf sb = SBUF_INIT;
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) {
-			sbuf_add_escaped(&sb, v, strlen(v));
-			return sbuf_detach(&sb);
-		}
-	return xstrdup(v);
+	wf_text_line(&sb, v, strlen(v));
+	return sbuf_detach(&sb);
 }
 
 char *wf_identity(const char *const *vars, size_t n)

@@ -1,5 +1,6 @@
 #include "journal.h"
 #include "lock.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@ static char *job_path(const char *git_dir, const char *env)
 static void add_field(struct sbuf *sb, const char *key, const char *value)
 {
 	sbuf_addf(sb, "%s: ", key);
-	sbuf_add_escaped(sb, value ? value : "", value ? strlen(value) : 0);
+	wf_text_store(sb, value ? value : "", value ? strlen(value) : 0);
 	sbuf_adds(sb, "\n");
 }
 

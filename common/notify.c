@@ -15,10 +15,10 @@
 /* Per webhook, in this process (one hook run): the seconds already spent
  * sending, the budget that keeps a run bounded whatever the backlog, and
  * whether this run added an event (so a webhook in backoff is mentioned
- * to the pusher only when it holds back this push's events). */
+ * to the pusher only when it holds back this push's events, and once). */
 struct run_state {
 	double spent;
-	int added;
+	int added, told;        /* told: the pusher heard of its backoff */
 };
 static struct run_state *runs;
 static size_t n_runs;
@@ -314,20 +314,11 @@ count:
 	free(dir);
 }
 
-static void curl_once(void)
-{
-	static int done;
-	if (!done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		done = 1;
-	}
-}
-
 long wf_notify_deliver(const char *git_dir, const struct wf_config *c, int flags, FILE *report)
 {
 	long pending = 0;
 
-	curl_once();
+	wf_curl_init_once();
 	for (size_t i = 0; i < c->n_webhooks; i++) {
 		struct outcome o;
 		char *r;
@@ -342,7 +333,7 @@ long wf_notify_deliver(const char *git_dir, const struct wf_config *c, int flags
 		} else if (o.failed && o.pending) {
 			fprintf(stderr, "workflow: webhook %s: not delivered now (%s); %ld event(s) kept in the spool, "
 				"sent later (git-workflow notify --retry)\n", r, o.why, o.pending);
-		} else if (o.waiting && o.pending && run_of(i)->added) {
+		} else if (o.waiting && o.pending && run_of(i)->added && !run_of(i)->told++) {
 			fprintf(stderr, "workflow: webhook %s: failed earlier, so %ld event(s) wait in the spool for its "
 				"next try (git-workflow notify)\n", r, o.pending);
 		}

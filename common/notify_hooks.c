@@ -2,6 +2,7 @@
 #include "event.h"
 #include "notify.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -178,4 +179,23 @@ void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const st
 	ev.record = record;
 	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
 	free(repo);
+}
+
+const char *wf_spool_fix_hint(int errnum)
+{
+	switch (errnum) {
+	case ENOSPC:
+	case EDQUOT:
+		return "Free space there";
+	case EROFS:
+		return "Its file system is mounted read-only: mount it read-write";
+	case EACCES:
+	case EPERM:
+		return "Make it writable by the user the hooks run as";
+	case ENOTDIR:
+	case EEXIST:
+		return "Something that is not a directory is in its way: move it aside";
+	default:
+		return "Make it a directory the hooks can write";
+	}
 }

@@ -30,4 +30,8 @@ void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const st
  * /home/x/site/.git/ (malloc'd). */
 char *wf_repo_name(const char *git_dir);
 
+/* What to do about a webhook spool that cannot take events (errno of the
+ * failed probe): "Free space there" for a full disk, and so on. */
+const char *wf_spool_fix_hint(int errnum);
+
 #endif

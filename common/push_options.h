@@ -1,6 +1,9 @@
 /* Push options (git push -o NAME[=VALUE]): the deploy dialog's checkboxes.
- * Known: message=TEXT, dry-run, drop-hotfix, and X / no-X for every `when`
- * a step of the config names.  Anything else refuses the push. */
+ * Known: message=TEXT, dry-run, drop-hotfix, and X / no-X for every `when` a step of
+ * the config names and for the conventional clone-content, update and
+ * cache-clear.  Options of the git host (a '.' in the name, such as
+ * GitLab's ci.skip, or named in workflow.host_options) are left alone.
+ * Anything else refuses the push. */
 #ifndef WF_PUSH_OPTIONS_H
 #define WF_PUSH_OPTIONS_H
 
@@ -13,6 +16,7 @@ struct wf_push_options {
 	char **toggles;         /* "update", "no-cache-clear", ... as given */
 	size_t n_toggles;
 	char **raw;             /* every option as pushed, for records and tags */
+	char *note;             /* "-o update, -o no-cache-clear": conventional toggles no step uses */
 	size_t n_raw;
 };
 
@@ -24,6 +28,16 @@ int wf_push_options_from_env(char ***raw, size_t *n, char *err, size_t errlen);
  * Returns 0, or -1 with a one-line message listing the known options. */
 int wf_push_options_parse(const char *const *raw, size_t n, const char *const *step_opts,
 			  size_t n_step_opts, struct wf_push_options *out, char *err, size_t errlen);
+
+/* The same, leaving alone the host's options: those with a '.' in the name
+ * and those whose name (before any '=') host lists. */
+int wf_push_options_parse_host(const char *const *raw, size_t n, const char *const *step_opts,
+			       size_t n_step_opts, const char *const *host, size_t n_host,
+			       struct wf_push_options *out, char *err, size_t errlen);
+/* 1 when option o belongs to the git host (see above). */
+int wf_push_option_is_host(const char *o, const char *const *host, size_t n_host);
+/* 1 for clone-content, update, cache-clear. */
+int wf_push_option_conventional(const char *name);
 
 void wf_push_options_free(struct wf_push_options *o);
 void wf_strv_free(char **v, size_t n);

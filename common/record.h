@@ -35,8 +35,15 @@ struct wf_record {
 
 /* Write r as a new record; sets r->seq.  Returns 0 or -1 (errno set). */
 int wf_record_write(const char *git_dir, struct wf_record *r);
+#define WF_RECORD_MAGIC "wf-record 1"
+
 /* Read record seq.  Returns 0, 1 if there is no such record, -1 on error. */
 int wf_record_read(const char *git_dir, long seq, struct wf_record *r);
+/* The same, saying in why what is wrong with a record that cannot be read
+ * ("truncated: ...", "empty", "line 4: ..."): so it is named, not hidden. */
+int wf_record_read_why(const char *git_dir, long seq, struct wf_record *r, char *why, size_t whylen);
+/* Where record seq is (malloc'd). */
+char *wf_record_path(const char *git_dir, long seq);
 /* Highest record number present (0 when none). */
 long wf_record_last(const char *git_dir);
 void wf_record_free(struct wf_record *r);

@@ -4,6 +4,7 @@
 #include "notify_hooks.h"
 #include "record.h"
 #include "runner.h"
+#include "text.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,6 @@
 #include "repo.h"
 #include "hotfix.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,7 +191,7 @@ static void list_line(struct wf_repo *r, const git_oid *id, git_commit *known, s
 	if (c || git_commit_lookup(&c, r->git, id) == 0) {
 		const char *s = git_commit_summary(c);
 		sbuf_addf(out, "%s ", hex);
-		sbuf_add_escaped(out, s ? s : "", s ? strlen(s) : 0);
+		wf_text_line(out, s ? s : "", s ? strlen(s) : 0);
 		sbuf_adds(out, "\n");
 		if (!known)
 			git_commit_free(c);

@@ -36,8 +36,10 @@ int wf_session_open(struct wf_session *s, char *err, size_t errlen)
 	if (wf_push_options_from_env(&raw, &n_raw, s->opts_err, sizeof(s->opts_err)) == 0) {
 		size_t n_known = 0;
 		const char **known = wf_config_step_options(&s->config, &n_known);
-		s->opts_ok = wf_push_options_parse((const char *const *)raw, n_raw, known, n_known, &s->opts,
-						   s->opts_err, sizeof(s->opts_err)) == 0;
+		s->opts_ok = wf_push_options_parse_host((const char *const *)raw, n_raw, known, n_known,
+							(const char *const *)s->config.host_options,
+							s->config.n_host_options, &s->opts, s->opts_err,
+							sizeof(s->opts_err)) == 0;
 		free(known);
 		wf_strv_free(raw, n_raw);
 	}

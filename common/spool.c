@@ -51,28 +51,6 @@ char *wf_url_redacted(const char *url)
 	return sbuf_detach(&sb);
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0775) < 0 && errno != EEXIST) {
-				rc = -1;
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
 /* Replace dir/name with data, atomically and durably. */
 static int write_file(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -183,7 +161,7 @@ int wf_spool_add(const char *dir, const char *url, const char *event, const char
 	long seq = 1;
 	int fd, rc = -1, e;
 
-	if (mkdir_p(dir) < 0)
+	if (wf_mkdir_p(dir, 0775) < 0)
 		return -1;
 	fd = lock_file(dir, ".lock", LOCK_EX);
 	if (fd < 0)
@@ -220,7 +198,8 @@ int wf_spool_add(const char *dir, const char *url, const char *event, const char
 		free(seqs);
 	}
 	delivery_id(id);
-	sbuf_addf(&sb, "event: %s\ndelivery: %s\n\n", event, id);
+	/* the length lets a reader tell a torn event from a whole one */
+	sbuf_addf(&sb, "event: %s\ndelivery: %s\nlength: %zu\n\n", event, id, len);
 	sbuf_add(&sb, body, len);
 	name = event_name(seq);
 	/* the event first, then the counter: a kill between them is repaired
@@ -245,7 +224,7 @@ int wf_spool_probe(const char *dir, size_t size)
 	char *p, *zeros;
 	int fd, rc = -1, e;
 
-	if (mkdir_p(dir) < 0)
+	if (wf_mkdir_p(dir, 0775) < 0)
 		return -1;
 	p = xasprintf("%s/.probe-%ld", dir, (long)getpid());
 	zeros = xcalloc(1, size ? size : 1);
@@ -303,6 +282,21 @@ int wf_spool_list(const char *dir, long **seqs, size_t *n)
 	return 0;
 }
 
+/* Is the body whole?  Its "length:" line says how long it is; an event from
+ * before that line was written ends in a newline, as every body does. */
+static int body_whole(const char *p, const char *sep, const char *body, size_t body_len)
+{
+	char *end;
+	unsigned long long want;
+
+	if (p > sep)
+		return p == sep + 1 && body_len && body[body_len - 1] == '\n';
+	if (strncmp(p, "length: ", 8) || p[8] < '0' || p[8] > '9')
+		return 0;
+	want = strtoull(p + 8, &end, 10);
+	return end == sep && want == body_len;
+}
+
 int wf_spool_read(const char *dir, long seq, struct wf_spooled *e)
 {
 	char *name = event_name(seq), *path = xasprintf("%s/%s", dir, name), *text, *p, *sep;
@@ -327,9 +321,10 @@ int wf_spool_read(const char *dir, long seq, struct wf_spooled *e)
 		goto bad;
 	p += 10;
 	e->delivery = xstrndup(p, strcspn(p, "\n"));
-	if (!*e->event || !*e->delivery)
-		goto bad;
+	p += strcspn(p, "\n") + 1;
 	e->body_len = len - (size_t)(sep + 2 - text);
+	if (!*e->event || !*e->delivery || !body_whole(p, sep, sep + 2, e->body_len))
+		goto bad;
 	e->body = xmalloc(e->body_len + 1);
 	memcpy(e->body, sep + 2, e->body_len);
 	e->body[e->body_len] = '\0';
@@ -415,7 +410,7 @@ int wf_spool_state_write(const char *dir, const struct wf_spool_state *st)
 	struct sbuf sb = SBUF_INIT;
 	int rc;
 
-	if (mkdir_p(dir) < 0)
+	if (wf_mkdir_p(dir, 0775) < 0)
 		return -1;
 	sbuf_addf(&sb, "attempts %d\nnext_try %lld\nlast_error ", st->attempts, st->next_try);
 	/* one line, whatever the error text holds */

@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "steps.h"
+#include "subst.h"
 #include "util.h"
 
 /* After the direct child exits, how long a background process may keep the
@@ -321,64 +322,6 @@ static int run_command(const struct wf_step *s, const char *cwd, char *const env
 
 /* ------------------------------------------------------------------- HTTP */
 
-static void curl_init_once(void)
-{
-	static int done;
-	if (!done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		done = 1;
-	}
-}
-
-static const char *env_lookup(char *const env[], const char *name, size_t nlen)
-{
-	for (size_t i = 0; env && env[i]; i++)
-		if (strncmp(env[i], name, nlen) == 0 && env[i][nlen] == '=')
-			return env[i] + nlen + 1;
-	return NULL;
-}
-
-enum subst_mode { SUBST_RAW, SUBST_URL, SUBST_HEADER };
-
-/* Replace ${WF_X} (X in [A-Z_]+) by its value from env; missing -> empty.
- * In a URL the value is percent-encoded; in a header, control bytes become
- * spaces (pushed text must not add headers). */
-static char *substitute(CURL *curl, const char *in, char *const env[], enum subst_mode mode)
-{
-	struct sbuf sb = SBUF_INIT;
-	const char *p = in;
-
-	while (*p) {
-		if (p[0] == '$' && p[1] == '{' && strncmp(p + 2, "WF_", 3) == 0) {
-			const char *q = p + 5;
-			while ((*q >= 'A' && *q <= 'Z') || *q == '_')
-				q++;
-			if (*q == '}' && q > p + 5) {
-				const char *v = env_lookup(env, p + 2, (size_t)(q - (p + 2)));
-				if (v && mode == SUBST_URL) {
-					char *e = curl_easy_escape(curl, v, 0);
-					if (e) {
-						sbuf_adds(&sb, e);
-						curl_free(e);
-					}
-				} else if (v && mode == SUBST_HEADER) {
-					for (; *v; v++) {
-						char ch = ((unsigned char)*v < 0x20 || *v == 0x7f) ? ' ' : *v;
-						sbuf_add(&sb, &ch, 1);
-					}
-				} else if (v) {
-					sbuf_adds(&sb, v);
-				}
-				p = q + 1;
-				continue;
-			}
-		}
-		sbuf_add(&sb, p, 1);
-		p++;
-	}
-	return sbuf_detach(&sb);
-}
-
 static size_t http_write(char *data, size_t size, size_t nmemb, void *ud)
 {
 	wf_output_add(ud, data, size * nmemb);
@@ -396,23 +339,23 @@ static int run_http(const struct wf_step *s, char *const env[], struct wf_output
 	CURLcode rc;
 	CURL *curl;
 
-	curl_init_once();
+	wf_curl_init_once();
 	curl = curl_easy_init();
 	if (!curl) {
 		res->exit_status = -1;
 		res->error = xstrdup("cannot initialise libcurl");
 		return 1;
 	}
-	url = substitute(curl, s->url, env, SUBST_URL);
+	url = wf_subst(s->url, env, WF_SUBST_URL);
 	for (size_t i = 0; i < s->n_headers; i++) {
-		char *h = substitute(curl, s->headers[i], env, SUBST_HEADER);
+		char *h = wf_subst(s->headers[i], env, WF_SUBST_HEADER);
 		struct curl_slist *n = curl_slist_append(hdrs, h);
 		free(h);
 		if (n)
 			hdrs = n;
 	}
 	if (s->body)
-		body = substitute(curl, s->body, env, SUBST_RAW);
+		body = wf_subst(s->body, env, wf_subst_body_mode(s->headers, s->n_headers));
 
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 static void oom(void)
 {
@@ -129,119 +130,6 @@ char *sbuf_detach(struct sbuf *sb)
 	return p;
 }
 
-void sbuf_add_escaped(struct sbuf *sb, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '\n': sbuf_adds(sb, "\\n"); break;
-		case '\t': sbuf_adds(sb, "\\t"); break;
-		case '\r': sbuf_adds(sb, "\\r"); break;
-		case '\\': sbuf_adds(sb, "\\\\"); break;
-		case '"': sbuf_adds(sb, "\\\""); break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				sbuf_addf(sb, "\\x%02x", c);
-			else
-				sbuf_add(sb, &s[i], 1);
-		}
-	}
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
-int wf_unescape(const char *s, struct sbuf *out)
-{
-	for (; *s; s++) {
-		if (*s != '\\') {
-			sbuf_add(out, s, 1);
-			continue;
-		}
-		s++;
-		char c;
-		switch (*s) {
-		case 'n': c = '\n'; break;
-		case 't': c = '\t'; break;
-		case 'r': c = '\r'; break;
-		case '\\': c = '\\'; break;
-		case '"': c = '"'; break;
-		case 'x': {
-			int h = s[1] ? hexval(s[1]) : -1, l = (h >= 0 && s[2]) ? hexval(s[2]) : -1;
-			if (h < 0 || l < 0)
-				return -1;
-			c = (char)(h * 16 + l);
-			s += 2;
-			break;
-		}
-		default:
-			return -1;
-		}
-		sbuf_add(out, &c, 1);
-	}
-	return 0;
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xe0 && s[1] < 0xa0) return 0;
-		if (s[0] == 0xed && s[1] >= 0xa0) return 0;
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xf0 && s[1] < 0x90) return 0;
-		if (s[0] == 0xf4 && s[1] >= 0x90) return 0;
-		return 4;
-	}
-	return 0;
-}
-
-void sbuf_add_json_string(struct sbuf *sb, const char *s)
-{
-	sbuf_adds(sb, "\"");
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
-		unsigned char c = *p;
-		if (c == '"' || c == '\\') {
-			sbuf_addf(sb, "\\%c", c);
-			p++;
-		} else if (c == '\n') {
-			sbuf_adds(sb, "\\n"); p++;
-		} else if (c == '\t') {
-			sbuf_adds(sb, "\\t"); p++;
-		} else if (c == '\r') {
-			sbuf_adds(sb, "\\r"); p++;
-		} else if (c < 0x20 || c == 0x7f) {
-			sbuf_addf(sb, "\\u%04x", c); p++;
-		} else if (c < 0x80) {
-			sbuf_add(sb, p, 1); p++;
-		} else {
-			size_t n = utf8_len(p);
-			if (n) {
-				sbuf_add(sb, p, n);
-				p += n;
-			} else {
-				sbuf_addf(sb, "\\u%04x", c);
-				p++;
-			}
-		}
-	}
-	sbuf_adds(sb, "\"");
-}
-
 int wf_is_hex_oid(const char *s)
 {
 	size_t i;
@@ -289,6 +177,37 @@ int wf_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int wf_mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	struct stat st;
+	int rc = 0, e;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	if (rc == 0 && stat(path, &st) < 0)
+		rc = -1;
+	else if (rc == 0 && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	e = errno;
+	free(p);
+	errno = e;
+	return rc;
 }
 
 void wf_fsync_dir(const char *dir)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -27,17 +28,6 @@ void sbuf_free(struct sbuf *sb);
 /* Hand the buffer over to the caller (never NULL). */
 char *sbuf_detach(struct sbuf *sb);
 
-/* Printable form of untrusted text: control bytes, quotes, backslashes and
- * non-ASCII are written as C escapes, so pushed text can never forge an
- * extra line in a message or a record. */
-void sbuf_add_escaped(struct sbuf *sb, const char *s, size_t len);
-/* Inverse of sbuf_add_escaped; returns -1 on a malformed escape. */
-int wf_unescape(const char *s, struct sbuf *out);
-
-/* JSON string literal (with the quotes), bytes >= 0x80 passed through only
- * when they form valid UTF-8, else escaped as \u00XX. */
-void sbuf_add_json_string(struct sbuf *sb, const char *s);
-
 /* 1 when s is exactly 40 lowercase hex digits. */
 int wf_is_hex_oid(const char *s);
 /* 1 when s is the all-zero object name git uses for "no object". */
@@ -48,6 +38,8 @@ int wf_read_all(int fd, struct sbuf *out);
 
 /* Write all of buf (retrying short writes and EINTR); 0 or -1. */
 int wf_write_all(int fd, const void *buf, size_t len);
+/* mkdir -p; -1 (errno set, ENOTDIR when path is not a directory). */
+int wf_mkdir_p(const char *path, mode_t mode);
 /* fsync a directory, so a file just renamed into it survives a crash;
  * best effort. */
 void wf_fsync_dir(const char *dir);

@@ -6,6 +6,7 @@
  * terminal and the records). */
 #include "fuzz.h"
 #include "hook_input.h"
+#include "text.h"
 #include "util.h"
 
 #include <string.h>
@@ -23,10 +24,12 @@ static void check_escape(const uint8_t *data, size_t size)
 	struct sbuf esc = SBUF_INIT, back = SBUF_INIT;
 	size_t n = strnlen((const char *)data, size);
 
-	sbuf_add_escaped(&esc, (const char *)data, n);
-	for (size_t i = 0; i < esc.len; i++) {
-		unsigned char ch = (unsigned char)esc.buf[i];
-		FUZZ_CHECK(ch >= 0x20 && ch < 0x7f);
+	wf_text_store(&esc, (const char *)data, n);
+	/* one line: no control character, only valid UTF-8 */
+	for (size_t i = 0, k; i < esc.len; i += k) {
+		unsigned cp;
+		k = wf_utf8_char((const unsigned char *)esc.buf + i, esc.len - i, &cp);
+		FUZZ_CHECK(k > 0 && cp >= 0x20 && !(cp >= 0x7f && cp < 0xa0));
 	}
 	FUZZ_CHECK(wf_unescape(esc.buf ? esc.buf : "", &back) == 0);
 	FUZZ_CHECK(back.len == n && (n == 0 || !memcmp(back.buf, data, n)));

@@ -14,6 +14,8 @@ static int known(const char *o, char **opts, size_t n)
 {
 	if (!strncmp(o, "no-", 3))
 		o += 3;
+	if (wf_push_option_conventional(o))
+		return 1;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(o, opts[i]))
 			return 1;

@@ -1,5 +1,5 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
- *   git-workflow [-C REPO] [--json] status | log [ENV] | show TAG|N | repair | check-config [FILE]
+ *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | repair | check-config [FILE]
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "config.h"
@@ -9,10 +9,12 @@
 #include "notify.h"
 #include "record.h"
 #include "follow.h"
+#include "record_show.h"
 #include "repair.h"
 #include "runner.h"
 #include "repo.h"
 #include "steps.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -20,15 +22,16 @@
 #include <string.h>
 #include <unistd.h>
 
-static int json;
+static int json, color;
 
 static void usage(FILE *f)
 {
-	fputs("usage: git-workflow [-C REPO] [--json] COMMAND\n"
+	fputs("usage: git-workflow [-C REPO] [--json] [--color] COMMAND\n"
 	      "  status             each env's tip and deploy tag, what waits to be promoted,\n"
 	      "                     hotfixes not merged into Dev, a deploy in progress\n"
 	      "  log [ENV]          deploy history, newest first\n"
-	      "  show TAG|N         one deploy record, with its steps' output\n"
+	      "  show TAG|N         one deploy record, with its steps' output (--color keeps\n"
+	      "                     its colours; other terminal sequences are shown escaped)\n"
 	      "  repair             finish a deploy whose runner or push ended before its record\n"
 	      "  follow N           the output of deploy run N as it comes, until it ends\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
@@ -57,14 +60,6 @@ static int open_repo(struct wf_repo *r, const char *path, struct wf_config *c)
 	free(cpath);
 	r->c = c;
 	return 0;
-}
-
-static void print_escaped(const char *s)
-{
-	struct sbuf sb = SBUF_INIT;
-	sbuf_add_escaped(&sb, s ? s : "", s ? strlen(s) : 0);
-	fputs(sb.buf ? sb.buf : "", stdout);
-	sbuf_free(&sb);
 }
 
 /* Count of commits in b not in a (a may be missing). */
@@ -116,11 +111,11 @@ static int cmd_status(struct wf_repo *r)
 		sbuf_adds(&sb, "{\"envs\":[");
 		for (int i = 0; i < 3; i++) {
 			sbuf_addf(&sb, "%s{\"name\":", i ? "," : "");
-			sbuf_add_json_string(&sb, names[i]);
+			wf_json_string(&sb, names[i], strlen(names[i]));
 			sbuf_addf(&sb, ",\"tip\":%s%s%s,\"deploy_tag\":", have[i] ? "\"" : "", have[i] ? tips[i] : "null",
 				  have[i] ? "\"" : "");
 			if (last[i][0])
-				sbuf_add_json_string(&sb, last[i]);
+				wf_json_string(&sb, last[i], strlen(last[i]));
 			else
 				sbuf_adds(&sb, "null");
 			sbuf_adds(&sb, "}");
@@ -132,9 +127,9 @@ static int cmd_status(struct wf_repo *r)
 			char when[32];
 			wf_format_time(lock.time, when);
 			sbuf_adds(&sb, "{\"env\":");
-			sbuf_add_json_string(&sb, lock.env);
+			wf_json_string(&sb, lock.env, strlen(lock.env));
 			sbuf_adds(&sb, ",\"user\":");
-			sbuf_add_json_string(&sb, lock.user);
+			wf_json_string(&sb, lock.user, strlen(lock.user));
 			sbuf_addf(&sb, ",\"since\":\"%s\"}", when);
 		} else {
 			sbuf_adds(&sb, "null");
@@ -158,157 +153,6 @@ static int cmd_status(struct wf_repo *r)
 		printf("a deploy to %s is in progress (started by %s at %s)\n", lock.env, lock.user, when);
 	}
 	wf_hotfix_report_free(&hot);
-	return 0;
-}
-
-static void json_field(struct sbuf *sb, const char *key, const char *v, int comma)
-{
-	sbuf_addf(sb, "%s\"%s\":", comma ? "," : "", key);
-	if (v)
-		sbuf_add_json_string(sb, v);
-	else
-		sbuf_adds(sb, "null");
-}
-
-static void record_json(struct sbuf *sb, const struct wf_record *r, int with_output)
-{
-	char when[32];
-	wf_format_time(r->time, when);
-	sbuf_addf(sb, "{\"seq\":%ld", r->seq);
-	json_field(sb, "kind", r->kind, 1);
-	json_field(sb, "status", r->status, 1);
-	json_field(sb, "env", r->env, 1);
-	json_field(sb, "ref", r->ref, 1);
-	json_field(sb, "pusher", r->pusher, 1);
-	json_field(sb, "time", when, 1);
-	json_field(sb, "from", r->old_oid, 1);
-	json_field(sb, "to", r->new_oid, 1);
-	json_field(sb, "tag", r->tag, 1);
-	json_field(sb, "options", r->options, 1);
-	json_field(sb, "message", r->message, 1);
-	json_field(sb, "note", r->note, 1);
-	sbuf_adds(sb, ",\"steps\":[");
-	for (size_t i = 0; i < r->n_steps; i++) {
-		const struct wf_record_step *s = &r->steps[i];
-		sbuf_addf(sb, "%s{", i ? "," : "");
-		json_field(sb, "name", s->name, 0);
-		sbuf_addf(sb, ",\"exit_status\":%d,\"timed_out\":%s,\"duration\":%.3f", s->exit_status,
-			  s->timed_out ? "true" : "false", s->duration);
-		if (with_output) {
-			char *out = NULL;
-			size_t len = 0;
-			if (wf_decompress(s->zoutput, s->zlen, &out, &len) == 0) {
-				json_field(sb, "output", out, 1);
-				free(out);
-			}
-		}
-		sbuf_adds(sb, "}");
-	}
-	sbuf_adds(sb, "]}");
-}
-
-static int cmd_log(struct wf_repo *r, const char *env)
-{
-	long last = wf_record_last(r->git_dir);
-	struct sbuf sb = SBUF_INIT;
-	int first = 1;
-
-	if (json)
-		sbuf_adds(&sb, "[");
-	for (long i = last; i >= 1; i--) {
-		struct wf_record rec;
-		char when[32];
-		if (wf_record_read(r->git_dir, i, &rec) != 0)
-			continue;
-		if (env && (!rec.env || strcmp(rec.env, env))) {
-			wf_record_free(&rec);
-			continue;
-		}
-		if (json) {
-			if (!first)
-				sbuf_adds(&sb, ",");
-			record_json(&sb, &rec, 0);
-		} else {
-			wf_format_time(rec.time, when);
-			printf("%4ld %s %-8s %-8s %-5s %-18s %-10s ", rec.seq, when, rec.kind ? rec.kind : "",
-			       rec.status ? rec.status : "", rec.env ? rec.env : "", rec.tag ? rec.tag : "-",
-			       rec.pusher ? rec.pusher : "");
-			print_escaped(rec.message);
-			putchar('\n');
-		}
-		first = 0;
-		wf_record_free(&rec);
-	}
-	if (json) {
-		sbuf_adds(&sb, "]\n");
-		fputs(sb.buf, stdout);
-	} else if (first) {
-		printf("no deploys recorded yet\n");
-	}
-	sbuf_free(&sb);
-	return 0;
-}
-
-static int cmd_show(struct wf_repo *r, const char *what)
-{
-	long last = wf_record_last(r->git_dir), seq = 0;
-	struct wf_record rec;
-	char *end, when[32];
-
-	seq = strtol(what, &end, 10);
-	if (*end || seq <= 0) {
-		seq = 0;
-		for (long i = last; i >= 1 && !seq; i--) {
-			if (wf_record_read(r->git_dir, i, &rec) != 0)
-				continue;
-			if (rec.tag && !strcmp(rec.tag, what))
-				seq = i;
-			wf_record_free(&rec);
-		}
-	}
-	if (seq <= 0 || wf_record_read(r->git_dir, seq, &rec) != 0) {
-		fprintf(stderr, "git-workflow: no deploy record '%s' (see git-workflow log)\n", what);
-		return 1;
-	}
-	if (json) {
-		struct sbuf sb = SBUF_INIT;
-		record_json(&sb, &rec, 1);
-		sbuf_adds(&sb, "\n");
-		fputs(sb.buf, stdout);
-		sbuf_free(&sb);
-		wf_record_free(&rec);
-		return 0;
-	}
-	wf_format_time(rec.time, when);
-	printf("record   %ld\nkind     %s\nstatus   %s\nenv      %s\nref      ", rec.seq, rec.kind ? rec.kind : "",
-	       rec.status ? rec.status : "", rec.env ? rec.env : "");
-	print_escaped(rec.ref);
-	printf("\npusher   ");
-	print_escaped(rec.pusher);
-	printf("\ntime     %s\nfrom     %s\nto       %s\ntag      %s\noptions  ", when, rec.old_oid ? rec.old_oid : "",
-	       rec.new_oid ? rec.new_oid : "", rec.tag ? rec.tag : "-");
-	print_escaped(rec.options);
-	printf("\nmessage  ");
-	print_escaped(rec.message);
-	if (rec.note) {
-		printf("\nnote     ");
-		print_escaped(rec.note);
-	}
-	putchar('\n');
-	for (size_t i = 0; i < rec.n_steps; i++) {
-		const struct wf_record_step *s = &rec.steps[i];
-		char *out = NULL;
-		size_t len = 0;
-		printf("\nstep %s: %s, exit %d, %.1f s\n", s->name, s->timed_out ? "timed out" : s->exit_status ? "failed" : "ok",
-		       s->exit_status, s->duration);
-		if (wf_decompress(s->zoutput, s->zlen, &out, &len) == 0) {
-			fwrite(out, 1, len, stdout);
-			if (len && out[len - 1] != '\n')
-				putchar('\n');
-			free(out);
-		}
-	}
-	wf_record_free(&rec);
 	return 0;
 }
 
@@ -441,6 +285,8 @@ int main(int argc, char **argv)
 			repo = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "--color"))
+			color = 1;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
@@ -489,9 +335,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[i], "follow"))
 		rc = cmd_follow(&r, atol(argv[i + 1]));
 	else if (!strcmp(argv[i], "log"))
-		rc = cmd_log(&r, i + 1 < argc ? argv[i + 1] : NULL);
+		rc = wf_record_log(r.git_dir, i + 1 < argc ? argv[i + 1] : NULL, json, stdout, stderr);
 	else
-		rc = cmd_show(&r, argv[i + 1]);
+		rc = wf_record_show(r.git_dir, argv[i + 1], json, color, stdout, stderr);
 	wf_repo_close(&r);
 	wf_config_free(&c);
 	return rc;

@@ -7,6 +7,7 @@
 #include "owner.h"
 #include "lock.h"
 #include "notify.h"
+#include "notify_hooks.h"
 #include "plan.h"
 #include "repair.h"
 #include "policy.h"
@@ -135,6 +136,9 @@ int main(int argc, char **argv)
 		wf_say("workflow: %s", s.opts_err);
 		goto out;
 	}
+	if (s.opts.note)
+		wf_say("workflow: note: no step of this repository's config uses %s, so %s nothing",
+		       s.opts.note, strchr(s.opts.note, ',') ? "they change" : "it changes");
 	/* A deploy a killed post-receive left unfinished gets tagged and
 	 * recorded before this push is judged. */
 	if (!s.opts.dry_run)
@@ -204,8 +208,9 @@ int main(int argc, char **argv)
 		/* a deploy's webhook events are spooled before they are sent:
 		 * where they cannot be kept, the deploy waits (fail closed) */
 		if (wf_notify_check_spool(s.repo.git_dir, &s.config, err, sizeof(err)) < 0) {
-			wf_say("workflow: %s; deploy to %s refused so that its events are not lost. Free space "
-			       "there (see git-workflow notify --list), then push again", err, lock_env);
+			int e = errno;
+			wf_say("workflow: %s; deploy to %s refused so that its events are not lost. %s "
+			       "(see git-workflow notify --list), then push again", err, lock_env, wf_spool_fix_hint(e));
 			wf_lock_release(s.repo.git_dir, wf_push_owner());
 			goto out;
 		}

@@ -290,7 +290,7 @@ before=$(tip refs/heads/test)
 push origin master:test
 check "with the spool unusable, a promotion is refused" refused
 check "one line says where and why, and what to do" \
-	says "cannot keep webhook events in $spool/[0-9a-f]*: Not a directory; deploy to test refused so that its events are not lost. Free space there"
+	says "cannot keep webhook events in $spool/[0-9a-f]*: Not a directory; deploy to test refused so that its events are not lost. Something that is not a directory is in its way: move it aside"
 check "test did not move" at refs/heads/test "$before"
 check "no tag was made" sh -c '! git --git-dir="$1" tag -l "deploy_test_*" --contains "$2" | grep -q .' - "$T/origin.git" "$(git rev-parse master)"
 rm -f "$spool"

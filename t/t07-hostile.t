@@ -181,7 +181,7 @@ REMOTE_USER="\$(touch $M)
 kind: hotfix" promote -o update
 check "a pusher name with shell syntax and a newline is handled" pushed_ok
 check "  ... the annotation is intact" annotation_ok $n
-check "  ... the pusher line is one escaped line" grep -qxF 'pusher: $(touch '"$M"')\\nkind: hotfix' "$T/annot"
+check "  ... the pusher line is one line, escaped once" grep -qxF 'pusher: $(touch '"$M"')\nkind: hotfix' "$T/annot"
 check "  ... so is the default message" first_line_is 'Deploy to test by $(touch '"$M"')\nkind: hotfix'
 check "  ... the step sees it escaped" says "by \[\$(touch $M)\\\\nkind: hotfix\]"
 check "  ... nothing ran" no_marker

@@ -11,6 +11,7 @@
 #include "hook_input.h"
 #include "identity.h"
 #include "push_options.h"
+#include "text.h"
 #include "util.h"
 
 static int printable_line(const char *s)
@@ -28,7 +29,7 @@ Test(hostile, escaping_every_byte_is_printable_and_round_trips)
 	for (int i = 0; i < 255; i++)
 		all[i] = (char)(i + 1);
 	all[255] = '\0';
-	sbuf_add_escaped(&esc, all, 255);
+	wf_text_store(&esc, all, 255);
 	cr_assert(printable_line(esc.buf), "%s", esc.buf);
 	cr_assert_eq(wf_unescape(esc.buf, &back), 0);
 	cr_assert_eq(back.len, 255);
