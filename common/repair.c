@@ -1,6 +1,7 @@
 #include "repair.h"
 #include "lock.h"
 #include "notify_hooks.h"
+#include "outside.h"
 #include "record.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 struct inflight {
 	long pid;
 	unsigned long long start;
+	char stage[16];             /* "accepted" by pre-receive, "started" by post-receive */
 	char kind[16];
 	char old_oid[WF_OID_MAX + 1], new_oid[WF_OID_MAX + 1];
 	char pusher[256];
@@ -23,7 +25,7 @@ static char *journal_path(struct wf_session *s, const struct wf_env *env)
 	return xasprintf("%sworkflow/inflight-%s", s->repo.git_dir, env->name);
 }
 
-int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owner_pid)
+static int write_journal(struct wf_session *s, const struct wf_deploy *d, long owner_pid, const char *stage)
 {
 	char err[256];
 	char *dir = wf_state_dir(s->repo.git_dir, err, sizeof(err));
@@ -40,7 +42,7 @@ int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owne
 	sbuf_add_escaped(&sb, s->pusher, strlen(s->pusher));
 	f = fopen(tmp, "w");
 	if (f) {
-		rc = fprintf(f, "%ld %llu %s %s %s %s\n", owner_pid, wf_proc_start_time(owner_pid),
+		rc = fprintf(f, "%ld %llu %s %s %s %s %s\n", owner_pid, wf_proc_start_time(owner_pid), stage,
 			     wf_deploy_kind_word(d->kind), wf_is_zero_oid(d->old_oid) ? "-" : d->old_oid, d->new_oid,
 			     sb.buf ? sb.buf : "-") < 0 ? -1 : 0;
 		if (fflush(f) != 0 || fsync(fileno(f)) != 0)
@@ -58,6 +60,16 @@ int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owne
 	return rc;
 }
 
+int wf_inflight_accept(struct wf_session *s, const struct wf_deploy *d, long owner_pid)
+{
+	return write_journal(s, d, owner_pid, "accepted");
+}
+
+int wf_inflight_begin(struct wf_session *s, const struct wf_deploy *d, long owner_pid)
+{
+	return write_journal(s, d, owner_pid, "started");
+}
+
 void wf_inflight_end(struct wf_session *s, const struct wf_deploy *d)
 {
 	char *path = journal_path(s, d->env);
@@ -65,19 +77,36 @@ void wf_inflight_end(struct wf_session *s, const struct wf_deploy *d)
 	free(path);
 }
 
-/* 0 read, 1 none, -1 unreadable (treated as none, but reported). */
+int wf_inflight_present(const char *git_dir, const struct wf_env *env)
+{
+	char *path = xasprintf("%sworkflow/inflight-%s", git_dir, env->name);
+	int rc = access(path, F_OK) == 0 ? 1 : errno == ENOENT ? 0 : -1;
+	free(path);
+	return rc;
+}
+
+/* 0 read, 1 none, -1 unreadable (treated as none, but reported).  A
+ * journal from before stages were written starts with the kind. */
 static int read_journal(struct wf_session *s, const struct wf_env *env, struct inflight *j)
 {
 	char *path = journal_path(s, env);
 	FILE *f = fopen(path, "r");
+	char word[16] = "";
 	int n;
 
 	free(path);
 	memset(j, 0, sizeof(*j));
 	if (!f)
 		return errno == ENOENT ? 1 : -1;
-	n = fscanf(f, "%ld %llu %15s %64s %64s %255s", &j->pid, &j->start, j->kind, j->old_oid, j->new_oid,
-		   j->pusher);
+	n = fscanf(f, "%ld %llu %15s", &j->pid, &j->start, word);
+	if (n == 3 && (!strcmp(word, "accepted") || !strcmp(word, "started"))) {
+		strcpy(j->stage, word);
+		n = fscanf(f, "%15s", j->kind) == 1 ? n : 0;
+	} else {
+		strcpy(j->stage, "started");
+		strcpy(j->kind, word);
+	}
+	n = n == 3 ? fscanf(f, "%64s %64s %255s", j->old_oid, j->new_oid, j->pusher) + 3 : 0;
 	fclose(f);
 	if (n != 6 || !wf_is_hex_oid(j->new_oid))
 		return -1;
@@ -86,23 +115,19 @@ static int read_journal(struct wf_session *s, const struct wf_env *env, struct i
 	return 0;
 }
 
+void wf_inflight_drop_accepted(struct wf_session *s, long owner_pid)
+{
+	const struct wf_env *e[2] = { &s->config.test, &s->config.live };
+	struct inflight j;
+
+	for (int i = 0; i < 2; i++)
+		if (read_journal(s, e[i], &j) == 0 && j.pid == owner_pid && !strcmp(j.stage, "accepted"))
+			wf_inflight_end(s, &(struct wf_deploy){ .env = e[i] });
+}
+
 static int journal_owner_alive(const struct inflight *j, long me)
 {
 	return j->pid != me && wf_proc_start_time(j->pid) == j->start;
-}
-
-/* 1 when oid carries a deploy tag of env; the newest tag first (the usual
- * case), then all of them. */
-static int tagged(struct wf_session *s, const struct wf_env *env, const char *oid)
-{
-	struct wf_repo_ops ops;
-	char last[WF_OID_MAX + 1];
-	long n = wf_repo_last_deploy_number(&s->repo, env->name);
-
-	if (n > 0 && wf_repo_deploy_tag_target(&s->repo, env->name, n, last) == 0 && !strcmp(last, oid))
-		return 1;
-	wf_repo_policy_ops(&s->repo, &ops);
-	return ops.has_deploy_tag(ops.ctx, oid, env->name);
 }
 
 static const struct wf_env *const *envs(struct wf_session *s, size_t *n)
@@ -117,14 +142,14 @@ static const struct wf_env *const *envs(struct wf_session *s, size_t *n)
 static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long me)
 {
 	struct inflight j;
-	char tip[WF_OID_MAX + 1];
 	int r = read_journal(s, env, &j);
 
 	if (r == 0)
 		return !journal_owner_alive(&j, me);
-	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0)
-		return 0;
-	return tagged(s, env, tip) == 0;
+	if (r < 0)
+		return 1;
+	/* no journal: an untagged tip is no deploy of ours (outside.h) */
+	return wf_outside_note_needed(&s->repo, env) != 0;
 }
 
 int wf_repair_needed(struct wf_session *s, long owner_pid)
@@ -169,87 +194,107 @@ static char *annotation(struct wf_session *s, const struct wf_env *env, const ch
 	return sbuf_detach(&sb);
 }
 
-static int repair_env(struct wf_session *s, const struct wf_env *env, long me)
+/* Tag new, the journal's deploy, on env's untagged tip.  The tag name or
+ * NULL (said why). */
+static char *tag_interrupted(struct wf_session *s, const struct wf_env *env, const struct inflight *j)
 {
-	struct inflight j;
-	char tip[WF_OID_MAX + 1], prev[WF_OID_MAX + 1], err[512];
-	const char *kind = "deploy", *old, *new;
-	char *tag = NULL, *note, *annot, *msg;
-	struct wf_record r;
-	int have_j = read_journal(s, env, &j) == 0, t, made = 0;
-	long last;
+	char err[512];
+	char *tag = NULL, *annot = annotation(s, env, j->kind, j->pusher, j->old_oid, j->new_oid);
 
-	if (have_j && journal_owner_alive(&j, me))
-		return 0;
-	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0) {
-		wf_inflight_end(s, &(struct wf_deploy){ .env = env });
-		return 0;
-	}
-	t = tagged(s, env, tip);
-	if (t < 0)
-		return -1;
-	if (!have_j && t)
-		return 0;
-	/* What is repaired: the journal's deploy, or the untagged tip. */
-	if (have_j) {
-		kind = j.kind;
-		old = j.old_oid;
-		new = j.new_oid;
-	} else {
-		last = wf_repo_last_deploy_number(&s->repo, env->name);
-		if (last > 0 && wf_repo_deploy_tag_target(&s->repo, env->name, last, prev) == 0)
-			old = prev;
-		else
-			old = "0000000000000000000000000000000000000000";
-		new = tip;
-	}
-	if (!strcmp(new, tip) && !t) {
-		annot = annotation(s, env, kind, have_j ? j.pusher : "unknown", old, new);
-		if (wf_repo_create_deploy_tag(&s->repo, env->name, new, s->pusher, annot, &tag, err,
-					      sizeof(err)) < 0) {
-			wf_say("workflow: repair: cannot tag %s's tip %.12s: %s", env->branch, tip, err);
-			free(annot);
-			return -1;
-		}
-		free(annot);
-		made = 1;
-		note = xasprintf("post-receive was interrupted; repair by %s tagged %s; the steps may not have "
-				 "run: re-run them or promote again", s->pusher, tag);
-	} else {
-		tag = tag_at(s, env, new);
-		note = xasprintf("post-receive was interrupted; repair by %s recorded it (%s is now on %.12s)",
-				 s->pusher, env->branch, tip);
-	}
-	msg = xasprintf("Interrupted %s to %s", kind, env->branch);
+	if (wf_repo_create_deploy_tag(&s->repo, env->name, j->new_oid, s->pusher, annot, &tag, err,
+				      sizeof(err)) < 0)
+		wf_say("workflow: repair: cannot tag %s's tip %.12s: %s", env->branch, j->new_oid, err);
+	free(annot);
+	return tag;
+}
+
+static int record_interrupted(struct wf_session *s, const struct wf_env *env, const struct inflight *j,
+			      char *tag, char *note, int made)
+{
+	char *msg = xasprintf("Interrupted %s to %s", j->kind, env->branch);
+	struct wf_record r;
+	int rc = 0;
+
 	memset(&r, 0, sizeof(r));
-	r.kind = (char *)kind;
+	r.kind = (char *)j->kind;
 	r.status = "interrupted";
 	r.env = (char *)env->name;
 	r.ref = (char *)env->ref;
-	r.pusher = have_j ? j.pusher : "unknown";
+	r.pusher = (char *)j->pusher;
 	r.time = (long long)time(NULL);
-	r.old_oid = (char *)old;
-	r.new_oid = (char *)new;
+	r.old_oid = (char *)j->old_oid;
+	r.new_oid = (char *)j->new_oid;
 	r.tag = tag;
 	r.message = msg;
 	r.note = note;
 	if (wf_record_write(s->repo.git_dir, &r) < 0) {
-		wf_say("workflow: repair: could not record the interrupted %s to %s", kind, env->branch);
-		free(msg);
-		free(note);
-		free(tag);
-		return -1;
+		wf_say("workflow: repair: could not record the interrupted %s to %s", j->kind, env->branch);
+		rc = -1;
+	} else {
+		wf_say("workflow: repair: an interrupted %s to %s (%.12s) was %s and recorded as deploy record %ld "
+		       "(git-workflow show %ld)", j->kind, env->branch, j->new_oid, made ? "tagged" : "found",
+		       r.seq, r.seq);
+		if (made)
+			wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
+		wf_notify_interrupted(s, env, j->kind, tag, j->old_oid, j->new_oid, r.pusher, msg, note, r.seq);
 	}
-	wf_say("workflow: repair: an interrupted %s to %s (%.12s) was %s and recorded as deploy record %ld "
-	       "(git-workflow show %ld)", kind, env->branch, new, made ? "tagged" : "found", r.seq, r.seq);
-	if (made)
-		wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
-	wf_notify_interrupted(s, env, kind, tag, old, new, r.pusher, msg, note, r.seq);
-	wf_inflight_end(s, &(struct wf_deploy){ .env = env });
 	free(msg);
+	return rc;
+}
+
+/* Finish the deploy of a journal whose push is gone: tag its tip when that
+ * is still untagged, and record it. */
+static int finish_journal(struct wf_session *s, const struct wf_env *env, const struct inflight *j)
+{
+	char tip[WF_OID_MAX + 1];
+	char *tag = NULL, *note;
+	int t, made = 0, rc;
+
+	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0 ||
+	    (!strcmp(j->stage, "accepted") && strcmp(tip, j->new_oid))) {
+		/* pre-receive's journal, and the ref never moved (git refused
+		 * the update, or the push died first): no deploy happened */
+		wf_inflight_end(s, &(struct wf_deploy){ .env = env });
+		return 0;
+	}
+	t = wf_outside_tip_tagged(&s->repo, env, tip);
+	if (t < 0)
+		return -1;
+	if (!strcmp(j->new_oid, tip) && !t) {
+		if (!(tag = tag_interrupted(s, env, j)))
+			return -1;
+		made = 1;
+		note = xasprintf("post-receive was interrupted; repair by %s tagged %s; the steps may not have "
+				 "run: re-run them or promote again", s->pusher, tag);
+	} else {
+		tag = tag_at(s, env, j->new_oid);
+		note = xasprintf("post-receive was interrupted; repair by %s recorded it (%s is now on %.12s)",
+				 s->pusher, env->branch, tip);
+	}
+	rc = record_interrupted(s, env, j, tag, note, made);
+	if (rc == 0)
+		wf_inflight_end(s, &(struct wf_deploy){ .env = env });
 	free(note);
 	free(tag);
-	return 1;
+	return rc < 0 ? -1 : 1;
+}
+
+static int repair_env(struct wf_session *s, const struct wf_env *env, long me)
+{
+	struct inflight j;
+	int r = read_journal(s, env, &j);
+
+	if (r == 0 && journal_owner_alive(&j, me))
+		return 0;
+	if (r == 0)
+		return finish_journal(s, env, &j);
+	if (r < 0) {
+		/* written whole (renamed into place), so never half-written */
+		wf_say("workflow: repair: the in-flight journal of %s could not be read; removed", env->branch);
+		wf_inflight_end(s, &(struct wf_deploy){ .env = env });
+	}
+	/* no journal: a tip no deploy made is reported, never tagged */
+	return wf_outside_note(s, env) < 0 ? -1 : 0;
 }
 
 int wf_repair(struct wf_session *s, long owner_pid)

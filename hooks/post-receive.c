@@ -8,6 +8,7 @@
 #include "lock.h"
 #include "notify.h"
 #include "plan.h"
+#include "repair.h"
 #include "session.h"
 
 #include <stdlib.h>
@@ -77,6 +78,7 @@ int main(void)
 		wf_say("workflow: post-receive: %s", err);
 		goto out_input;
 	}
+	wf_test_pause(s.repo.git_dir, "post-receive-start");
 	if (s.config_ok && s.opts_ok) {
 		for (size_t i = 0; i < n; i++) {
 			const struct wf_env *env = wf_config_env_by_ref(&s.config, u[i].ref);
@@ -93,6 +95,8 @@ int main(void)
 			}
 		}
 	}
+	if (s.config_ok)
+		wf_inflight_drop_accepted(&s, wf_push_owner());
 	wf_plan_remove(s.repo.git_dir, wf_push_owner());
 	wf_lock_release(s.repo.git_dir, wf_push_owner());
 	/* webhook events an earlier run could not send go out now (within

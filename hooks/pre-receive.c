@@ -7,6 +7,7 @@
 #include "owner.h"
 #include "lock.h"
 #include "notify.h"
+#include "outside.h"
 #include "plan.h"
 #include "repair.h"
 #include "policy.h"
@@ -56,6 +57,24 @@ static const struct wf_env *env_moved(struct wf_session *s, const struct wf_upda
 	return NULL;
 }
 
+/* Each deploy of this push gets its in-flight journal before any ref
+ * moves: should post-receive never run, or die before its own, repair
+ * still knows a push moved the env, not someone outside the workflow. */
+static int journal_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d,
+			   size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "" };
+		if (!needs_lock(d[i].action))
+			continue;
+		strcpy(dep.old_oid, d[i].action == WF_HOTFIX ? d[i].base : u[i].old_oid);
+		strcpy(dep.new_oid, u[i].new_oid);
+		if (wf_inflight_accept(s, &dep, wf_push_owner()) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	struct sbuf in = SBUF_INIT;
@@ -100,6 +119,8 @@ int main(void)
 		wf_repo_policy_ops(&s.repo, &ops);
 		d = xcalloc(n + 1, sizeof(*d));
 		wf_policy_decide(&s.config, &p, &ops, d);
+		/* an env moved outside the hooks takes no deploys (outside.h) */
+		wf_outside_guard(&s, u, d, n, 1);
 	}
 	if (s.opts.dry_run) {
 		for (size_t i = 0; i < n; i++) {
@@ -169,8 +190,9 @@ int main(void)
 		}
 	}
 	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||
-	    save_bases(&s, d, n) < 0) {
+	    save_bases(&s, d, n) < 0 || journal_deploys(&s, u, d, n) < 0) {
 		wf_say("workflow: cannot save the push plan in %sworkflow; push refused", s.repo.git_dir);
+		wf_inflight_drop_accepted(&s, wf_push_owner());
 		if (lock_env)
 			wf_lock_release(s.repo.git_dir, wf_push_owner());
 		goto out;
