@@ -289,7 +289,8 @@ static int repair_env(struct wf_session *s, const struct wf_env *env, long me)
 	if (r == 0)
 		return finish_journal(s, env, &j);
 	if (r < 0) {
-		/* written whole (renamed into place), so never half-written */
+		/* journals are renamed into place whole: this one is damaged,
+		 * not being written, and says nothing we could finish */
 		wf_say("workflow: repair: the in-flight journal of %s could not be read; removed", env->branch);
 		wf_inflight_end(s, &(struct wf_deploy){ .env = env });
 	}
