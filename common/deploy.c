@@ -351,7 +351,10 @@ record:
 	} else {
 		wf_format_time(r.time, when);
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
-		wf_job_remove(s->repo.git_dir, d->env->name);
+		/* untagged, the journal stays too: repair tags it later, and the
+		 * env is never taken for one moved outside the workflow */
+		if (tag)
+			wf_job_remove(s->repo.git_dir, d->env->name);
 	}
 	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);
 	for (size_t i = 0; i < n_rsteps; i++) {

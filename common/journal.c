@@ -155,6 +155,14 @@ void wf_job_remove(const char *git_dir, const char *env)
 	free(path);
 }
 
+int wf_job_present(const char *git_dir, const char *env)
+{
+	char *path = job_path(git_dir, env);
+	int rc = access(path, F_OK) == 0 ? 1 : errno == ENOENT ? 0 : -1;
+	free(path);
+	return rc;
+}
+
 void wf_job_free(struct wf_job *j)
 {
 	free(j->pusher);

@@ -44,7 +44,8 @@ struct wf_repo_ops {
 	int (*is_ancestor)(void *ctx, const char *anc, const char *desc);
 	/* 0 and out filled, 1 when the ref does not exist */
 	int (*ref_tip)(void *ctx, const char *ref, char out[WF_OID_MAX + 1]);
-	/* 1 when commit oid carries a tag <prefix>_<env>_<N> */
+	/* 1 when commit oid carries a deploy tag <prefix>_<env>_<N> that the
+	 * hooks made (not a lightweight or hand-made one) */
 	int (*has_deploy_tag)(void *ctx, const char *oid, const char *env);
 	/* 1 when oid names a commit */
 	int (*is_commit)(void *ctx, const char *oid);

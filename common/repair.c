@@ -2,6 +2,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "notify_hooks.h"
+#include "outside.h"
 #include "record.h"
 #include "runner.h"
 #include "text.h"
@@ -13,20 +14,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* 1 when oid carries a deploy tag of env; the newest tag first (the usual
- * case), then all of them. */
-static int tagged(struct wf_session *s, const struct wf_env *env, const char *oid)
-{
-	struct wf_repo_ops ops;
-	char last[WF_OID_MAX + 1];
-	long n = wf_repo_last_deploy_number(&s->repo, env->name);
-
-	if (n > 0 && wf_repo_deploy_tag_target(&s->repo, env->name, n, last) == 0 && !strcmp(last, oid))
-		return 1;
-	wf_repo_policy_ops(&s->repo, &ops);
-	return ops.has_deploy_tag(ops.ctx, oid, env->name);
-}
 
 static const struct wf_env *const *envs(struct wf_session *s, size_t *n)
 {
@@ -40,7 +27,6 @@ static const struct wf_env *const *envs(struct wf_session *s, size_t *n)
 static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long me)
 {
 	struct wf_job j;
-	char tip[WF_OID_MAX + 1];
 	int r = wf_job_read(s->repo.git_dir, env->name, &j);
 
 	(void)me;
@@ -49,9 +35,10 @@ static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long
 		wf_job_free(&j);
 		return r;
 	}
-	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0)
-		return 0;
-	return tagged(s, env, tip) == 0;
+	if (r < 0)
+		return 1;
+	/* no journal: an untagged tip is no deploy of ours (outside.h) */
+	return wf_outside_note_needed(&s->repo, env) != 0;
 }
 
 int wf_repair_needed(struct wf_session *s, long owner_pid)
@@ -96,10 +83,10 @@ static char *annotation(struct wf_session *s, const struct wf_env *env, const ch
 	return sbuf_detach(&sb);
 }
 
-/* What repair records: the journal's deploy, or an untagged tip. */
+/* What repair records: the journal's deploy. */
 struct lost {
 	const char *kind, *old, *new, *pusher;
-	char tip[WF_OID_MAX + 1], prev[WF_OID_MAX + 1];
+	char tip[WF_OID_MAX + 1];
 	struct wf_job *job;
 };
 
@@ -212,9 +199,18 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 {
 	struct wf_job j;
 	struct lost l;
-	int have_j = wf_job_read(s->repo.git_dir, env->name, &j) == 0, t, rc = 0;
+	int r = wf_job_read(s->repo.git_dir, env->name, &j), have_j = r == 0, t, rc = 0;
 
 	memset(&l, 0, sizeof(l));
+	if (r < 0) {
+		/* journals are renamed into place whole: this one is damaged,
+		 * not being written, and says nothing we could finish */
+		wf_say("workflow: repair: the deploy journal of %s could not be read; removed", env->branch);
+		wf_job_remove(s->repo.git_dir, env->name);
+	}
+	if (!have_j)
+		/* no journal: a tip no deploy made is reported, never tagged */
+		return wf_outside_note(s, env) < 0 ? -1 : 0;
 	if (have_j && (wf_job_owner_alive(&j) || !j.running)) {
 		rc = wf_job_owner_alive(&j) ? 0 : 2 * pending_job(s, env, &j);
 		wf_job_free(&j);
@@ -225,26 +221,17 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 		wf_job_free(&j);
 		return 0;
 	}
-	t = tagged(s, env, l.tip);
-	if (t < 0 || (!have_j && t)) {
+	t = wf_outside_tip_tagged(&s->repo, env, l.tip);
+	if (t < 0) {
 		wf_job_free(&j);
-		return t < 0 ? -1 : 0;
+		return -1;
 	}
-	if (have_j) {
-		stop_leftover_step(&j);
-		l.kind = j.kind;
-		l.old = j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000";
-		l.new = j.new_oid;
-		l.pusher = j.pusher;
-		l.job = &j;
-	} else {
-		long last = wf_repo_last_deploy_number(&s->repo, env->name);
-		int have_prev = last > 0 && wf_repo_deploy_tag_target(&s->repo, env->name, last, l.prev) == 0;
-		l.kind = "deploy";
-		l.old = have_prev ? l.prev : "0000000000000000000000000000000000000000";
-		l.new = l.tip;
-		l.pusher = "unknown";
-	}
+	stop_leftover_step(&j);
+	l.kind = j.kind;
+	l.old = j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000";
+	l.new = j.new_oid;
+	l.pusher = j.pusher;
+	l.job = &j;
 	rc = record_lost(s, env, &l, t);
 	wf_job_free(&j);
 	return rc;

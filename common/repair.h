@@ -4,7 +4,9 @@
  * started (the push ended before post-receive) is started now, with its
  * pusher and options; one whose runner died is recorded as interrupted,
  * with the steps that ran, after stopping a step it left running; and the
- * env's tip is tagged when it has no deploy tag.  Nothing goes unrecorded. */
+ * env's tip is tagged when it has no deploy tag.  Nothing goes unrecorded.
+ * Only a journal says a deploy was made: a tip that moved with none was
+ * moved outside the workflow (outside.h), and is reported, never tagged. */
 #ifndef WF_REPAIR_H
 #define WF_REPAIR_H
 

@@ -1,6 +1,7 @@
 #include "repo.h"
 #include "hotfix.h"
 #include "text.h"
+#include "deploy_tag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,20 +136,11 @@ static int list_deploy_tags(struct wf_repo *r, const char *env, git_strarray *ta
 	return rc;
 }
 
-static int tag_target(struct wf_repo *r, const char *name, git_oid *out)
+/* The commit of a deploy tag the hooks made (deploy_tag.h): 0, 1 when
+ * name is no such tag (a lightweight one, say), -1. */
+static int tag_target(struct wf_repo *r, const char *env, const char *name, const git_oid *want, git_oid *out)
 {
-	char *ref = xasprintf("refs/tags/%s", name);
-	git_object *obj = NULL, *peeled = NULL;
-	int rc = git_revparse_single(&obj, r->git, ref);
-	free(ref);
-	if (rc < 0)
-		return rc;
-	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-	if (rc == 0)
-		git_oid_cpy(out, git_object_id(peeled));
-	git_object_free(peeled);
-	git_object_free(obj);
-	return rc;
+	return wf_deploy_tag_genuine(r->git, name, env, want, out);
 }
 
 static int has_deploy_tag(void *ctx, const char *oid, const char *env)
@@ -161,9 +153,10 @@ static int has_deploy_tag(void *ctx, const char *oid, const char *env)
 	if (git_oid_fromstr(&want, oid) < 0 || list_deploy_tags(r, env, &tags) < 0)
 		return -1;
 	for (size_t i = 0; i < tags.count && !found; i++)
-		if (deploy_number(r->c, env, tags.strings[i]) > 0 &&
-		    tag_target(r, tags.strings[i], &got) == 0 && git_oid_equal(&got, &want))
-			found = 1;
+		if (deploy_number(r->c, env, tags.strings[i]) > 0) {
+			int rc = tag_target(r, env, tags.strings[i], &want, &got);
+			found = rc == 0 ? 1 : rc < 0 ? -1 : 0;
+		}
 	git_strarray_dispose(&tags);
 	return found;
 }
@@ -338,18 +331,36 @@ void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 	ops->hotfix_tags = hotfix_tags;
 }
 
+static int by_number_desc(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Highest first, so the usual case reads one tag object. */
 long wf_repo_last_deploy_number(struct wf_repo *r, const char *env)
 {
 	git_strarray tags = { 0 };
-	long max = 0;
+	long *nums, max = 0;
+	size_t k = 0;
+
 	if (list_deploy_tags(r, env, &tags) < 0)
 		return -1;
-	for (size_t i = 0; i < tags.count; i++) {
-		long n = deploy_number(r->c, env, tags.strings[i]);
-		if (n > max)
-			max = n;
-	}
+	nums = xcalloc(tags.count + 1, sizeof(*nums));
+	for (size_t i = 0; i < tags.count; i++)
+		if ((nums[k] = deploy_number(r->c, env, tags.strings[i])) > 0)
+			k++;
 	git_strarray_dispose(&tags);
+	qsort(nums, k, sizeof(*nums), by_number_desc);
+	for (size_t i = 0; i < k && !max; i++) {
+		char got[GIT_OID_HEXSZ + 1];
+		int rc = wf_repo_deploy_tag_target(r, env, nums[i], got);
+		if (rc < 0)
+			max = -1;
+		else if (rc == 0)
+			max = nums[i];
+	}
+	free(nums);
 	return max;
 }
 
@@ -357,12 +368,10 @@ int wf_repo_deploy_tag_target(struct wf_repo *r, const char *env, long n, char o
 {
 	char *name = xasprintf("%s_%s_%ld", r->c->tag_prefix, env, n);
 	git_oid id;
-	int rc = tag_target(r, name, &id);
+	int rc = tag_target(r, env, name, NULL, &id);
 	free(name);
-	if (rc == GIT_ENOTFOUND)
-		return 1;
-	if (rc < 0)
-		return -1;
+	if (rc != 0)
+		return rc;
 	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &id);
 	return 0;
 }

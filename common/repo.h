@@ -30,9 +30,11 @@ void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops);
 
 /* N of a tag name "<prefix>_<env>_<N>"; 0 when name is not one. */
 long wf_repo_deploy_number(const struct wf_config *c, const char *env, const char *name);
-/* Highest N of the tags <prefix>_<env>_<N>; 0 when none. -1 on error. */
+/* Highest N of the deploy tags <prefix>_<env>_<N> (only those the hooks
+ * made: deploy_tag.h); 0 when none. -1 on error. */
 long wf_repo_last_deploy_number(struct wf_repo *r, const char *env);
-/* Commit the tag <prefix>_<env>_<n> points at; 0, 1 when no such tag, -1. */
+/* Commit the deploy tag <prefix>_<env>_<n> is on; 0, 1 when there is no
+ * such tag or the hooks did not make it, -1. */
 int wf_repo_deploy_tag_target(struct wf_repo *r, const char *env, long n, char out[GIT_OID_HEXSZ + 1]);
 /* Create the next deploy tag of env on oid with the annotation message.
  * Retries with the next number if another deploy took it.  Returns 0 with

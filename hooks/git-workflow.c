@@ -1,5 +1,6 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
- *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | repair | check-config [FILE]
+ *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | follow N | repair |
+ *                adopt ENV | check-config [FILE]
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "config.h"
@@ -7,6 +8,7 @@
 #include "identity.h"
 #include "lock.h"
 #include "notify.h"
+#include "outside.h"
 #include "record.h"
 #include "follow.h"
 #include "record_show.h"
@@ -34,6 +36,7 @@ static void usage(FILE *f)
 	      "                     its colours; other terminal sequences are shown escaped)\n"
 	      "  repair             finish a deploy whose runner or push ended before its record\n"
 	      "  follow N           the output of deploy run N as it comes, until it ends\n"
+	      "  adopt ENV          accept ENV's tip, moved outside the workflow, as its baseline\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -78,6 +81,8 @@ static int cmd_status(struct wf_repo *r)
 	const char *names[3] = { c->dev_branch, c->test.branch, c->live.branch };
 	const char *refs[3] = { c->dev_ref, c->test.ref, c->live.ref };
 	const char *envs[3] = { NULL, c->test.name, c->live.name };
+	const struct wf_env *env[3] = { NULL, &c->test, &c->live };
+	int outside[3] = { 0, 0, 0 };
 	char tips[3][GIT_OID_HEXSZ + 1];
 	int have[3];
 	long pending_test = -1, pending_live = -1;
@@ -95,6 +100,7 @@ static int cmd_status(struct wf_repo *r)
 			if (n > 0 && wf_repo_deploy_tag_target(r, envs[i], n, t) == 0)
 				snprintf(last[i], sizeof(last[i]), "%s_%s_%ld%s", c->tag_prefix, envs[i], n,
 					 have[i] && !strcmp(t, tips[i]) ? "" : " (tip moved since)");
+			outside[i] = wf_outside_check(r, env[i], (char[WF_OID_MAX + 1]){ 0 });
 		}
 	}
 	if (have[0])
@@ -118,7 +124,7 @@ static int cmd_status(struct wf_repo *r)
 				wf_json_string(&sb, last[i], strlen(last[i]));
 			else
 				sbuf_adds(&sb, "null");
-			sbuf_adds(&sb, "}");
+			sbuf_addf(&sb, ",\"outside_workflow\":%s}", outside[i] < 0 ? "null" : outside[i] ? "true" : "false");
 		}
 		sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld", pending_test, pending_live);
 		wf_hotfix_report_json(&hot, &sb);
@@ -142,6 +148,14 @@ static int cmd_status(struct wf_repo *r)
 	}
 	for (int i = 0; i < 3; i++)
 		printf("%-8s %-14.12s %s\n", names[i], have[i] ? tips[i] : "(none)", last[i]);
+	for (int i = 1; i < 3; i++) {
+		char *m = outside[i] > 0 ? wf_outside_message(c, env[i], tips[i]) : NULL;
+		if (outside[i] < 0)
+			printf("cannot tell whether %s moved outside the workflow\n", names[i]);
+		else if (m)
+			printf("%s\n", m);
+		free(m);
+	}
 	if (pending_test >= 0)
 		printf("%ld commit%s on %s not yet on %s\n", pending_test, pending_test == 1 ? "" : "s", names[0], names[1]);
 	if (pending_live >= 0)
@@ -156,13 +170,49 @@ static int cmd_status(struct wf_repo *r)
 	return 0;
 }
 
-/* What pre-receive does on every push, on demand, under the deploy lock. */
-static int cmd_repair(struct wf_repo *r, struct wf_config *c)
+static int repair(struct wf_session *s, const char *arg)
+{
+	const struct wf_env *env[2] = { &s->config.test, &s->config.live };
+	char tip[WF_OID_MAX + 1];
+	int n = wf_repair(s, (long)getpid()), out = 0;
+
+	(void)arg;
+	for (int i = 0; i < 2; i++)
+		if (wf_outside_check(&s->repo, env[i], tip) > 0) {
+			char *m = wf_outside_message(&s->config, env[i], tip);
+			printf("%s\n", m);
+			free(m);
+			out = 1;
+		}
+	if (n == 0 && !out)
+		printf("nothing to repair: every env's tip is tagged and recorded\n");
+	return n < 0 ? 1 : 0;
+}
+
+/* Finish what repair would first: a journal's deploy is no move outside. */
+static int adopt(struct wf_session *s, const char *name)
+{
+	const struct wf_env *env = wf_config_env_by_name(&s->config, name);
+
+	if (!env) {
+		fprintf(stderr, "git-workflow: adopt: no env '%s' (%s or %s)\n", name, s->config.test.name,
+			s->config.live.name);
+		return 2;
+	}
+	if (wf_repair(s, (long)getpid()) < 0)
+		return 1;
+	return wf_outside_adopt(s, env) < 0 ? 1 : 0;
+}
+
+/* repair and adopt do what pre-receive does, on demand: as a session of
+ * their own under the deploy lock, so no deploy runs meanwhile. */
+static int under_lock(struct wf_repo *r, struct wf_config *c, int (*fn)(struct wf_session *, const char *),
+		      const char *arg)
 {
 	struct wf_session s;
 	struct wf_lock_info holder;
 	char err[512], when[32];
-	int l, n;
+	int l, rc;
 
 	memset(&s, 0, sizeof(s));
 	s.repo = *r;
@@ -178,17 +228,15 @@ static int cmd_repair(struct wf_repo *r, struct wf_config *c)
 		} else {
 			wf_format_time(holder.time, when);
 			fprintf(stderr, "git-workflow: a deploy to %s is in progress (started by %s at %s); "
-				"run repair when it has finished\n", holder.env, holder.user, when);
+				"run it again when it has finished\n", holder.env, holder.user, when);
 		}
 		free(s.pusher);
 		return 1;
 	}
-	n = wf_repair(&s, (long)getpid());
+	rc = fn(&s, arg);
 	wf_lock_release(r->git_dir, (long)getpid());
-	if (n == 0)
-		printf("nothing to repair: every env's tip is tagged and recorded\n");
 	free(s.pusher);
-	return n < 0 ? 1 : 0;
+	return rc;
 }
 
 /* A deploy run's output from its start, as it comes, until it ends. */
@@ -303,9 +351,14 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[i], "check-config"))
 		return cmd_check_config(repo, i + 1 < argc ? argv[i + 1] : NULL);
 	if (strcmp(argv[i], "status") && strcmp(argv[i], "log") && strcmp(argv[i], "show") &&
-	    strcmp(argv[i], "repair") && strcmp(argv[i], "notify") && strcmp(argv[i], "follow")) {
+	    strcmp(argv[i], "repair") && strcmp(argv[i], "adopt") && strcmp(argv[i], "notify") &&
+	    strcmp(argv[i], "follow")) {
 		fprintf(stderr, "git-workflow: unknown command '%s'\n", argv[i]);
 		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[i], "adopt") && i + 1 >= argc) {
+		fprintf(stderr, "git-workflow: adopt needs an env (test or live)\n");
 		return 2;
 	}
 	if (!strcmp(argv[i], "show") && i + 1 >= argc) {
@@ -328,7 +381,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[i], "status"))
 		rc = cmd_status(&r);
 	else if (!strcmp(argv[i], "repair"))
-		rc = cmd_repair(&r, &c);
+		rc = under_lock(&r, &c, repair, NULL);
+	else if (!strcmp(argv[i], "adopt"))
+		rc = under_lock(&r, &c, adopt, argv[i + 1]);
 	else if (!strcmp(argv[i], "notify"))
 		rc = cmd_notify(&r, &c, i + 1 < argc ? argv[i + 1] : NULL, i + 2 < argc ? argv[i + 2] : NULL,
 				i + 3 < argc);

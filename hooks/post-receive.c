@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 		wf_say("workflow: post-receive: %s", err);
 		return 1;
 	}
+	wf_test_pause(s.repo.git_dir, "post-receive-start");
 	if (s.config_ok)
 		run = start_runs(&s);
 	wf_plan_remove(s.repo.git_dir, wf_push_owner());

@@ -8,6 +8,7 @@
 #include "lock.h"
 #include "notify.h"
 #include "notify_hooks.h"
+#include "outside.h"
 #include "plan.h"
 #include "repair.h"
 #include "policy.h"
@@ -149,6 +150,8 @@ int main(int argc, char **argv)
 		wf_repo_policy_ops(&s.repo, &ops);
 		d = xcalloc(n + 1, sizeof(*d));
 		wf_policy_decide(&s.config, &p, &ops, d);
+		/* an env moved outside the hooks takes no deploys (outside.h) */
+		wf_outside_guard(&s, u, d, n, 1);
 	}
 	if (s.opts.dry_run) {
 		for (size_t i = 0; i < n; i++) {

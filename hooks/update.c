@@ -10,6 +10,7 @@
 #include "hook_input.h"
 #include "owner.h"
 #include "plan.h"
+#include "outside.h"
 #include "policy.h"
 #include "session.h"
 
@@ -86,8 +87,10 @@ int main(int argc, char **argv)
 		d = xcalloc(p.n + 1, sizeof(*d));
 		if (!s.config_ok)
 			wf_policy_fail_closed(&p, s.config_err, d);
-		else
+		else {
 			wf_policy_decide(&s.config, &p, &ops, d);
+			wf_outside_guard(&s, p.updates, d, p.n, 0);
+		}
 		if (!found)
 			me = 0;
 		if (s.config_ok && check_dev_now(&s, &self, &d[me])) {

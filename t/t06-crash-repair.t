@@ -67,14 +67,30 @@ wf repair >"$OUT" 2>&1
 check "a second repair has nothing to do" says "nothing to repair"
 check "and writes no record" test "$(records)" = "$n"
 
-# 3. A tip moved by hand on the server (no journal at all)
+# 2b. post-receive killed as it starts: the deploy runs all the same (its
+# runner goes on once the push has ended), under pre-receive's journal
+commit "feature C2"
+git push -q origin master 2>/dev/null
+check "post-receive was killed as it started" push_and_kill post-receive-start origin master:test
+check "test moved" at refs/heads/test "$(git rev-parse master)"
+i=0; while ! has_tag deploy_test_4 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "the deploy ran without its post-receive, as deploy_test_4" at refs/tags/deploy_test_4^{commit} "$(git rev-parse master)"
+commit "feature C3"
+push origin master
+check "not taken for a move outside the workflow" sh -c '! grep -q "outside the workflow" "$1"' - "$OUT"
+
+# 3. A tip moved by hand on the server (no journal at all) is no
+# interrupted deploy (issue 14.3, t/t09-out-of-band.t): reported, not tagged
 commit "feature D"
 git push -q origin master 2>/dev/null
 $git update-ref refs/heads/test "$(git rev-parse master)"
 commit "feature D2"
 push origin master
-check "a push finds the untagged tip" says "remote: workflow: repair: an interrupted deploy to test (.*) was tagged and recorded"
-check "it is tagged deploy_test_4" has_tag deploy_test_4
+check "a push reports the moved tip" says "remote: workflow: test moved outside the workflow"
+check "it is not repaired as a deploy" sh -c '! grep -q "workflow: repair" "$1"' - "$OUT"
+check "nor tagged" sh -c '! $1 rev-parse -q --verify refs/tags/deploy_test_5' - "$git"
+wf adopt test >"$OUT" 2>&1
+check "an admin adopts it" says "is adopted as its baseline"
 
 # 4. A deploy in progress is not "repaired" under it
 commit "feature E"
