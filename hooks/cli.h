@@ -1,0 +1,28 @@
+/* git-workflow's commands, one table (git-workflow.c) over these: each
+ * takes the arguments after its name and the repository opened for it. */
+#ifndef WF_CLI_H
+#define WF_CLI_H
+
+#include <stdio.h>
+#include "config.h"
+#include "repo.h"
+
+struct cli {
+	const char *repo_path;          /* -C REPO, default "." */
+	struct wf_repo r;               /* opened, for commands that need it */
+	struct wf_config c;
+	int json, color;
+	int argc;                       /* the command's own arguments */
+	char **argv;
+};
+
+int cli_status(struct cli *x);          /* cli_status.c */
+int cli_repair(struct cli *x);          /* cli_repair.c */
+int cli_adopt(struct cli *x);
+int cli_follow(struct cli *x);          /* cli_misc.c */
+int cli_check_config(struct cli *x);
+int cli_notify(struct cli *x);
+int cli_log(struct cli *x);
+int cli_show(struct cli *x);
+
+#endif
