@@ -8,9 +8,10 @@
 #include "config.h"
 #include "hook_input.h"
 
+/* Deny by default in the type: a zeroed decision refuses. */
 enum wf_action {
+	WF_REFUSE = 0,
 	WF_ALLOW,       /* an ordinary write: Dev, feature branches, other tags */
-	WF_REFUSE,
 	WF_PROMOTE,     /* Dev -> Test or Test -> Live: a deploy */
 	WF_ROLLBACK,    /* env moved back to a commit with one of its deploy tags */
 	WF_HOTFIX,      /* refs/hotfix/<env> by an allowed user */

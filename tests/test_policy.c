@@ -512,3 +512,16 @@ Test(policy, an_exact_protected_name_is_never_a_look_alike)
 	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
 	assert_refused(one("refs/heads/LIVE", '0', '3'), "differs from the protected ref refs/heads/");
 }
+
+/* Deny by default in the type: a decision nobody filled in refuses. */
+Test(policy, a_zeroed_decision_refuses)
+{
+	struct wf_decision z;
+	char *m;
+
+	memset(&z, 0, sizeof(z));
+	cr_assert_eq(z.action, WF_REFUSE);
+	m = wf_decision_message(&z);
+	cr_assert_str_eq(m, "refused.");
+	free(m);
+}
