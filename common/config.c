@@ -29,7 +29,7 @@ static const char *const known_events[] = { "deploy", "hotfix", "rollback", "fai
 static const char *const reserved_options[] = { "message", "dry-run" };
 
 static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", NULL };
-static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait",
+static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", NULL };
@@ -130,6 +130,7 @@ void wf_config_defaults(struct wf_config *c)
 	c->tag_prefix = xstrdup("deploy");
 	c->max_output = WF_MAX_OUTPUT_DEFAULT;
 	c->wait = WF_WAIT_DEFAULT;
+	c->http_wait = WF_HTTP_WAIT_DEFAULT;
 	/* none: a variable no host set is one the pusher may have set (git push
 	 * --receive-pack='env GL_USER=alice git-receive-pack'), so without a
 	 * list the pusher is the Unix user; install.sh writes the host's own */
@@ -422,7 +423,8 @@ static int load_workflow(struct ld *ld, const config_setting_t *root, struct wf_
 	if (check_keys(ld, g, "workflow", workflow_keys) < 0)
 		return -1;
 	if (get_int_in(ld, g, "max_output", "workflow", 1024, 1073741824LL, "bytes", &c->max_output) < 0 ||
-	    get_int_in(ld, g, "wait", "workflow", 0, WF_TIMEOUT_MAX, "seconds", &c->wait) < 0)
+	    get_int_in(ld, g, "wait", "workflow", 0, WF_TIMEOUT_MAX, "seconds", &c->wait) < 0 ||
+	    get_int_in(ld, g, "http_wait", "workflow", 1, WF_TIMEOUT_MAX, "seconds", &c->http_wait) < 0)
 		return -1;
 	if (get_string(ld, g, "tag_prefix", "workflow", &s, &v) < 0)
 		return -1;

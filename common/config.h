@@ -34,6 +34,10 @@ struct wf_step {
 
 /* How long a push follows its deploy before it leaves it running (s). */
 #define WF_WAIT_DEFAULT 600
+/* Over smart HTTP the web server ends a request it hears nothing from for a
+ * while (nginx: fastcgi_read_timeout, 60 s), and fcgiwrap holds the
+ * output back until the request ends: follow for less than that. */
+#define WF_HTTP_WAIT_DEFAULT 50
 
 /* A locked environment: test or live. */
 struct wf_env {
@@ -59,6 +63,7 @@ struct wf_config {
 	char *tag_prefix;       /* default "deploy" */
 	long long max_output;   /* bytes of a step's output kept and shown; default 10 MB */
 	long long wait;         /* seconds a push follows its deploy; default WF_WAIT_DEFAULT */
+	long long http_wait;    /* the same over smart HTTP (CGI), within the web server's timeout */
 	char **identity_vars;   /* default GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER */
 	size_t n_identity_vars;
 	char **host_options;    /* push options of the git host, left alone; default none */

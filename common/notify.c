@@ -1,5 +1,5 @@
 #include "notify.h"
-#include "hmac_sha256.h"
+#include "digest.h"
 #include "spool.h"
 #include "util.h"
 

@@ -1,5 +1,5 @@
 #include "spool.h"
-#include "hmac_sha256.h"
+#include "digest.h"
 #include "util.h"
 
 #include <dirent.h>

@@ -40,9 +40,16 @@ static long start_runs(struct wf_session *s)
 
 static void follow(struct wf_session *s, long run)
 {
-	switch (wf_follow(s->repo.git_dir, run, s->config.wait, 2)) {
+	long long wait = s->config.wait;
+	/* a CGI request (smart HTTP): the web server's timeout bounds it */
+	int http = getenv("REQUEST_METHOD") != NULL;
+
+	if (http && (wait == 0 || wait > s->config.http_wait))
+		wait = s->config.http_wait;
+	switch (wf_follow(s->repo.git_dir, run, (long)wait, 2)) {
 	case WF_FOLLOW_WAITED:
-		wf_say("workflow: the deploy goes on on the server; follow it with: git-workflow follow %ld", run);
+		wf_say("workflow: the deploy goes on on the server%s; follow it with: git-workflow follow %ld",
+		       http ? " (over HTTP a push follows it workflow.http_wait seconds)" : "", run);
 		break;
 	case WF_FOLLOW_DIED:
 		wf_say("workflow: the deploy runner ended before the deploy did; the next push repairs it "

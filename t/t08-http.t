@@ -94,6 +94,32 @@ check "the first push over HTTP is accepted" pushed_ok
 
 scenario http
 
+# A promotion whose step outlasts nginx's fastcgi_read_timeout (60 s): the
+# push follows it workflow.http_wait seconds (50), ends well, and the
+# deploy goes on to its record.  fcgiwrap holds a request's output back
+# until it ends, so the remote: lines come at the end, but they come from
+# before the step ended.
+cat >"$ORIGIN/workflow.conf" <<'CONF'
+workflow = { identity_vars = [ "REMOTE_USER" ]; };
+test = { branch = "test"; steps = (
+  { name = "long"; timeout = 120; run = [ "sh", "-c", "echo long: started; sleep 65; echo long: done" ]; } ); };
+CONF
+records() { ls "$ORIGIN/workflow/records" | grep -c '\.rec$'; }
+n0=$(records)
+next_tag=deploy_test_$(($(git --git-dir="$ORIGIN" tag -l 'deploy_test_*' | wc -l) + 1))
+commit "long step"
+as alice push origin master
+as alice push origin master:test
+check "a promotion with a 65 s step over HTTP succeeds" pushed_ok
+check "  ... no gateway timeout" sh -c '! grep -q "504\|hung up" "$1"' - "$OUT"
+check "  ... the pusher saw the step start" says "remote: \[long\] long: started"
+check "  ... and is told how to follow the rest" says "remote: workflow: the deploy goes on on the server (over HTTP .*git-workflow follow [0-9]"
+check "  ... it is tagged" has_tag "$next_tag"
+i=0; while [ "$(records)" -le "$n0" ] && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
+"$WF_CLI" -C "$ORIGIN" show "$(records)" >"$T/long.show" 2>&1
+check "  ... the step ran to its end on the server" grep -q "long: done" "$T/long.show"
+check "  ... recorded ok" grep -q "status *ok" "$T/long.show"
+
 check "nginx saw alice's and bob's pushes" sh -c 'grep -q "^127.0.0.1 - alice .*git-receive-pack" "$1" && grep -q "^127.0.0.1 - bob .*git-receive-pack" "$1"' - "$H/access.log"
 
 done_testing

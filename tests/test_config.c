@@ -314,7 +314,7 @@ Test(config_errors, unknown_top_level_key)
 Test(config_errors, unknown_key_in_workflow)
 {
 	load_err("workflow = {\n  tag_prefx = \"x\";\n};\n",
-		 "t.conf:2: unknown key 'tag_prefx' in workflow (known: tag_prefix, identity_vars, host_options, max_output, wait)");
+		 "t.conf:2: unknown key 'tag_prefx' in workflow (known: tag_prefix, identity_vars, host_options, max_output, wait, http_wait)");
 }
 
 Test(config_errors, unknown_key_in_step)
