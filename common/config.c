@@ -34,7 +34,7 @@ static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "hos
 static const char *const dev_keys[] = { "branch", "allow_force", NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
-static const char *const notify_keys[] = { "connect_timeout", "timeout", "webhooks", NULL };
+static const char *const notify_keys[] = { "connect_timeout", "timeout", "retry_for", "webhooks", NULL };
 static const char *const step_keys[] = { "name", "run", "shell", "url", "method", "headers", "body",
 					 "when", "default", "timeout", NULL };
 static const char *const webhook_keys[] = { "url", "events", "format", "secret_file", NULL };
@@ -152,6 +152,7 @@ void wf_config_defaults(struct wf_config *c)
 	c->hotfix_users = xcalloc(1, sizeof(char *));
 	c->n_hotfix_users = 0;
 	c->notify_connect_timeout = 2;
+	c->notify_retry_for = 3600;
 	c->notify_timeout = 5;
 	c->webhooks = NULL;
 	c->n_webhooks = 0;
@@ -725,7 +726,8 @@ static int load_notify(struct ld *ld, const config_setting_t *root, struct wf_co
 	if (check_keys(ld, g, "notify", notify_keys) < 0)
 		return -1;
 	if (get_timeout(ld, g, "connect_timeout", "notify", &c->notify_connect_timeout) < 0 ||
-	    get_timeout(ld, g, "timeout", "notify", &c->notify_timeout) < 0)
+	    get_timeout(ld, g, "timeout", "notify", &c->notify_timeout) < 0 ||
+	    get_int_in(ld, g, "retry_for", "notify", 0, WF_TIMEOUT_MAX, "seconds", &c->notify_retry_for) < 0)
 		return -1;
 	s = config_setting_get_member(g, "webhooks");
 	if (s) {

@@ -77,6 +77,7 @@ struct wf_config {
 	size_t n_hotfix_users;
 	int notify_connect_timeout;  /* default 2 */
 	int notify_timeout;          /* default 5 */
+	long long notify_retry_for;  /* seconds a deploy runner retries events no receiver took; 3600 */
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
 };

@@ -20,8 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SENDER_MAX_S 3600       /* how long a runner retries webhook events */
-#define SENDER_PAUSE_S 15
+#define SENDER_PAUSE_S 15       /* between two tries (each webhook keeps its own backoff) */
 
 /* Until post-receive says go or receive-pack has ended, and the process
  * that started us (which still writes the journals) is gone. */
@@ -131,7 +130,7 @@ static void send_until_empty(struct wf_session *s)
 {
 	char *path = xasprintf("%sworkflow/notify.sender", s->repo.git_dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
-	time_t end = time(NULL) + SENDER_MAX_S;
+	time_t end = time(NULL) + (time_t)s->config.notify_retry_for;
 
 	free(path);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -139,7 +138,9 @@ static void send_until_empty(struct wf_session *s)
 			close(fd);
 		return;
 	}
-	while (wf_notify_deliver(s->repo.git_dir, &s->config, 0, NULL) > 0 && time(NULL) < end)
+	/* until the queue is empty, the time is up, or the repository is gone */
+	while (wf_notify_deliver(s->repo.git_dir, &s->config, 0, NULL) > 0 && time(NULL) < end &&
+	       access(s->repo.git_dir, F_OK) == 0)
 		sleep(SENDER_PAUSE_S);
 	close(fd);
 }
@@ -185,7 +186,7 @@ int wf_runner_main(int argc, char **argv)
 		run_job(&s, argv[i]);
 	wf_lock_release(s.repo.git_dir, (long)getpid());
 	mark_done(git_dir, run);
-	if (s.config_ok && s.config.n_webhooks)
+	if (s.config_ok && s.config.n_webhooks && s.config.notify_retry_for > 0)
 		send_until_empty(&s);
 	wf_session_close(&s);
 	free(git_dir);

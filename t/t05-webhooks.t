@@ -39,7 +39,9 @@ dev = { branch = "master"; };
 test = { branch = "test"; steps = ( ${4:-} ); };
 live = { branch = "live"; };
 notify = {
-  connect_timeout = 1; timeout = 2;
+  # no runner keeps retrying in the background here, except in the last
+  # case, which is about that: the steps below each say when events go
+  connect_timeout = 1; timeout = 2; retry_for = 0;
   webhooks = (
     { url = "http://user:pw@127.0.0.1:$port$2"; secret_file = "$T/secret"; }
     ${3:-}
@@ -368,6 +370,23 @@ check "saying which and what to give" says "no webhook spool for 'https://elsewh
 check "without its password or token" sh -c '! grep -q "hunter2\|abc" "$1"' - "$OUT"
 "$WF" -C "$T/origin.git" notify --drop >"$OUT" 2>&1; rc=$?
 check "notify --drop without a webhook is a usage error" test "$rc" = 2
+
+# --- after an outage, the events go out with no push at all: the deploy's
+# runner keeps retrying them on the webhook's backoff (notify.retry_for)
+stop_receiver
+write_conf "$T/origin.git/workflow.conf" /hook
+sed -i 's/retry_for = 0;/retry_for = 120;/' "$T/origin.git/workflow.conf"
+fetch
+commit "feature L"
+git push -q origin master 2>/dev/null
+push origin master:test
+check "with the receiver down, a promotion is deployed" pushed_ok
+check "  ... its events wait" pending 2
+start_receiver "$T/log5" "$port"
+i=0; while [ "$(events "$T/log5" | wc -l)" -lt 2 ] && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
+check "once the receiver is back, they arrive without a push" \
+	test "$(events "$T/log5" | tr '\n' ' ')" = "deploy.started deploy.succeeded "
+check "  ... and the spool is empty" pending 0
 
 stop_receiver
 done_testing

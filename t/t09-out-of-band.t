@@ -19,7 +19,7 @@ while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 cat >"$T/workflow.conf" <<CONF
 test = { branch = "test"; steps = ( { name = "updatedb"; run = [ "echo", "updated test" ]; } ); };
 live = { branch = "live"; steps = ( { name = "cache-clear"; run = [ "echo", "cleared live" ]; } ); };
-notify = { connect_timeout = 1; timeout = 2;
+notify = { connect_timeout = 1; timeout = 2; retry_for = 0;
   webhooks = ( { url = "http://127.0.0.1:$(cat "$T/port")/hook"; events = [ "refused" ]; } ); };
 CONF
 setup --conf "$T/workflow.conf"

@@ -44,7 +44,7 @@ test = {
     { name = "binary"; run = [ "sh", "-c", "printf 'a\\000b'; head -c 20000 /dev/zero | tr '\\000' x" ]; }
   );
 };
-notify = { connect_timeout = 1; timeout = 2; webhooks = ( { url = "http://127.0.0.1:PORT/hook"; } ); };
+notify = { connect_timeout = 1; timeout = 2; retry_for = 0; webhooks = ( { url = "http://127.0.0.1:PORT/hook"; } ); };
 CONF
 setup --conf "$T/wf.conf"
 git="git --git-dir=$T/origin.git"
