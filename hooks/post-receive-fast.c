@@ -1,6 +1,6 @@
 /* post-receive: for most pushes there is nothing to do after the refs
- * moved but remove the push plan.  This program, linked with libc only,
- * does that when pre-receive's verdicts (common/verdict.h) say so: no
+ * moved but remove the push's state.  This program, linked with libc only,
+ * does that when pre-receive's verdicts (common/push_state.h) say so: no
  * deploy, no hotfix, no webhooks, and every ref that moved is one it
  * allowed.  Otherwise it runs workflow-post-receive, installed beside it,
  * with the same input: the full post-receive (tags, steps, records,
@@ -12,9 +12,8 @@
 #include "hook_input.h"
 #include "lock.h"
 #include "owner.h"
-#include "plan.h"
+#include "push_state.h"
 #include "util.h"
-#include "verdict.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -70,9 +69,9 @@ int main(int argc, char **argv)
 		size_t len = strlen(git_dir);
 		char *dir = git_dir[len - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
 		long owner = wf_push_owner();
-		int needed = wf_verdicts_post_receive_needed(dir, owner, u, n);
+		int needed = wf_push_state_post_needed(dir, owner, u, n);
 		if (!needed) {
-			wf_plan_remove(dir, owner);
+			wf_push_state_remove(dir, owner);
 			wf_lock_release(dir, owner);
 		}
 		free(dir);

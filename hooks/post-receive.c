@@ -10,7 +10,7 @@
 #include "lock.h"
 #include "notify.h"
 #include "owner.h"
-#include "plan.h"
+#include "push_state.h"
 #include "runner.h"
 #include "session.h"
 
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	wf_test_pause(s.repo.git_dir, "post-receive-start");
 	if (s.config_ok)
 		run = start_runs(&s);
-	wf_plan_remove(s.repo.git_dir, wf_push_owner());
+	wf_push_state_remove(s.repo.git_dir, wf_push_owner());
 	wf_lock_release(s.repo.git_dir, wf_push_owner());
 	if (run)
 		follow(&s, run);

@@ -9,13 +9,12 @@
 #include "notify.h"
 #include "notify_hooks.h"
 #include "outside.h"
-#include "plan.h"
+#include "push_state.h"
 #include "repair.h"
 #include "policy.h"
 #include "record_space.h"
 #include "runner.h"
 #include "session.h"
-#include "verdict.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -183,7 +182,7 @@ int main(int argc, char **argv)
 		if (needs_lock(d[i].action))
 			lock_env = d[i].env->branch;
 	}
-	wf_plan_cleanup(s.repo.git_dir);
+	wf_push_state_cleanup(s.repo.git_dir);
 	if (lock_env) {
 		struct wf_lock_info holder;
 		int l;
@@ -228,9 +227,10 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (wf_plan_save(s.repo.git_dir, wf_push_owner(), in.buf ? in.buf : "", in.len) < 0 ||
-	    (s.opts.drop_hotfix && wf_plan_save_option(s.repo.git_dir, wf_push_owner(), "drop-hotfix") < 0)) {
-		wf_say("workflow: cannot save the push plan in %sworkflow: %s; push refused", s.repo.git_dir,
+	/* post-receive is needed for deploys (to follow them) and webhooks */
+	if (wf_push_state_save(s.repo.git_dir, wf_push_owner(), u, d, n, s.opts.drop_hotfix,
+			       lock_env || s.config.n_webhooks) < 0) {
+		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s.repo.git_dir,
 		       strerror(errno));
 		if (lock_env)
 			wf_lock_release(s.repo.git_dir, wf_push_owner());
@@ -238,13 +238,9 @@ int main(int argc, char **argv)
 	}
 	if (lock_env && start_deploys(&s, u, d, n) < 0) {
 		wf_lock_release(s.repo.git_dir, wf_push_owner());
-		wf_plan_remove(s.repo.git_dir, wf_push_owner());
+		wf_push_state_remove(s.repo.git_dir, wf_push_owner());
 		goto out;
 	}
-	/* Not fatal: without verdicts the update hook decides by itself and
-	 * post-receive runs in full.  Webhooks: post-receive sends what
-	 * earlier pushes could not. */
-	wf_verdicts_save(s.repo.git_dir, wf_push_owner(), u, d, n, lock_env || s.config.n_webhooks);
 	rc = 0;
 out:
 	wf_decisions_free(d, n);

@@ -1,11 +1,11 @@
 /* update: called by git once per pushed ref, so it must start fast: it is
  * linked with libc only (no libgit2, no libconfig).  It answers with the
  * verdict pre-receive saved for this exact (ref, old, new) (see
- * common/verdict.h); when there is none (pre-receive not installed, or
+ * common/push_state.h); when there is none (pre-receive not installed, or
  * it could not save them) it runs workflow-update, installed beside it,
  * which opens the repository and decides. */
 #include "owner.h"
-#include "verdict.h"
+#include "push_state.h"
 #include "util.h"
 
 #include <limits.h>
@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	if (argc == 4 && git_dir && *git_dir) {
 		size_t len = strlen(git_dir);
 		char *dir = git_dir[len - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
-		int v = wf_verdict_lookup(dir, wf_push_owner(), argv[1], argv[2], argv[3]);
+		int v = wf_push_state_verdict(dir, wf_push_owner(), argv[1], argv[2], argv[3]);
 		free(dir);
 		/* a refused ref: pre-receive already told the pusher why */
 		if (v >= 0)

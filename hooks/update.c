@@ -9,7 +9,7 @@
 #include "deploy.h"
 #include "hook_input.h"
 #include "owner.h"
-#include "plan.h"
+#include "push_state.h"
 #include "outside.h"
 #include "policy.h"
 #include "session.h"
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	struct wf_decision *d = NULL;
 	size_t n = 0, me = 0;
 	char err[1024];
-	int rc = 1, found = 0;
+	int rc = 1, found = 0, drop_hotfix = 0;
 
 	if (argc != 4 || !wf_ref_name_ok(argv[1]) || strlen(argv[2]) > WF_OID_MAX ||
 	    strlen(argv[3]) > WF_OID_MAX) {
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		wf_say("workflow: %s; %s refused", err, self.ref);
 		return 1;
 	}
-	if (wf_plan_load(s.repo.git_dir, wf_push_owner(), &u, &n) != 0) {
+	if (wf_push_state_load(s.repo.git_dir, wf_push_owner(), &u, &n, &drop_hotfix) != 0) {
 		u = NULL;
 		n = 0;
 	}
@@ -79,9 +79,8 @@ int main(int argc, char **argv)
 		}
 	{
 		/* git runs this hook without the push options: pre-receive kept
-		 * drop-hotfix in the plan */
-		struct wf_push p = { found ? u : &self, found ? n : 1, s.pusher,
-				     found && wf_plan_has_option(s.repo.git_dir, wf_push_owner(), "drop-hotfix") };
+		 * drop-hotfix in the push's state */
+		struct wf_push p = { found ? u : &self, found ? n : 1, s.pusher, found && drop_hotfix };
 		struct wf_repo_ops ops;
 		wf_repo_policy_ops(&s.repo, &ops);
 		d = xcalloc(p.n + 1, sizeof(*d));

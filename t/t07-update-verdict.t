@@ -19,7 +19,7 @@ check "the Dev update is accepted" at refs/heads/master "$dev"
 check "the feature branch is accepted" at refs/heads/side "$side"
 check "test is refused, with the reason from pre-receive" says "test is locked"
 check "test was not created" sh -c '! $1 rev-parse -q --verify refs/heads/test' - "$git"
-check "no verdicts are left behind" sh -c '! ls "$1"/workflow/push-*.verdicts 2>/dev/null' - "$T/origin.git"
+check "no push state is left behind" sh -c '! ls "$1"/workflow/push-* 2>/dev/null' - "$T/origin.git"
 
 # With pre-receive's verdicts the update hook needs no checker at all.
 mv "$T/origin.git/hooks/workflow-update" "$T/workflow-update.off"
