@@ -8,7 +8,7 @@
 # src.git, so it already holds every object: repeated pushes only re-send
 # the same few objects and the hooks are what differs between runs.
 
-FIXTURE_VERSION=1
+FIXTURE_VERSION=2
 
 # A commit with one file changed, in fast-import syntax.
 #   commit(ref, mark, time, parent-mark, merge-mark, path, content)
@@ -88,6 +88,15 @@ gen_branches() {
 }
 
 # make_fixture NAME: src.git and origin.git under $FIX/NAME.
+# deploy_tag GIT ENV: deploy_<env>_1 on the env's tip, annotated as the
+# hooks annotate a deploy (only such tags count as deploys)
+deploy_tag() {
+	_oid=$($1 rev-parse "refs/heads/$2")
+	printf 'Deploy to %s by bench\n\nkind: deploy\nenv: %s\npusher: bench\ntime: 2026-11-25T10:00:00Z\nfrom: (none)\nto: %s\noptions: \ncommits:\n' \
+		"$2" "$2" "$_oid" >"$dir/annot.$2"
+	$1 -c user.name=Bench -c user.email=b@example.org tag -a --cleanup=verbatim -F "$dir/annot.$2" \
+		"deploy_$2_1" "refs/heads/$2"
+}
 make_fixture() {
 	name=$1 dir=$FIX/$1
 	[ -f "$dir/ok" ] && return 0
@@ -106,13 +115,13 @@ make_fixture() {
 		$o update-ref refs/heads/live "$($s rev-parse refs/bench/C50000)"
 		$o update-ref refs/heads/feat-a "$($s rev-parse refs/bench/A0)"
 		$o update-ref refs/heads/feat-b "$($s rev-parse refs/bench/B0)"
-		$o -c user.name=Bench -c user.email=b@example.org tag -a -m "Deploy to test" deploy_test_1 refs/heads/test
-		$o -c user.name=Bench -c user.email=b@example.org tag -a -m "Deploy to live" deploy_live_1 refs/heads/live
+		deploy_tag "$o" test
+		deploy_tag "$o" live
 		;;
 	merges)
 		$o update-ref refs/heads/master "$($s rev-parse base)"
 		$o update-ref refs/heads/test "$($s rev-parse refs/bench/half)"
-		$o -c user.name=Bench -c user.email=b@example.org tag -a -m "Deploy to test" deploy_test_1 refs/heads/test
+		deploy_tag "$o" test
 		;;
 	branches)
 		$o update-ref refs/heads/master "$($s rev-parse base)"

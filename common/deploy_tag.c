@@ -76,6 +76,8 @@ int wf_deploy_annotation_ok(const char *msg, const char *env, const char *target
 		return 0;
 	if (!field(&p, "options: ", &n) && !field(&p, "repaired: ", &n))
 		return 0;
+	/* a rollback that took a hotfix off the env names it (-o drop-hotfix) */
+	field(&p, "dropped hotfix: ", &n);
 	v = field(&p, "commits:", &n);
 	if (!is(v, n, ""))
 		return 0;

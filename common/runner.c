@@ -2,7 +2,6 @@
 #include "journal.h"
 #include "lock.h"
 #include "notify.h"
-#include "session.h"
 #include "util.h"
 
 #include <dirent.h>

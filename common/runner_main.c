@@ -159,6 +159,7 @@ int wf_runner_main(int argc, char **argv)
 	const char *gd = getenv("GIT_DIR");
 	char *git_dir, err[1024];
 	struct wf_session s;
+	struct wf_lock_info holder;
 	struct wf_job first;
 	long run;
 
@@ -167,6 +168,17 @@ int wf_runner_main(int argc, char **argv)
 	run = atol(argv[2]);
 	git_dir = gd[strlen(gd) - 1] == '/' ? xstrdup(gd) : xasprintf("%s/", gd);
 	if (wait_for_go(git_dir, argv[3]) < 0 || wf_job_read(git_dir, argv[3], &first) != 0) {
+		mark_done(git_dir, run);
+		free(git_dir);
+		return 1;
+	}
+	/* normally handed over by pre-receive; if that failed (it was killed
+	 * in between), take it now, or leave the job to repair */
+	if (wf_lock_acquire_wait(git_dir, (long)getpid(), first.pusher, first.env, &holder, err, sizeof(err),
+				 60000) != 0) {
+		fprintf(stderr, "workflow: deploy runner: another deploy holds the lock (%s); the next push "
+			"finishes this one\n", holder.env);
+		wf_job_free(&first);
 		mark_done(git_dir, run);
 		free(git_dir);
 		return 1;

@@ -3,7 +3,9 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include "deploy_tag.h"
+#include "util.h"
 
 #define TO "7b7fe6dab07440cd1a391bf3bda7b8431edeb956"
 #define FROM "2b74a494618c7a0b40e677d125e3b00fbc4b3ea6"
@@ -66,4 +68,16 @@ Test(deploy_tag, hand_made_text_is_not)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(wf_deploy_annotation_ok(bad[i], "test", TO), 0, "accepted case %zu", i);
+}
+
+/* A rollback with -o drop-hotfix names the dropped commits in its
+ * annotation: still one of the hooks' deploy tags. */
+Test(deploy_tag, a_rollback_that_dropped_a_hotfix_is_genuine)
+{
+	const char *t = "1111111111111111111111111111111111111111";
+	char *msg = xasprintf("Rollback of live by alice\n\nkind: rollback\nenv: live\npusher: alice\n"
+			      "time: 2026-11-25T10:00:00Z\nfrom: %s\nto: %s\noptions: drop-hotfix\n"
+			      "dropped hotfix: deploy_live_3: d4fbc15ac8ff hotfix: fix\ncommits:\n", t, t);
+	cr_assert_eq(wf_deploy_annotation_ok(msg, "live", t), 1);
+	free(msg);
 }
