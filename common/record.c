@@ -1,28 +1,9 @@
-/* Deploy records: $GIT_DIR/workflow/records/NNNNNNNN.rec, one per event.
- * Written to a temporary file, fsync'd, then hard-linked to the first free
- * number (link never replaces an existing name), so a record is never
- * overwritten and never seen half-written.
- *
- * Format: text, one "key value" per line, values escaped with
- * wf_text_store (no newline can appear inside a value; UTF-8 kept):
- *   wf-record 1
- *   kind deploy
- *   status ok
- *   env test
- *   ref refs/heads/test
- *   pusher alice
- *   time 1732500000
- *   old <oid>
- *   new <oid>
- *   tag deploy_test_3
- *   options update no-cache-clear
- *   message Release 1.2\n\nfixes
- *   note ...
- *   step <name> <exit> <timed_out> <duration> <output_len> <zlen>
- *   zdata <base64 of the zlib-compressed output>
- *   end
- * Absent (NULL) fields are omitted.  Reading is strict: anything else is a
- * malformed record. */
+/* Deploy records: $GIT_DIR/workflow/records/NNNNNNNN.json, one per event,
+ * one JSON document each (record_json.h).  Written to a temporary file,
+ * fsync'd, then hard-linked to the first free number (link never replaces
+ * an existing name), so a record is never overwritten and never seen
+ * half-written.  Records of earlier versions (NNNNNNNN.rec) keep their
+ * numbers and are still read (record_read.c). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
@@ -39,7 +20,7 @@
 #include <sys/types.h>
 
 #include "record.h"
-#include "base64.h"
+#include "record_json.h"
 #include "text.h"
 #include "util.h"
 
@@ -52,58 +33,28 @@ static char *records_dir(const char *git_dir)
 
 static char *record_path(const char *dir, long seq)
 {
-	return xasprintf("%s/%08ld.rec", dir, seq);
+	return xasprintf("%s/%08ld.json", dir, seq);
 }
 
 char *wf_record_path(const char *git_dir, long seq)
 {
 	char *dir = records_dir(git_dir), *p = record_path(dir, seq);
+
+	/* a record from before JSON records */
+	if (access(p, F_OK) != 0) {
+		char *old = xasprintf("%s/%08ld.rec", dir, seq);
+		if (access(old, F_OK) == 0) {
+			free(p);
+			p = old;
+		} else {
+			free(old);
+		}
+	}
 	free(dir);
 	return p;
 }
 
 /* ------------------------------------------------------------------- write */
-
-static void add_field(struct sbuf *sb, const char *key, const char *val)
-{
-	if (!val)
-		return;
-	sbuf_adds(sb, key);
-	sbuf_add(sb, " ", 1);
-	wf_text_store(sb, val, strlen(val));
-	sbuf_add(sb, "\n", 1);
-}
-
-static void serialize(struct sbuf *sb, const struct wf_record *r)
-{
-	sbuf_adds(sb, WF_RECORD_MAGIC "\n");
-	add_field(sb, "kind", r->kind);
-	add_field(sb, "status", r->status);
-	add_field(sb, "env", r->env);
-	add_field(sb, "ref", r->ref);
-	add_field(sb, "pusher", r->pusher);
-	sbuf_addf(sb, "time %lld\n", r->time);
-	add_field(sb, "old", r->old_oid);
-	add_field(sb, "new", r->new_oid);
-	add_field(sb, "tag", r->tag);
-	add_field(sb, "options", r->options);
-	add_field(sb, "message", r->message);
-	add_field(sb, "note", r->note);
-	for (size_t i = 0; i < r->n_steps; i++) {
-		const struct wf_record_step *s = &r->steps[i];
-		const char *name = s->name ? s->name : "";
-		double d = s->duration >= 0 ? s->duration : 0;
-		sbuf_adds(sb, "step ");
-		wf_text_store(sb, name, strlen(name));
-		sbuf_addf(sb, " %d %d %.3f %zu %zu\n", s->exit_status, s->timed_out ? 1 : 0, d,
-			  s->output_len, s->zoutput ? s->zlen : 0);
-		sbuf_adds(sb, "zdata ");
-		if (s->zoutput)
-			wf_b64_encode(sb, s->zoutput, s->zlen);
-		sbuf_add(sb, "\n", 1);
-	}
-	sbuf_adds(sb, "end\n");
-}
 
 int wf_record_write(const char *git_dir, struct wf_record *r)
 {
@@ -115,7 +66,17 @@ int wf_record_write(const char *git_dir, struct wf_record *r)
 
 	if (wf_mkdir_p(dir, 0775) < 0)
 		goto out;
-	serialize(&sb, r);
+	{
+		size_t n = strlen(git_dir);
+		char *gd = n && git_dir[n - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+		char *json = wf_record_json(gd, r);
+		free(gd);
+		if (!json)
+			goto out;
+		sbuf_adds(&sb, json);
+		sbuf_adds(&sb, "\n");
+		free(json);
+	}
 
 	tmp = xasprintf("%s/.tmp-XXXXXX", dir);
 	fd = mkstemp(tmp);
@@ -198,7 +159,8 @@ long wf_record_last(const char *git_dir)
 
 		while (n[digits] >= '0' && n[digits] <= '9')
 			digits++;
-		if (digits < 8 || len != digits + 4 || strcmp(n + digits, ".rec") != 0)
+		if (digits < 8 || !((len == digits + 5 && !strcmp(n + digits, ".json")) ||
+				    (len == digits + 4 && !strcmp(n + digits, ".rec"))))
 			continue;
 		errno = 0;
 		v = strtol(n, &end, 10);

@@ -12,6 +12,7 @@
 
 #include "base64.h"
 #include "record.h"
+#include "record_json.h"
 #include "text.h"
 #include "util.h"
 
@@ -215,13 +216,14 @@ int wf_record_read_why(const char *git_dir, long seq, struct wf_record *r, char 
 {
 	struct sbuf sb = SBUF_INIT;
 	char *path;
-	int fd, rc;
+	int fd, rc, json;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(why, whylen, "no such record");
 	if (seq <= 0)
 		return 1;
 	path = wf_record_path(git_dir, seq);
+	json = strlen(path) > 5 && !strcmp(path + strlen(path) - 5, ".json");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
 	if (fd < 0) {
@@ -234,7 +236,15 @@ int wf_record_read_why(const char *git_dir, long seq, struct wf_record *r, char 
 	close(fd);
 	if (rc == 0)
 		sbuf_add(&sb, "", 0);
-	if (rc < 0 || parse_record(sb.buf, sb.len, r, why, whylen) < 0) {
+	if (rc == 0 && json) {
+		size_t n = strlen(git_dir);
+		char *gd = n && git_dir[n - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+		rc = wf_record_parse_json(gd, sb.buf ? sb.buf : "", sb.len, r, why, whylen);
+		free(gd);
+	} else if (rc == 0) {
+		rc = parse_record(sb.buf, sb.len, r, why, whylen);
+	}
+	if (rc < 0) {
 		sbuf_free(&sb);
 		wf_record_free(r);
 		errno = EINVAL;

@@ -1,4 +1,5 @@
-/* zlib for stored step output. */
+/* Stored step output: gzip, read back also from the zlib streams of
+ * earlier records. */
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -6,20 +7,36 @@
 #include "steps.h"
 #include "util.h"
 
+/* gzip, so that the files beside the records are read with zcat */
 int wf_compress(const char *in, size_t len, unsigned char **out, size_t *out_len)
 {
-	uLongf dlen = compressBound((uLong)len);
-	unsigned char *buf = xmalloc(dlen ? dlen : 1);
+	z_stream zs;
+	size_t cap = len + len / 1000 + 64;
+	unsigned char *buf = xmalloc(cap);
+	int zr;
 
 	*out = NULL;
 	*out_len = 0;
-	if ((uLong)len != len || compress2(buf, &dlen, (const Bytef *)(in ? in : ""), (uLong)len,
-					    Z_DEFAULT_COMPRESSION) != Z_OK) {
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(buf);
 		return -1;
 	}
+	cap = deflateBound(&zs, (uLong)len) + 32;
+	buf = xrealloc(buf, cap);
+	zs.next_in = (Bytef *)(in ? in : "");
+	zs.avail_in = (uInt)len;
+	zs.next_out = buf;
+	zs.avail_out = (uInt)cap;
+	zr = (uLong)len == len && (uInt)len == len ? deflate(&zs, Z_FINISH) : Z_STREAM_ERROR;
+	*out_len = zs.total_out;
+	deflateEnd(&zs);
+	if (zr != Z_STREAM_END) {
+		free(buf);
+		*out_len = 0;
+		return -1;
+	}
 	*out = buf;
-	*out_len = dlen;
 	return 0;
 }
 
@@ -37,7 +54,8 @@ int wf_decompress(const unsigned char *in, size_t len, char **out, size_t *out_l
 		return 0;
 	}
 	memset(&zs, 0, sizeof(zs));
-	if (inflateInit(&zs) != Z_OK)
+	/* 15 + 32: gzip (records since JSON) or zlib (earlier ones) */
+	if (inflateInit2(&zs, 15 + 32) != Z_OK)
 		return -1;
 	buf = xmalloc(cap + 1);
 	zs.next_in = (Bytef *)in;

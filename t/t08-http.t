@@ -104,7 +104,7 @@ workflow = { identity_vars = [ "REMOTE_USER" ]; };
 test = { branch = "test"; steps = (
   { name = "long"; timeout = 120; run = [ "sh", "-c", "echo long: started; sleep 65; echo long: done" ]; } ); };
 CONF
-records() { ls "$ORIGIN/workflow/records" | grep -c '\.rec$'; }
+records() { ls "$ORIGIN/workflow/records" | grep -c '\.json$'; }
 n0=$(records)
 next_tag=deploy_test_$(($(git --git-dir="$ORIGIN" tag -l 'deploy_test_*' | wc -l) + 1))
 commit "long step"

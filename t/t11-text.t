@@ -121,7 +121,7 @@ cp "$T/saved.conf" "$T/origin.git/workflow.conf"
 # --- 6. truncated and empty records are named -----------------------------
 last=$(ls "$T/origin.git/workflow/records" | sort | tail -n 1)
 rec=$T/origin.git/workflow/records/$last
-seq=$(echo "$last" | sed 's/^0*//; s/\.rec$//')
+seq=$(echo "$last" | sed 's/^0*//; s/\.json$//; s/\.rec$//')
 head -c 60 "$rec" >"$T/torn" && cat "$T/torn" >"$rec"
 wf log >"$OUT" 2>&1; rc=$?
 check "log names a truncated record" says "deploy record $seq ($rec) cannot be read: truncated"

@@ -24,7 +24,7 @@ CONF
 setup --conf "$T/workflow.conf"
 git="git --git-dir=$T/origin.git"
 wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
-records() { ls "$T/origin.git/workflow/records" 2>/dev/null | grep -c '\.rec$'; }
+records() { ls "$T/origin.git/workflow/records" 2>/dev/null | grep -c '\.json$'; }
 # wait_for COMMAND...: poll for up to 60 s
 wait_for() { _i=0; until "$@"; do [ $_i -ge 600 ] && return 1; sleep 0.1; _i=$((_i + 1)); done; }
 state_is() { [ "$(cat "$S/$1.state" 2>/dev/null)" = "$2" ]; }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <jansson.h>
 #include "record.h"
 #include "steps.h"
 #include "util.h"
@@ -120,19 +121,23 @@ Test(record, roundtrip_all_fields, .init = setup, .fini = teardown)
 	free(o);
 	wf_record_free(&back);
 
-	/* The file is line-oriented and the message could not add a line. */
-	char *path = xasprintf("%s/workflow/records/00000001.rec", gitdir);
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	int kinds = 0, statuses = 0;
-	cr_assert_not_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		kinds += strncmp(line, "kind ", 5) == 0;
-		statuses += strncmp(line, "status ", 7) == 0;
-	}
-	fclose(f);
-	cr_assert_eq(kinds, 1);
-	cr_assert_eq(statuses, 1);
+	/* One JSON document (jq reads it), on one line whatever the message;
+	 * the message's invalid UTF-8 is kept exactly, as base64 beside it;
+	 * the output is a gzip file (zcat reads it) named in the record. */
+	char *path = xasprintf("%s/workflow/records/00000001.json", gitdir);
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	cr_assert_not_null(doc, "%s", je.text);
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "kind")), "deploy");
+	cr_assert_not_null(json_object_get(doc, "message_base64"));
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "pusher")), "alice\nkind forged");
+	const char *gz = json_string_value(json_object_get(json_array_get(json_object_get(doc, "steps"), 0), "output"));
+	cr_assert_not_null(gz);
+	char *cmd = xasprintf("cd %s/workflow && test \"$(zcat %s)\" = \"$(printf 'step output\\nline 2')\" && "
+			      "test $(wc -l <%s) = 1", gitdir, gz, path);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	json_decref(doc);
 	free(path);
 	free(st[0].zoutput);
 	free(st[1].zoutput);
@@ -281,4 +286,31 @@ Test(record, last_when_dir_missing, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(wf_record_last(gitdir), 0);
 	cr_assert_eq(wf_record_last("/nonexistent/wf/git"), 0);
+}
+
+Test(record, malformed_json_records_say_what_is_wrong, .init = setup, .fini = teardown)
+{
+	static const struct { const char *text, *why; } bad[] = {
+		{ "", "empty" },
+		{ "{\"format\":\"wf-record 2\",\"kind\":\"deploy\"", "truncated: the JSON ends before the record does" },
+		{ "{\"format\":\"other\"}\n", "not a deploy record" },
+		{ "{\"format\":\"wf-record 2\",\"status\":\"ok\",\"unix_time\":1}\n", "its time, kind or status is missing" },
+		{ "{\"format\":\"wf-record 2\",\"kind\":\"deploy\",\"status\":\"ok\",\"unix_time\":1,"
+		  "\"steps\":[{\"name\":\"a\",\"exit_status\":0,\"output\":\"output/none.gz\"}]}\n",
+		  "the output of step a (output/none.gz) cannot be read" },
+		{ "[1,\n2,\n", "truncated" },
+		{ "{\n\"a\" 1}\n", "line 2: " },
+	};
+	char *dir = xasprintf("%s/workflow/records", gitdir), *cmd = xasprintf("mkdir -p %s", dir);
+	cr_assert_eq(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = xasprintf("%s/%08zu.json", dir, i + 1), why[200];
+		struct wf_record back;
+		write_file(p, bad[i].text);
+		cr_assert_eq(wf_record_read_why(gitdir, (long)i + 1, &back, why, sizeof(why)), -1, "case %zu", i);
+		cr_assert(strstr(why, bad[i].why), "case %zu: %s", i, why);
+		free(p);
+	}
+	free(cmd);
+	free(dir);
 }
