@@ -74,6 +74,9 @@ struct wf_config {
 	int notify_timeout;          /* default 5 */
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
+	/* dashboard.dir (dashboard_config.c); "" = $GIT_DIR/workflow/dashboard.
+	 * A buffer, not a string to free: the group stays out of config.c. */
+	char dashboard_dir[1024];
 };
 
 /* Fill c with the defaults of WORKFLOW.md (no steps, no webhooks). */
