@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "config_ints.h"
+#include "dashboard_config.h"
 #include "output.h"
 #include "util.h"
 
@@ -28,7 +29,7 @@ static const char *const known_events[] = { "deploy", "hotfix", "rollback", "fai
 /* Push options that are not step toggles and so cannot be a `when`. */
 static const char *const reserved_options[] = { "message", "dry-run" };
 
-static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", NULL };
+static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", "dashboard", NULL };
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", NULL };
@@ -779,7 +780,8 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 	wf_config_defaults(c);
 	if (check_keys(&ld, root, "top level", top_keys) < 0 || load_workflow(&ld, root, c) < 0 ||
 	    load_dev(&ld, root, c) < 0 || load_env(&ld, root, &c->test) < 0 || load_env(&ld, root, &c->live) < 0 ||
-	    load_hotfix(&ld, root, c) < 0 || load_notify(&ld, root, c) < 0 || check_collisions(&ld, root, c) < 0) {
+	    load_hotfix(&ld, root, c) < 0 || load_notify(&ld, root, c) < 0 || check_collisions(&ld, root, c) < 0 ||
+	    wf_dashboard_config_load(root, c, name, err, errlen) < 0) {
 		wf_config_free(c);
 		return -1;
 	}

@@ -80,6 +80,9 @@ struct wf_config {
 	long long notify_retry_for;  /* seconds a deploy runner retries events no receiver took; 3600 */
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
+	/* dashboard.dir (dashboard_config.c); "" = $GIT_DIR/workflow/dashboard.
+	 * A buffer, not a string to free: the group stays out of config.c. */
+	char dashboard_dir[1024];
 };
 
 /* Fill c with the defaults of WORKFLOW.md (no steps, no webhooks). */

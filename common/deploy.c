@@ -1,4 +1,5 @@
 #include "deploy.h"
+#include "dashboard.h"
 #include "notify_hooks.h"
 #include "owner.h"
 #include "record.h"
@@ -209,6 +210,7 @@ void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const st
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refusal in %sworkflow/records", s->repo.git_dir);
 	wf_notify_refusal(s, u, d->env, msg, r.seq);
+	wf_dashboard_write(s);
 	free(opts);
 	free(msg);
 }

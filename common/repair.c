@@ -1,4 +1,5 @@
 #include "repair.h"
+#include "dashboard.h"
 #include "journal.h"
 #include "lock.h"
 #include "notify_hooks.h"
@@ -253,6 +254,8 @@ int wf_repair(struct wf_session *s, long owner_pid)
 			start[n_start++] = e[i]->name;
 		total += r > 0;
 	}
+	if (total)
+		wf_dashboard_write(s);
 	/* the lock goes to the runner, which keeps it until the records */
 	if (n_start && wf_runner_start(s->repo.git_dir, owner_pid, start, n_start, err, sizeof(err)) < 0)
 		wf_say("workflow: repair: %s", err);

@@ -2,6 +2,7 @@
  * final, deploy each job whose ref moved, release the lock, then keep
  * retrying webhook events their receivers did not take, for a while. */
 #include "runner.h"
+#include "dashboard.h"
 #include "deploy.h"
 #include "hotfix_move.h"
 #include "journal.h"
@@ -197,6 +198,7 @@ int wf_runner_main(int argc, char **argv)
 	for (int i = 3; i < argc; i++)
 		run_job(&s, argv[i]);
 	wf_lock_release(s.repo.git_dir, (long)getpid());
+	wf_dashboard_write(&s);
 	mark_done(git_dir, run);
 	if (s.config_ok && s.config.n_webhooks && s.config.notify_retry_for > 0)
 		send_until_empty(&s);

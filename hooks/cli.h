@@ -24,5 +24,6 @@ int cli_check_config(struct cli *x);
 int cli_notify(struct cli *x);
 int cli_log(struct cli *x);
 int cli_show(struct cli *x);
+int cli_dashboard(struct cli *x);      /* cli_dashboard.c */
 
 #endif

@@ -1,6 +1,6 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
  *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | follow N | repair |
- *                adopt ENV | check-config [FILE]
+ *                adopt ENV | dashboard [-o DIR] | check-config [FILE]
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "cli.h"
@@ -22,6 +22,8 @@ static void usage(FILE *f)
 	      "  repair             finish a deploy whose runner or push ended before its record\n"
 	      "  follow N           the output of deploy run N as it comes, until it ends\n"
 	      "  adopt ENV          accept ENV's tip, moved outside the workflow, as its baseline\n"
+	      "  dashboard [-o DIR] write the dashboard pages (HTML) now, into DIR or\n"
+	      "                     dashboard.dir (default $GIT_DIR/workflow/dashboard)\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -66,6 +68,7 @@ static const struct command {
 	{ "repair", 0, 0, "repair takes no arguments", 1, cli_repair },
 	{ "adopt", 1, 1, "adopt needs an env (test or live)", 1, cli_adopt },
 	{ "notify", 0, 3, "notify takes --list, --retry or --drop WEBHOOK [--all]", 1, cli_notify },
+	{ "dashboard", 0, 2, "dashboard takes at most -o DIR", 1, cli_dashboard },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
 };
 

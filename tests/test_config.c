@@ -308,7 +308,7 @@ Test(config_errors, parse_error)
 Test(config_errors, unknown_top_level_key)
 {
 	load_err("dev = { branch = \"master\"; };\n\nstaging = { branch = \"s\"; };\n",
-		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify)");
+		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard)");
 }
 
 Test(config_errors, unknown_key_in_workflow)
@@ -489,4 +489,23 @@ Test(config_errors, error_is_truncated_safely)
 	memset(small, 'x', sizeof(small));
 	cr_assert_eq(wf_config_load_string(&cfg, "bogus = 1;\n", "t.conf", small, sizeof(small)), -1);
 	cr_assert_str_eq(small, "t.conf:1: unkno");
+}
+
+/* dashboard = { dir = ...; } (common/dashboard_config.c) */
+Test(config, dashboard_dir, .fini = teardown)
+{
+	load_ok("dashboard = { dir = \"/var/www/dash\"; };\n");
+	cr_assert_str_eq(cfg.dashboard_dir, "/var/www/dash");
+}
+
+Test(config, dashboard_dir_default_is_empty, .fini = teardown)
+{
+	load_ok("dev = { branch = \"master\"; };\n");
+	cr_assert_str_eq(cfg.dashboard_dir, "");
+}
+
+Test(config_errors, dashboard_dir_wrong)
+{
+	load_err("dashboard = {\n  dir = \"\";\n};\n", "t.conf:2: 'dashboard.dir' must not be empty");
+	load_err("dashboard = ( 1 );\n", "t.conf:1: 'dashboard' must be a group { dir = \"...\"; }");
 }
