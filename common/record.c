@@ -56,89 +56,78 @@ char *wf_record_path(const char *git_dir, long seq)
 
 /* ------------------------------------------------------------------- write */
 
+/* The record's text in a temporary file of dir, fsync'd: its path, or
+ * NULL with errno. */
+static char *write_tmp(const char *git_dir, const char *dir, const struct wf_record *r)
+{
+	size_t n = strlen(git_dir);
+	char *gd = n && git_dir[n - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+	char *json = wf_record_json(gd, r), *tmp = xasprintf("%s/.tmp-XXXXXX", dir);
+	int fd = json ? mkstemp(tmp) : -1, ok, e;
+	mode_t um = umask(0);
+
+	umask(um);
+	free(gd);
+	ok = fd >= 0 && fchmod(fd, 0664 & ~um) == 0 && wf_write_all(fd, json, strlen(json)) == 0 &&
+	     wf_write_all(fd, "\n", 1) == 0 && fsync(fd) == 0;
+	e = errno;
+	if (fd >= 0 && close(fd) < 0 && ok)
+		ok = 0, e = errno;
+	free(json);
+	if (!ok) {
+		if (fd >= 0)
+			unlink(tmp);
+		free(tmp);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	return tmp;
+}
+
+/* Give tmp the first free number: link never replaces an existing name
+ * (on a file system without hard links, the no-replace rename does the
+ * same).  The number, or -1 with errno; tmp is gone either way. */
+static long take_number(const char *git_dir, const char *dir, char *tmp)
+{
+	long seq = wf_record_last(git_dir);
+	int e = EIO;
+
+	for (int tries = 0; seq >= 0 && tries < 100000; tries++) {
+		char *final = record_path(dir, ++seq);
+		int r = link(tmp, final);
+		if (r < 0 && (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK))
+			r = renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE);
+		e = errno;
+		free(final);
+		if (r == 0) {
+			unlink(tmp);
+			return seq;
+		}
+		if (e != EEXIST)
+			break;
+	}
+	unlink(tmp);
+	errno = e;
+	return -1;
+}
+
 int wf_record_write(const char *git_dir, struct wf_record *r)
 {
-	struct sbuf sb = SBUF_INIT;
-	char *dir = records_dir(git_dir), *tmp = NULL, *final = NULL;
-	mode_t um;
-	long seq;
-	int fd = -1, rc = -1, e = 0;
+	char *dir = records_dir(git_dir), *tmp;
+	long seq = -1;
 
-	if (wf_mkdir_p(dir, 0775) < 0)
-		goto out;
-	{
-		size_t n = strlen(git_dir);
-		char *gd = n && git_dir[n - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
-		char *json = wf_record_json(gd, r);
-		free(gd);
-		if (!json)
-			goto out;
-		sbuf_adds(&sb, json);
-		sbuf_adds(&sb, "\n");
-		free(json);
-	}
-
-	tmp = xasprintf("%s/.tmp-XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
+	if (wf_mkdir_p(dir, 0775) == 0 && (tmp = write_tmp(git_dir, dir, r))) {
+		seq = take_number(git_dir, dir, tmp);
 		free(tmp);
-		tmp = NULL;
-		goto out;
 	}
-	um = umask(0);
-	umask(um);
-	if (fchmod(fd, 0664 & ~um) < 0 || wf_write_all(fd, sb.buf, sb.len) < 0 || fsync(fd) < 0)
-		goto out;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-
-	seq = wf_record_last(git_dir);
-	if (seq < 0)
-		goto out;
-	for (int tries = 0; tries < 100000; tries++) {
-		seq++;
-		free(final);
-		final = record_path(dir, seq);
-		if (link(tmp, final) == 0) {
-			rc = 0;
-			break;
-		}
-		if (errno == EEXIST)
-			continue;
-		if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK) {
-			/* File system without hard links: the no-replace rename
-			 * gives the same never-overwrite guarantee. */
-			if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0) {
-				free(tmp);
-				tmp = NULL;
-				rc = 0;
-				break;
-			}
-			if (errno == EEXIST)
-				continue;
-		}
-		break;
-	}
-	if (rc == 0) {
+	if (seq > 0) {
 		r->seq = seq;
 		wf_fsync_dir(dir);
 	}
-out:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(final);
 	free(dir);
-	sbuf_free(&sb);
-	errno = rc == 0 ? 0 : (e ? e : EIO);
-	return rc;
+	if (seq > 0)
+		errno = 0;
+	return seq > 0 ? 0 : -1;
 }
 
 long wf_record_last(const char *git_dir)
