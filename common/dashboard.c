@@ -1,6 +1,7 @@
 /* The dashboard: read what the page shows (the log, each env's state, the
  * lock), then write the record pages and index.html, each whole and
  * renamed into place, so a reader never gets half a page. */
+#include "fileio.h"
 #include "dashboard.h"
 #include "dashboard_int.h"
 #include "outside.h"

@@ -5,6 +5,7 @@
 #include "record.h"
 #include "steps.h"
 #include "text.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <stdio.h>

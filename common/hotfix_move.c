@@ -1,4 +1,5 @@
 #include "hotfix_move.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "text.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 #include "lock.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <errno.h>

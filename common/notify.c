@@ -1,6 +1,7 @@
 #include "notify.h"
 #include "notify_post.h"
 #include "spool.h"
+#include "fileio.h"
 #include "util.h"
 
 #include "curl_lazy.h" /* libcurl loaded on first use */

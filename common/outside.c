@@ -1,4 +1,5 @@
 #include "outside.h"
+#include "fileio.h"
 #include "event.h"
 #include "lock.h"
 #include "notify.h"

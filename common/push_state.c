@@ -1,5 +1,6 @@
 #include "push_state.h"
 #include "lock.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <dirent.h>

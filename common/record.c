@@ -22,6 +22,7 @@
 #include "record.h"
 #include "record_json.h"
 #include "text.h"
+#include "fileio.h"
 #include "util.h"
 
 

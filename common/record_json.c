@@ -2,6 +2,7 @@
 #include "base64.h"
 #include "digest.h"
 #include "text.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <errno.h>

@@ -2,6 +2,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "notify.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <dirent.h>

@@ -1,5 +1,6 @@
 #include "spool.h"
 #include "digest.h"
+#include "fileio.h"
 #include "util.h"
 
 #include <dirent.h>

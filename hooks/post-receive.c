@@ -4,6 +4,7 @@
  * and follows its output for the pusher, for workflow.wait seconds at most.
  * The deploy does not depend on it: a pusher who goes away, reads slowly or
  * presses Ctrl-C only stops the following. */
+#include "fileio.h"
 #include "follow.h"
 #include "hook_input.h"
 #include "journal.h"

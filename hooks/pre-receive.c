@@ -2,6 +2,7 @@
  * applies to the push as a whole (input, config, push options, the deploy
  * lock), says why each refused ref is refused, prints a dry run, and saves
  * the push for the update hook, which enforces ref by ref. */
+#include "fileio.h"
 #include "deploy.h"
 #include "hook_input.h"
 #include "owner.h"
