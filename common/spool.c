@@ -55,28 +55,9 @@ char *wf_url_redacted(const char *url)
 /* Replace dir/name with data, atomically and durably. */
 static int write_file(const char *dir, const char *name, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s/.tmp-%s-%ld", dir, name, (long)getpid());
-	char *final = xasprintf("%s/%s", dir, name);
-	int fd, rc = -1, e;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd >= 0) {
-		if (wf_write_all(fd, data, len) == 0 && fsync(fd) == 0 && close(fd) == 0) {
-			fd = -1;
-			if (rename(tmp, final) == 0) {
-				wf_fsync_dir(dir);
-				rc = 0;
-			}
-		}
-	}
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	free(final);
-	errno = e;
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = wf_write_file_atomic(path, data, len, 1);
+	free(path);
 	return rc;
 }
 
@@ -220,33 +201,6 @@ int wf_spool_add(const char *dir, const char *url, const char *event, const char
 	return rc;
 }
 
-int wf_spool_probe(const char *dir, size_t size)
-{
-	char *p, *zeros;
-	int fd, rc = -1, e;
-
-	if (wf_mkdir_p(dir, 0775) < 0)
-		return -1;
-	p = xasprintf("%s/.probe-%ld", dir, (long)getpid());
-	zeros = xcalloc(1, size ? size : 1);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd >= 0) {
-		/* fsync: on a full disk a write can succeed into the page cache
-		 * and fail only when it is written back */
-		if (wf_write_all(fd, zeros, size) == 0 && fsync(fd) == 0)
-			rc = 0;
-		e = errno;
-		close(fd);
-		unlink(p);
-		errno = e;
-	}
-	e = errno;
-	free(zeros);
-	free(p);
-	errno = e;
-	return rc;
-}
-
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
@@ -385,48 +339,3 @@ out:
 	return rc;
 }
 
-int wf_spool_state_read(const char *dir, struct wf_spool_state *st)
-{
-	char *path = xasprintf("%s/state", dir), *text, *line;
-
-	memset(st, 0, sizeof(*st));
-	text = read_small(path, NULL);
-	free(path);
-	if (!text)
-		return errno == ENOENT ? 0 : -1;
-	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!strncmp(line, "attempts ", 9))
-			st->attempts = atoi(line + 9);
-		else if (!strncmp(line, "next_try ", 9))
-			st->next_try = atoll(line + 9);
-		else if (!strncmp(line, "last_error ", 11))
-			snprintf(st->last_error, sizeof(st->last_error), "%s", line + 11);
-	}
-	free(text);
-	return 0;
-}
-
-int wf_spool_state_write(const char *dir, const struct wf_spool_state *st)
-{
-	struct sbuf sb = SBUF_INIT;
-	int rc;
-
-	if (wf_mkdir_p(dir, 0775) < 0)
-		return -1;
-	sbuf_addf(&sb, "attempts %d\nnext_try %lld\nlast_error ", st->attempts, st->next_try);
-	/* one line, whatever the error text holds */
-	for (const char *p = st->last_error; *p; p++)
-		sbuf_add(&sb, (*p == '\n' || *p == '\r') ? " " : p, 1);
-	sbuf_adds(&sb, "\n");
-	rc = write_file(dir, "state", sb.buf, sb.len);
-	sbuf_free(&sb);
-	return rc;
-}
-
-long wf_spool_backoff(int attempts)
-{
-	long s = 30;
-	for (int i = 1; i < attempts && s < 3600; i++)
-		s *= 2;
-	return s < 3600 ? s : 3600;
-}
