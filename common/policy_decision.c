@@ -1,0 +1,49 @@
+/* A decision, as the hooks pass it on: its one-line message, its name,
+ * and the decisions of a push whose config does not load (fail closed). */
+#include "policy.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void wf_policy_fail_closed(const struct wf_push *p, const char *config_error, struct wf_decision *out)
+{
+	memset(out, 0, p->n * sizeof(*out));
+	for (size_t i = 0; i < p->n; i++) {
+		out[i].action = WF_REFUSE;
+		out[i].reason = xasprintf("the workflow config is broken (%s), so every push is refused", config_error);
+		out[i].hint = xstrdup("fix the config; check it with: git-workflow check-config FILE");
+	}
+}
+
+char *wf_decision_message(const struct wf_decision *d)
+{
+	if (d->hint)
+		return xasprintf("%s. %c%s", d->reason ? d->reason : "refused",
+				 d->hint[0] >= 'a' && d->hint[0] <= 'z' ? d->hint[0] - 32 : d->hint[0], d->hint + 1);
+	return xasprintf("%s.", d->reason ? d->reason : "refused");
+}
+
+const char *wf_action_name(enum wf_action a)
+{
+	switch (a) {
+	case WF_ALLOW: return "allow";
+	case WF_REFUSE: return "refuse";
+	case WF_PROMOTE: return "deploy";
+	case WF_ROLLBACK: return "rollback";
+	case WF_HOTFIX: return "hotfix";
+	case WF_HOTFIX_DELETE: return "hotfix-delete";
+	}
+	return "?";
+}
+
+void wf_decisions_free(struct wf_decision *d, size_t n)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].reason);
+		free(d[i].hint);
+	}
+	free(d);
+}
