@@ -1,5 +1,5 @@
 /* Fuzz the workflow.conf loader (wf_config_load_string: libconfig, then
- * the schema walk of common/config.c).  A config that loads must be
+ * the schema walk of common/core/config.c).  A config that loads must be
  * usable: both environments have a branch and a full ref, the dev branch
  * differs from them, steps have a name and either a command or a URL.
  * A config that does not load gives a one-line error. */

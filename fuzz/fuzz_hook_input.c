@@ -1,4 +1,4 @@
-/* Fuzz the pre-/post-receive input parser (common/hook_input.c) with
+/* Fuzz the pre-/post-receive input parser (common/core/hook_input.c) with
  * arbitrary bytes, and check what it accepts is what the hooks rely on:
  * well-formed object names, valid ref names, never both names zero.
  * Also checks the escaping used to quote a bad ref name in the message

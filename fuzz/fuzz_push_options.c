@@ -1,4 +1,4 @@
-/* Fuzz the push-option parser (common/push_options.c).  The input is the
+/* Fuzz the push-option parser (common/core/push_options.c).  The input is the
  * list of options as git hands them over (NUL-separated here, since an
  * option value cannot hold a NUL); the first one is the comma-separated
  * list of step option names the config would know.  Checks: every option

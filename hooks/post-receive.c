@@ -1,99 +1,87 @@
-/* workflow-post-receive (run by post-receive-fast.c when the push has work
- * for it): the refs have moved.  The deploys this push started run in their
- * runner (common/runner.h); this hook tells the runner the refs are final
- * and follows its output for the pusher, for workflow.wait seconds at most.
- * The deploy does not depend on it: a pusher who goes away, reads slowly or
- * presses Ctrl-C only stops the following. */
-#include "fileio.h"
-#include "follow.h"
+/* post-receive: for most pushes there is nothing to do after the refs
+ * moved but remove the push's state.  This program, linked with libc only,
+ * does that when pre-receive's verdicts (common/sys/push_state.h) say so: no
+ * deploy, no hotfix, no webhooks, and every ref that moved is one it
+ * allowed.  Otherwise it runs workflow-post-receive, installed beside it,
+ * with the same input: the full post-receive (tags, steps, records,
+ * webhooks).  Anything a post-receive must do on every push belongs in
+ * workflow-post-receive AND in pre-receive's post_receive_needed. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
 #include "hook_input.h"
-#include "journal.h"
 #include "lock.h"
-#include "notify.h"
 #include "owner.h"
 #include "push_state.h"
-#include "runner.h"
-#include "session.h"
+#include "util.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
-/* Tell the runner of each deploy of this push to go on; its run, or 0. */
-static long start_runs(struct wf_session *s)
+/* exec workflow-post-receive with in as its stdin; returns only on error */
+static void run_full(char **argv, const struct sbuf *in)
 {
-	const struct wf_env *envs[2] = { &s->config.test, &s->config.live };
-	long owner = wf_push_owner(), run = 0;
-	unsigned long long start = wf_proc_start_time(owner);
+	char self[PATH_MAX], *slash, *full;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int fd = memfd_create("post-receive-input", MFD_CLOEXEC);
 
-	for (int i = 0; i < 2; i++) {
-		struct wf_job j;
-		if (wf_job_read(s->repo.git_dir, envs[i]->name, &j) != 0)
-			continue;
-		if (j.owner_pid == owner && j.owner_start == start && !j.running) {
-			wf_runner_go(j.runner_pid, j.runner_start);
-			run = j.run;
-		}
-		wf_job_free(&j);
+	if (n <= 0 || fd < 0 || (in->len && write(fd, in->buf, in->len) != (ssize_t)in->len) ||
+	    lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, 0) < 0) {
+		fprintf(stderr, "workflow: post-receive: cannot hand the push to workflow-post-receive; a "
+				"deploy runs all the same, unfollowed (see git-workflow log)\n");
+		return;
 	}
-	return run;
-}
-
-static void follow(struct wf_session *s, long run)
-{
-	long long wait = s->config.wait;
-	/* a CGI request (smart HTTP): the web server's timeout bounds it */
-	int http = getenv("REQUEST_METHOD") != NULL;
-
-	if (http && (wait == 0 || wait > s->config.http_wait))
-		wait = s->config.http_wait;
-	switch (wf_follow(s->repo.git_dir, run, (long)wait, 2)) {
-	case WF_FOLLOW_WAITED:
-		wf_say("workflow: the deploy goes on on the server%s; follow it with: git-workflow follow %ld",
-		       http ? " (over HTTP a push follows it workflow.http_wait seconds)" : "", run);
-		break;
-	case WF_FOLLOW_DIED:
-		wf_say("workflow: the deploy runner ended before the deploy did; the next push repairs it "
-		       "(or run: git-workflow repair)");
-		break;
-	case WF_FOLLOW_NONE:
-		wf_say("workflow: cannot follow deploy run %ld; see git-workflow status", run);
-		break;
-	default:
-		break;
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	/* installed as workflow-post-receive itself: never exec in a loop */
+	if (slash && strcmp(slash + 1, "workflow-post-receive")) {
+		*slash = 0;
+		full = xasprintf("%s/workflow-post-receive", self);
+		argv[0] = full;
+		execv(full, argv);
+		free(full);
+		*slash = '/';
 	}
+	fprintf(stderr, "workflow: post-receive: cannot run workflow-post-receive beside %s; a deploy runs "
+			"all the same, unfollowed (see git-workflow log); reinstall the hooks with install.sh\n", self);
 }
 
 int main(int argc, char **argv)
 {
 	struct sbuf in = SBUF_INIT;
-	struct wf_session s;
-	char err[1024];
-	long run = 0;
+	struct wf_update *u = NULL;
+	size_t n = 0;
+	char err[256];
+	const char *git_dir = getenv("GIT_DIR");
 
-	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
-		return wf_runner_main(argc, argv);
-	/* the input says which refs moved; the journals say the same for the
-	 * deploys, so it is only drained */
+	(void)argc;
 	if (wf_read_all(0, &in) < 0) {
-		wf_say("workflow: post-receive: cannot read the hook input");
+		fprintf(stderr, "workflow: post-receive: cannot read the hook input; a deploy runs all the same, "
+				"unfollowed (see git-workflow log)\n");
 		return 1;
 	}
+	if (git_dir && *git_dir &&
+	    wf_hook_input_parse(in.buf ? in.buf : "", in.len, &u, &n, err, sizeof(err)) == 0) {
+		size_t len = strlen(git_dir);
+		char *dir = git_dir[len - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+		long owner = wf_push_owner();
+		int needed = wf_push_state_post_needed(dir, owner, u, n);
+		if (!needed) {
+			wf_push_state_remove(dir, owner);
+			wf_lock_release(dir, owner);
+		}
+		free(dir);
+		wf_updates_free(u, n);
+		if (!needed) {
+			sbuf_free(&in);
+			return 0;
+		}
+	}
+	run_full(argv, &in);
 	sbuf_free(&in);
-	if (wf_session_open(&s, err, sizeof(err)) < 0) {
-		wf_say("workflow: post-receive: %s", err);
-		return 1;
-	}
-	wf_test_pause(s.repo.git_dir, "post-receive-start");
-	if (s.config_ok)
-		run = start_runs(&s);
-	wf_push_state_remove(s.repo.git_dir, wf_push_owner());
-	wf_lock_release(s.repo.git_dir, wf_push_owner());
-	if (run)
-		follow(&s, run);
-	else if (s.config_ok && s.config.n_webhooks)
-		/* webhook events an earlier run could not send */
-		wf_notify_deliver(s.repo.git_dir, &s.config, 0, NULL);
-	wf_session_close(&s);
-	return 0;
+	return 1;
 }

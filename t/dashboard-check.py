@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks on the dashboard's pages, for t/t15-dashboard.t.
+"""Checks on the dashboard's pages, for t/t19-dashboard.t.
 
   dashboard-check.py valid FILE...   each is UTF-8 HTML whose tags balance,
                                      with no raw control byte and no <script

@@ -1,5 +1,5 @@
-# Shared by the tests that run a real server on loopback (t08-http.t,
-# t08-gitolite.t): installing what they need, free ports, waiting for a
+# Shared by the tests that run a real server on loopback (t11-http.t,
+# t12-gitolite.t): installing what they need, free ports, waiting for a
 # server to listen, and stopping every server at exit, pass or fail.
 
 # skip_all REASON: the whole test is skipped, saying why

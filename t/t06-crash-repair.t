@@ -80,7 +80,7 @@ push origin master
 check "not taken for a move outside the workflow" sh -c '! grep -q "outside the workflow" "$1"' - "$OUT"
 
 # 3. A tip moved by hand on the server (no journal at all) is no
-# interrupted deploy (issue 14.3, t/t09-out-of-band.t): reported, not tagged
+# interrupted deploy (issue 14.3, t/t13-out-of-band.t): reported, not tagged
 commit "feature D"
 git push -q origin master 2>/dev/null
 $git update-ref refs/heads/test "$(git rev-parse master)"

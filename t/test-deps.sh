@@ -1,6 +1,6 @@
 #!/bin/sh
-# Install the Debian packages the server tests use (t08-http.t: nginx,
-# fcgiwrap, openssl; t08-gitolite.t: gitolite3, sshd; t15-dashboard.t: chromium,
+# Install the Debian packages the server tests use (t11-http.t: nginx,
+# fcgiwrap, openssl; t12-gitolite.t: gitolite3, sshd; t19-dashboard.t: chromium,
 # a headless browser), or the ones named.
 # Installs packages only: their services are not started.  Exits non-zero,
 # saying why, when they are missing and cannot be installed (not root, no

@@ -491,7 +491,7 @@ Test(config_errors, error_is_truncated_safely)
 	cr_assert_str_eq(small, "t.conf:1: unkno");
 }
 
-/* dashboard = { dir = ...; } (common/dashboard_config.c) */
+/* dashboard = { dir = ...; } (common/core/dashboard_config.c) */
 Test(config, dashboard_dir, .fini = teardown)
 {
 	load_ok("dashboard = { dir = \"/var/www/dash\"; };\n");

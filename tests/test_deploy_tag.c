@@ -1,4 +1,4 @@
-/* Which annotations count as deploys (common/deploy_tag.c): the text the
+/* Which annotations count as deploys (common/git/deploy_tag.c): the text the
  * hooks write, for that env and that commit; nothing hand-made. */
 #include <criterion/criterion.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The dashboard's HTML escaper (common/html.c): pushed text always shows
+/* The dashboard's HTML escaper (common/core/html.c): pushed text always shows
  * as text, whatever markup or bytes it holds. */
 #include <criterion/criterion.h>
 #include <stdlib.h>

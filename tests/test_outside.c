@@ -1,5 +1,5 @@
 /* The rule for deploys of an env moved outside the workflow
- * (common/outside.c): refused but back onto one of its deploy tags; a
+ * (common/flow/outside.c): refused but back onto one of its deploy tags; a
  * moved test's code is not tested for live. */
 #include <criterion/criterion.h>
 #include "outside.h"

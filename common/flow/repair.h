@@ -1,4 +1,4 @@
-/* Crash repair.  Every accepted deploy has a journal (common/journal.h)
+/* Crash repair.  Every accepted deploy has a journal (common/sys/journal.h)
  * until its record is written.  When the process that owns it is gone, the
  * next hook run, or `git-workflow repair`, finishes it: a deploy that never
  * started (the push ended before post-receive) is started now, with its

@@ -3,12 +3,12 @@
  * and process group, no terminal, output to workflow/runs/<run>.log), which
  * holds the deploy lock until its record is written.  Ctrl-C, a dropped
  * connection, a slow reader or an HTTP front end's timeout end the push,
- * never the deploy.  The push only follows the run's log (common/follow.c).
+ * never the deploy.  The push only follows the run's log (common/sys/follow.c).
  *
  * The runner waits until the refs are final: post-receive says so
  * (SIGUSR1), or receive-pack has ended (a pusher who hung up right after
  * the pack: no post-receive runs at all).  Then, for each env journaled
- * for it (common/journal.h), it deploys when the env's ref really moved,
+ * for it (common/sys/journal.h), it deploys when the env's ref really moved,
  * and forgets the job when git did not move it. */
 #ifndef WF_RUNNER_H
 #define WF_RUNNER_H

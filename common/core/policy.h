@@ -89,14 +89,14 @@ void wf_decisions_free(struct wf_decision *d, size_t n);
 /* The protected ref (Dev, Test, Live, refs/hotfix/<env>) or deploy-tag
  * namespace ("the deploy tags deploy_live_*") that ref equals only
  * case-insensitively, malloc'd; NULL when ref is exactly one of them or
- * like none (common/policy_names.c). */
+ * like none (common/core/policy_names.c). */
 char *wf_lookalike_of(const struct wf_config *c, const char *ref);
 
 /* The hotfix commits that moving env from old to new takes off it and
  * that dev (NULL: there is no Dev) does not contain, found from env's
  * hotfix deploy tags: "deploy_live_3: abc123456789 subject;..." in *list
  * (malloc'd).  1 when there are some, 0 none, -1 on error
- * (common/policy_hotfix.c). */
+ * (common/core/policy_hotfix.c). */
 int wf_hotfixes_dropped(const struct wf_repo_ops *ops, const struct wf_env *env, const char *old,
 			const char *new, const char *dev, char **list);
 

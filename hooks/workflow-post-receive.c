@@ -1,0 +1,99 @@
+/* workflow-post-receive (run by the post-receive front, hooks/post-receive.c, when the push has work
+ * for it): the refs have moved.  The deploys this push started run in their
+ * runner (common/sys/runner.h); this hook tells the runner the refs are final
+ * and follows its output for the pusher, for workflow.wait seconds at most.
+ * The deploy does not depend on it: a pusher who goes away, reads slowly or
+ * presses Ctrl-C only stops the following. */
+#include "fileio.h"
+#include "follow.h"
+#include "hook_input.h"
+#include "journal.h"
+#include "lock.h"
+#include "notify.h"
+#include "owner.h"
+#include "push_state.h"
+#include "runner.h"
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Tell the runner of each deploy of this push to go on; its run, or 0. */
+static long start_runs(struct wf_session *s)
+{
+	const struct wf_env *envs[2] = { &s->config.test, &s->config.live };
+	long owner = wf_push_owner(), run = 0;
+	unsigned long long start = wf_proc_start_time(owner);
+
+	for (int i = 0; i < 2; i++) {
+		struct wf_job j;
+		if (wf_job_read(s->repo.git_dir, envs[i]->name, &j) != 0)
+			continue;
+		if (j.owner_pid == owner && j.owner_start == start && !j.running) {
+			wf_runner_go(j.runner_pid, j.runner_start);
+			run = j.run;
+		}
+		wf_job_free(&j);
+	}
+	return run;
+}
+
+static void follow(struct wf_session *s, long run)
+{
+	long long wait = s->config.wait;
+	/* a CGI request (smart HTTP): the web server's timeout bounds it */
+	int http = getenv("REQUEST_METHOD") != NULL;
+
+	if (http && (wait == 0 || wait > s->config.http_wait))
+		wait = s->config.http_wait;
+	switch (wf_follow(s->repo.git_dir, run, (long)wait, 2)) {
+	case WF_FOLLOW_WAITED:
+		wf_say("workflow: the deploy goes on on the server%s; follow it with: git-workflow follow %ld",
+		       http ? " (over HTTP a push follows it workflow.http_wait seconds)" : "", run);
+		break;
+	case WF_FOLLOW_DIED:
+		wf_say("workflow: the deploy runner ended before the deploy did; the next push repairs it "
+		       "(or run: git-workflow repair)");
+		break;
+	case WF_FOLLOW_NONE:
+		wf_say("workflow: cannot follow deploy run %ld; see git-workflow status", run);
+		break;
+	default:
+		break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sbuf in = SBUF_INIT;
+	struct wf_session s;
+	char err[1024];
+	long run = 0;
+
+	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
+		return wf_runner_main(argc, argv);
+	/* the input says which refs moved; the journals say the same for the
+	 * deploys, so it is only drained */
+	if (wf_read_all(0, &in) < 0) {
+		wf_say("workflow: post-receive: cannot read the hook input");
+		return 1;
+	}
+	sbuf_free(&in);
+	if (wf_session_open(&s, err, sizeof(err)) < 0) {
+		wf_say("workflow: post-receive: %s", err);
+		return 1;
+	}
+	wf_test_pause(s.repo.git_dir, "post-receive-start");
+	if (s.config_ok)
+		run = start_runs(&s);
+	wf_push_state_remove(s.repo.git_dir, wf_push_owner());
+	wf_lock_release(s.repo.git_dir, wf_push_owner());
+	if (run)
+		follow(&s, run);
+	else if (s.config_ok && s.config.n_webhooks)
+		/* webhook events an earlier run could not send */
+		wf_notify_deliver(s.repo.git_dir, &s.config, 0, NULL);
+	wf_session_close(&s);
+	return 0;
+}
