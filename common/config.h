@@ -35,6 +35,25 @@ struct wf_step {
 /* How long a push follows its deploy before it leaves it running (s). */
 #define WF_WAIT_DEFAULT 600
 
+/* Where an env runs its code (README "Environments that run code"):
+ * with a path, every deploy places a release under path/releases/ and
+ * switches path/current to it.  path NULL: the env places nothing. */
+#define WF_KEEP_DEFAULT 5
+struct wf_release_conf {
+	char *path;             /* absolute, no trailing '/' */
+	int keep;               /* releases kept, >= 1 (default WF_KEEP_DEFAULT) */
+	char **shared;          /* relative paths kept in path/shared/ */
+	size_t n_shared;
+	struct wf_step *build;  /* run in the new release before the ref moves */
+	size_t n_build;
+	struct wf_step *checks; /* run after the switch; a failure switches back */
+	size_t n_checks;
+};
+
+/* 1 when p is a safe relative path: not empty, not absolute, no empty,
+ * ".", ".." or ".git" component (any case), no trailing '/'. */
+int wf_relpath_ok(const char *p);
+
 /* A locked environment: test or live. */
 struct wf_env {
 	const char *name;       /* "test" or "live" (the config section) */
@@ -44,6 +63,7 @@ struct wf_env {
 	int hotfix;             /* may refs/hotfix/<name> be used? */
 	struct wf_step *steps;
 	size_t n_steps;
+	struct wf_release_conf rel;
 };
 
 struct wf_webhook {
@@ -66,6 +86,7 @@ struct wf_config {
 	char *dev_branch;       /* default "master" */
 	char *dev_ref;          /* "refs/heads/master" */
 	int dev_allow_force;    /* default 0 */
+	struct wf_release_conf dev_rel;
 	struct wf_env test;     /* branch "test", hotfix 0 */
 	struct wf_env live;     /* branch "live", hotfix 1 */
 	char **hotfix_users;    /* default: none */
