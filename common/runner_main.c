@@ -7,6 +7,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "notify.h"
+#include "release_deploy.h"
 #include "session.h"
 #include "util.h"
 
@@ -99,6 +100,7 @@ static void run_job(struct wf_session *s, const char *name)
 	if (!wf_job_applied(s, &j, env)) {
 		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
 		       kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
+		wf_release_forget(s, &j, env);
 		wf_job_remove(s->repo.git_dir, name);
 		wf_job_free(&j);
 		return;

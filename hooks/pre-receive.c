@@ -13,6 +13,7 @@
 #include "repair.h"
 #include "policy.h"
 #include "record_space.h"
+#include "release_deploy.h"
 #include "runner.h"
 #include "session.h"
 #include "verdict.h"
@@ -91,13 +92,23 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 			goto fail;
 		}
 		envs[ne++] = d[i].env->name;
+		/* an env that runs code: its release is placed and built now,
+		 * before the ref moves; a failed build refuses the push */
+		if (wf_release_prepare(s, &j, d[i].env) < 0)
+			goto fail;
 	}
 	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0)
 		return 0;
 	wf_say("workflow: %s; push refused", err);
 fail:
-	for (size_t k = 0; k < ne; k++)
+	for (size_t k = 0; k < ne; k++) {
+		struct wf_job j;
+		if (wf_job_read(s->repo.git_dir, envs[k], &j) == 0) {
+			wf_release_forget(s, &j, wf_config_env_by_name(&s->config, envs[k]));
+			wf_job_free(&j);
+		}
 		wf_job_remove(s->repo.git_dir, envs[k]);
+	}
 	return -1;
 }
 
