@@ -24,5 +24,7 @@ int cli_check_config(struct cli *x);
 int cli_notify(struct cli *x);
 int cli_log(struct cli *x);
 int cli_show(struct cli *x);
+int cli_releases(struct cli *x);       /* cli_releases.c */
+void cli_releases_status(const struct wf_config *c);
 
 #endif

@@ -94,6 +94,7 @@ static int status(struct wf_repo *r, int json)
 	}
 	for (int i = 0; i < 3; i++)
 		printf("%-8s %-14.12s %s\n", names[i], have[i] ? tips[i] : "(none)", last[i]);
+	cli_releases_status(c);
 	for (int i = 1; i < 3; i++) {
 		char *m = outside[i] > 0 ? wf_outside_message(c, env[i], tips[i]) : NULL;
 		if (outside[i] < 0)

@@ -22,6 +22,8 @@ static void usage(FILE *f)
 	      "  repair             finish a deploy whose runner or push ended before its record\n"
 	      "  follow N           the output of deploy run N as it comes, until it ends\n"
 	      "  adopt ENV          accept ENV's tip, moved outside the workflow, as its baseline\n"
+	      "  releases [ENV]     each release of the envs with a path: name, commit, when,\n"
+	      "                     size own/shared; current marked with *\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -66,6 +68,7 @@ static const struct command {
 	{ "repair", 0, 0, "repair takes no arguments", 1, cli_repair },
 	{ "adopt", 1, 1, "adopt needs an env (test or live)", 1, cli_adopt },
 	{ "notify", 0, 3, "notify takes --list, --retry or --drop WEBHOOK [--all]", 1, cli_notify },
+	{ "releases", 0, 1, "releases takes at most an env", 1, cli_releases },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
 };
 
