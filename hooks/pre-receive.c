@@ -54,6 +54,25 @@ static const struct wf_env *env_moved(struct wf_session *s, const struct wf_upda
 	return NULL;
 }
 
+/* The lock of each env this push deploys (one deploy per env at a time):
+ * 0 all taken, else what wf_lock_acquire said, with none kept. */
+static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n, struct wf_lock_info *holder,
+		     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l;
+		if (!needs_lock(d[i].action))
+			continue;
+		l = wf_lock_acquire_wait(s->repo.git_dir, wf_push_owner(), s->pusher, d[i].env->name, holder, err,
+					 errlen, WF_LOCK_WAIT_MS);
+		if (l != 0) {
+			wf_lock_release(s->repo.git_dir, wf_push_owner());
+			return l;
+		}
+	}
+	return 0;
+}
+
 /* The accepted deploys, journaled, and their runner started: from here on
  * they run whatever the pusher does.  0, or -1 (said why) when none could
  * be started: the push is refused. */
@@ -199,8 +218,7 @@ int main(int argc, char **argv)
 		struct wf_lock_info holder;
 		int l;
 		wf_test_pause(s.repo.git_dir, "before-deploy-lock");
-		l = wf_lock_acquire_wait(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
-					 sizeof(err), WF_LOCK_WAIT_MS);
+		l = lock_envs(&s, d, n, &holder, err, sizeof(err));
 		if (l < 0) {
 			wf_say("workflow: %s; deploy refused", err);
 			goto out;

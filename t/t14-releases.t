@@ -13,7 +13,9 @@ test = { branch = "test"; path = "$P/test"; keep = 3;
   build = ( { name = "make"; timeout = 60; run = [ "sh", "-c",
     "echo built >>$S/builds; if [ -f fail-build ]; then echo build broke; exit 1; fi; echo built >built.txt; if [ -f rewrite ]; then echo x >index.php; fi" ]; } );
   checks = ( { name = "home"; run = [ "sh", "-c", "if [ -f fail-check ]; then echo check broke; exit 1; fi" ]; } );
-  steps = ( { name = "where"; run = [ "sh", "-c", "echo \$PWD \$WF_PATH \$WF_RELEASE >$S/where" ]; } );
+  steps = ( { name = "where"; run = [ "sh", "-c", "echo \$PWD \$WF_PATH \$WF_RELEASE >$S/where" ]; },
+    { name = "slow"; when = "slow"; default = false; timeout = 120;
+      run = [ "sh", "-c", "touch $S/slow.on; while [ ! -e $S/slow.go ]; do sleep 0.1; done" ]; } );
 };
 live = { branch = "live"; path = "$P/live"; };
 CONF
@@ -142,6 +144,20 @@ push origin test:live
 check "  ... files are shared by inode between its releases" \
 	test "$(inode "$P/live/releases/deploy_live_1/index.php")" = "$(inode "$P/live/releases/deploy_live_2/index.php")"
 check "  ... the store holds one copy" test "$(stat -c %h "$P/live/releases/deploy_live_2/index.php")" -ge 3
+
+# --- one deploy per env, not per repository ------------------------------------
+commit "N" other.txt && git push -q origin master 2>/dev/null && push origin master:test
+tested=$(git rev-parse master)
+commit "M" other.txt && git push -q origin master 2>/dev/null
+(git push -o slow origin master:test >"$T/slow.out" 2>&1; echo $? >"$T/slow.rc") &
+i=0; while [ ! -e "$S/slow.on" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+push origin "$tested:refs/heads/live"
+check "a live deploy is not held up by a test deploy running" pushed_ok
+check "  ... live moved while test's steps ran" at refs/heads/live "$tested"
+check "  ... and was placed" test "$(current live)" = releases/deploy_live_3
+check "  ... test's deploy was still running" test ! -e "$S/slow.go"
+touch "$S/slow.go"; wait
+check "  ... and the test deploy finished" test "$(cat "$T/slow.rc")" = 0
 
 # --- the tool ------------------------------------------------------------------
 wf releases test >"$OUT" 2>&1
