@@ -108,7 +108,7 @@ void wf_config_free(struct wf_config *c)
 	free(c->dev_ref);
 	env_free(&c->test);
 	env_free(&c->live);
-	wf_cfg_release_free(&c->dev_rel);
+	wf_cfg_release_free(&c->dev.rel);	/* its branch and ref are dev_branch, dev_ref */
 	strv_free(c->hotfix_users, c->n_hotfix_users);
 	for (i = 0; i < c->n_webhooks; i++)
 		webhook_free(&c->webhooks[i]);
@@ -151,7 +151,11 @@ void wf_config_defaults(struct wf_config *c)
 	c->live.on_failure = WF_ON_FAILURE_STOP;
 	c->live.hotfix = 1;
 
-	c->dev_rel.keep = c->test.rel.keep = c->live.rel.keep = WF_KEEP_DEFAULT;
+	c->dev.name = "dev";
+	c->dev.tagless = 1;
+	c->dev.branch = c->dev_branch;
+	c->dev.ref = c->dev_ref;
+	c->dev.rel.keep = c->test.rel.keep = c->live.rel.keep = WF_KEEP_DEFAULT;
 	c->hotfix_users = xcalloc(1, sizeof(char *));
 	c->n_hotfix_users = 0;
 	c->notify_connect_timeout = 2;
@@ -467,7 +471,7 @@ static int load_dev(struct ld *ld, const config_setting_t *root, struct wf_confi
 	if (wf_cfg_check_keys(ld, g, "dev", dev_keys) < 0)
 		return -1;
 	if (get_branch(ld, g, "dev", &c->dev_branch, &c->dev_ref) < 0 ||
-	    wf_cfg_load_release(ld, g, "dev", &c->dev_rel) < 0)
+	    wf_cfg_load_release(ld, g, "dev", &c->dev.rel) < 0)
 		return -1;
 	return get_bool(ld, g, "allow_force", "dev", &c->dev_allow_force);
 }
@@ -792,6 +796,8 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 	for (size_t i = 0; i < c->live.n_steps; i++)
 		c->live.steps[i].max_output = (size_t)c->max_output;
 	wf_cfg_release_max_output(c);
+	c->dev.branch = c->dev_branch;
+	c->dev.ref = c->dev_ref;
 	return 0;
 }
 

@@ -64,6 +64,7 @@ struct wf_env {
 	struct wf_step *steps;
 	size_t n_steps;
 	struct wf_release_conf rel;
+	int tagless;            /* Dev: its deploys get no deploy tag */
 };
 
 struct wf_webhook {
@@ -86,7 +87,10 @@ struct wf_config {
 	char *dev_branch;       /* default "master" */
 	char *dev_ref;          /* "refs/heads/master" */
 	int dev_allow_force;    /* default 0 */
-	struct wf_release_conf dev_rel;
+	/* Dev as an env, for its releases (dev.path): name "dev", branch and
+	 * ref the two above, no steps; it is never returned by
+	 * wf_config_env_by_name or _by_ref, which are the locked envs */
+	struct wf_env dev;
 	struct wf_env test;     /* branch "test", hotfix 0 */
 	struct wf_env live;     /* branch "live", hotfix 1 */
 	char **hotfix_users;    /* default: none */

@@ -141,7 +141,7 @@ static int nested(const char *a, const char *b)
 int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const struct wf_config *c)
 {
 	const char *name[3] = { "dev", "test", "live" };
-	const struct wf_release_conf *r[3] = { &c->dev_rel, &c->test.rel, &c->live.rel };
+	const struct wf_release_conf *r[3] = { &c->dev.rel, &c->test.rel, &c->live.rel };
 
 	for (int i = 0; i < 3; i++)
 		for (int j = i + 1; j < 3; j++)
@@ -156,7 +156,7 @@ int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const stru
 
 void wf_cfg_release_max_output(struct wf_config *c)
 {
-	struct wf_release_conf *r[3] = { &c->dev_rel, &c->test.rel, &c->live.rel };
+	struct wf_release_conf *r[3] = { &c->dev.rel, &c->test.rel, &c->live.rel };
 
 	for (int i = 0; i < 3; i++) {
 		for (size_t k = 0; k < r[i]->n_build; k++)

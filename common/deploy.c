@@ -244,6 +244,11 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 		       d->env->branch, s->config.dev_branch, dropped);
 		note = xasprintf("dropped hotfix: %s", dropped);
 	}
+	/* Dev's deploys are its pushes: no tag (its release is named dev-N-<sha>) */
+	if (d->env->tagless) {
+		n = 0;
+		goto untagged;
+	}
 	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
 				      sizeof(err)) < 0) {
 		wf_say("workflow: %s %s: %s", wf_deploy_kind_word(d->kind), d->env->branch, err);
@@ -255,7 +260,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	n = atol(strrchr(tag, '_') + 1);
 	wf_notify_deploy(s, d, "started", tag, message, NULL, 0, NULL, 0);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
-
+untagged:
 	cx.tag = tag;
 	cx.message = shown;
 	if (wf_release_go(s, d, tag, &cx, &note) < 0) {
@@ -297,7 +302,7 @@ record:
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
 		/* untagged, the journal stays too: repair tags it later, and the
 		 * env is never taken for one moved outside the workflow */
-		if (tag)
+		if (tag || d->env->tagless)
 			wf_job_remove(s->repo.git_dir, d->env->name);
 	}
 	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);

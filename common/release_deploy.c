@@ -4,6 +4,7 @@
 #include "steps.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,25 @@ out:
 	return rc2;
 }
 
+/* Dev's releases are numbered in the order they were placed. */
+static long next_dev_number(const struct wf_release_conf *rc)
+{
+	char *dir = xasprintf("%s/releases", rc->path);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long hi = 0;
+
+	free(dir);
+	while (d && (e = readdir(d))) {
+		long k;
+		if (sscanf(e->d_name, "dev-%ld-", &k) == 1 && k > hi)
+			hi = k;
+	}
+	if (d)
+		closedir(d);
+	return hi + 1;
+}
+
 int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_env *env)
 {
 	const struct wf_release_conf *rc = &env->rel;
@@ -172,10 +192,14 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 		snprintf(j->release, sizeof(j->release), "%s", info.name);
 		j->reused = 1;
 	} else {
-		/* under the env's lock the next tag is last + 1; the runner
-		 * renames the release if it has to take another */
-		last = wf_repo_last_deploy_number(&s->repo, env->name);
-		snprintf(name, sizeof(name), "%s_%s_%ld", s->config.tag_prefix, env->name, last < 0 ? 1 : last + 1);
+		if (env->tagless)
+			snprintf(name, sizeof(name), "dev-%ld-%.12s", next_dev_number(rc), j->new_oid);
+		else {
+			/* under the env's lock the next tag is last + 1; the
+			 * runner renames the release if it has to take another */
+			last = wf_repo_last_deploy_number(&s->repo, env->name);
+			snprintf(name, sizeof(name), "%s_%s_%ld", s->config.tag_prefix, env->name, last < 0 ? 1 : last + 1);
+		}
 		if (place_and_build(s, j, env, name) < 0)
 			return -1;
 	}

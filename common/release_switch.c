@@ -24,7 +24,7 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		wf_say("workflow: %s: no release was placed for this deploy; current did not move", d->env->branch);
 		return -1;
 	}
-	if (!j->reused && strcmp(j->release, tag)) {
+	if (tag && !j->reused && strcmp(j->release, tag)) {
 		/* another deploy took the number foreseen: the release follows the tag */
 		if (wf_release_rename(rc, j->release, tag) == 0)
 			snprintf(j->release, sizeof(j->release), "%s", tag);

@@ -16,8 +16,8 @@ struct named {
 static size_t envs_of(const struct wf_config *c, struct named out[3])
 {
 	size_t n = 0;
-	if (c->dev_rel.path)
-		out[n++] = (struct named){ "dev", &c->dev_rel };
+	if (c->dev.rel.path)
+		out[n++] = (struct named){ "dev", &c->dev.rel };
 	if (c->test.rel.path)
 		out[n++] = (struct named){ c->test.name, &c->test.rel };
 	if (c->live.rel.path)

@@ -30,6 +30,22 @@ static int needs_lock(enum wf_action a)
 	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
 }
 
+/* A deploy: a promotion, rollback or hotfix, or a Dev push when Dev runs
+ * code (its decision names the Dev env, see dev_deploys). */
+static int deploys(const struct wf_decision *d)
+{
+	return needs_lock(d->action) || (d->action == WF_ALLOW && d->env && d->env->tagless);
+}
+
+/* With dev.path, an accepted push to Dev is a deploy of Dev (Pantheon's
+ * "a push to master deploys Dev"): its decision names the Dev env. */
+static void dev_deploys(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n)
+{
+	for (size_t i = 0; s->config.dev.rel.path && i < n; i++)
+		if (d[i].action == WF_ALLOW && !strcmp(u[i].ref, s->config.dev_ref) && !wf_is_zero_oid(u[i].new_oid))
+			d[i].env = &s->config.dev;
+}
+
 /* The decisions were taken before the lock was ours: a deploy that
  * finished in between may have moved the env.  Say so now; git would only
  * fail the ref update with "cannot lock ref" and give no reason.  Returns
@@ -40,7 +56,7 @@ static const struct wf_env *env_moved(struct wf_session *s, const struct wf_upda
 	for (size_t i = 0; i < n; i++) {
 		const char *expect;
 		int rc;
-		if (!needs_lock(d[i].action))
+		if (!deploys(&d[i]))
 			continue;
 		/* a hotfix was checked on top of the env's tip; a promotion or
 		 * rollback names the env's tip as its old value */
@@ -61,7 +77,7 @@ static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n
 {
 	for (size_t i = 0; i < n; i++) {
 		int l;
-		if (!needs_lock(d[i].action))
+		if (!deploys(&d[i]))
 			continue;
 		l = wf_lock_acquire_wait(s->repo.git_dir, wf_push_owner(), s->pusher, d[i].env->name, holder, err,
 					 errlen, WF_LOCK_WAIT_MS);
@@ -78,13 +94,13 @@ static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n
  * be started: the push is refused. */
 static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n)
 {
-	const char *envs[2];
+	const char *envs[3];
 	size_t ne = 0;
 	char err[512];
 
 	for (size_t i = 0; i < n; i++) {
 		struct wf_job j;
-		if (!needs_lock(d[i].action))
+		if (!deploys(&d[i]))
 			continue;
 		for (size_t k = 0; k < ne; k++)
 			if (!strcmp(envs[k], d[i].env->name)) {
@@ -207,10 +223,11 @@ int main(int argc, char **argv)
 		wf_say("dry-run: nothing was changed (the push is declined on purpose)");
 		goto out;
 	}
+	dev_deploys(&s, u, d, n);
 	for (size_t i = 0; i < n; i++) {
 		if (d[i].action == WF_REFUSE)
 			wf_report_refusal(&s, &u[i], &d[i]);
-		if (needs_lock(d[i].action))
+		if (deploys(&d[i]))
 			lock_env = d[i].env->branch;
 	}
 	wf_plan_cleanup(s.repo.git_dir);

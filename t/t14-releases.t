@@ -159,6 +159,32 @@ check "  ... test's deploy was still running" test ! -e "$S/slow.go"
 touch "$S/slow.go"; wait
 check "  ... and the test deploy finished" test "$(cat "$T/slow.rc")" = 0
 
+# --- Dev runs code too: a push to master deploys it, untagged ---------------------
+cat >"$T/dev.conf" <<CONF
+dev = { path = "$P/dev"; keep = 2; shared = [ "files" ];
+  checks = ( { name = "c"; run = [ "sh", "-c", "[ ! -f fail-check ]" ]; } ); };
+CONF
+"$WF_SRCDIR/install.sh" --conf "$T/dev.conf" "$T/dev.git" >"$T/install-dev.out" 2>&1
+[ -n "${WF_HOOK_WRAPPER:-}" ] && wrap_hooks "$T/dev.git"
+dtip() { git --git-dir="$T/dev.git" rev-parse -q --verify refs/heads/master; }
+push "$T/dev.git" master
+check "a push to Dev with dev.path deploys it" pushed_ok
+check "  ... as a release named dev-1-<sha>" test "$(current dev)" = "releases/dev-1-$(git rev-parse --short=12 master)"
+check "  ... untagged" test -z "$(git --git-dir="$T/dev.git" tag -l 'deploy_dev_*')"
+commit "D2" other.txt
+push "$T/dev.git" master
+check "  ... the next push is dev-2" test "$(current dev)" = "releases/dev-2-$(git rev-parse --short=12 master)"
+good_dev=$(git rev-parse master)
+touch fail-check && git add fail-check && git commit -q -m "dev check fails"
+push "$T/dev.git" master
+check "a failing check on Dev switches back" test "$(current dev)" = "releases/dev-2-$(git rev-parse --short=12 "$good_dev")"
+check "  ... and moves master back" test "$(dtip)" = "$good_dev"
+git rm -q fail-check && git commit -q -m "dev check ok"
+commit "D4" other.txt
+push "$T/dev.git" master
+check "  ... a good push after it deploys" test "$(dtip)" = "$(git rev-parse master)"
+check "keep = 2 on Dev" test "$(releases dev)" -le 2
+
 # --- the tool ------------------------------------------------------------------
 wf releases test >"$OUT" 2>&1
 check "git-workflow releases lists the releases" says deploy_test_

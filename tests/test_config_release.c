@@ -35,7 +35,7 @@ Test(config_release, without_path_nothing_changes)
 	load_ok("test = { branch = \"test\"; };");
 	cr_assert_null(cfg.test.rel.path);
 	cr_assert_null(cfg.live.rel.path);
-	cr_assert_null(cfg.dev_rel.path);
+	cr_assert_null(cfg.dev.rel.path);
 }
 
 Test(config_release, full_env)
@@ -63,7 +63,7 @@ Test(config_release, keep_defaults_to_5)
 {
 	load_ok("live = { path = \"/tmp/wfrel/live\"; }; dev = { path = \"/tmp/wfrel/dev\"; };");
 	cr_assert_eq(cfg.live.rel.keep, 5);
-	cr_assert_str_eq(cfg.dev_rel.path, "/tmp/wfrel/dev");
+	cr_assert_str_eq(cfg.dev.rel.path, "/tmp/wfrel/dev");
 }
 
 Test(config_release, relative_path)
