@@ -86,6 +86,51 @@ static void free_steps(struct wf_record_step *st, size_t n)
 	free(st);
 }
 
+/* The build, without the hook's GIT_DIR and quarantine: in the release
+ * directory, a build's git (composer's, npm's) must not act on the
+ * bare repository. */
+static int run_build(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx,
+		     struct wf_record_step *st, size_t *n)
+{
+	static const char *const vars[] = { "GIT_DIR", "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY",
+					     "GIT_ALTERNATE_OBJECT_DIRECTORIES" };
+	char *saved[4];
+	int failed;
+
+	for (int i = 0; i < 4; i++) {
+		const char *v = getenv(vars[i]);
+		saved[i] = v ? xstrdup(v) : NULL;
+		unsetenv(vars[i]);
+	}
+	failed = wf_deploy_steps(s, d, d->env->rel.build, d->env->rel.n_build, cx, "build", st, n);
+	for (int i = 0; i < 4; i++) {
+		if (saved[i])
+			setenv(vars[i], saved[i], 1);
+		free(saved[i]);
+	}
+	return failed;
+}
+
+/* After the build: the files it left alone shared again, the release
+ * marked complete (from now on it may be switched to). */
+static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char *name, struct wf_placed *p)
+{
+	struct wf_release_info info;
+
+	wf_release_relink(rc, name, p);
+	memset(&info, 0, sizeof(info));
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	snprintf(info.commit, sizeof(info.commit), "%s", j->new_oid);
+	info.time = (long long)time(NULL);
+	info.size = p->size;
+	if (wf_release_mark(rc, &info) < 0) {
+		wf_say("workflow: cannot mark the release %s complete: %s; push refused", name, strerror(errno));
+		return -1;
+	}
+	snprintf(j->release, sizeof(j->release), "%s", name);
+	return 0;
+}
+
 /* Place j's tree as release name and run the build in it.  0, or -1
  * (said and recorded; the release removed). */
 static int place_and_build(struct wf_session *s, struct wf_job *j, const struct wf_env *env, const char *name)
@@ -95,7 +140,6 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 	struct wf_record_step *st = xcalloc(rc->n_build + 1, sizeof(*st));
 	struct wf_step_ctx cx;
 	struct wf_placed p;
-	struct wf_release_info info;
 	char err[1024] = "", cur[WF_RELEASE_NAME_MAX];
 	char *dir = wf_release_dir(rc, name);
 	size_t n = 0;
@@ -128,7 +172,7 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 	cx.message = s->opts.message ? s->opts.message : "";
 	snprintf(cx.cwd, sizeof(cx.cwd), "%s", dir);
 	snprintf(cx.release, sizeof(cx.release), "%s", name);
-	if (wf_deploy_steps(s, &d, rc->build, rc->n_build, &cx, "build", st, &n)) {
+	if (run_build(s, &d, &cx, st, &n)) {
 		wf_say("workflow: the build of %s failed: push refused; %s and %s/current did not move", env->branch,
 		       env->branch, rc->path);
 		keep_build_log(rc, name, st, n);
@@ -137,18 +181,7 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 	}
 	if (n)
 		keep_build_log(rc, name, st, n);
-	wf_release_relink(rc, name, &p);
-	memset(&info, 0, sizeof(info));
-	snprintf(info.name, sizeof(info.name), "%s", name);
-	snprintf(info.commit, sizeof(info.commit), "%s", j->new_oid);
-	info.time = (long long)time(NULL);
-	info.size = p.size;
-	if (wf_release_mark(rc, &info) < 0) {
-		wf_say("workflow: cannot mark the release %s complete: %s; push refused", dir, strerror(errno));
-		goto out;
-	}
-	snprintf(j->release, sizeof(j->release), "%s", name);
-	rc2 = 0;
+	rc2 = finish(rc, j, name, &p);
 out:
 	if (rc2 < 0)
 		wf_release_remove(rc, name);

@@ -214,8 +214,12 @@ static int links_inside(struct place *pl, const char *dir)
 	char *shared = xasprintf("%s/shared", pl->rc->path), real_dir[PATH_MAX], real_shared[PATH_MAX], r[PATH_MAX];
 	int rc = 0;
 
-	if (!realpath(dir, real_dir) || !realpath(shared, real_shared))
-		strcpy(real_shared, "\001");
+	if (!realpath(dir, real_dir)) {
+		free(shared);
+		return perr(pl, "cannot resolve %s: %s", dir, strerror(errno));
+	}
+	if (!realpath(shared, real_shared))
+		strcpy(real_shared, "\001"); /* no shared path: nothing may point there */
 	for (size_t i = 0; i < pl->out->n_links && rc == 0; i++) {
 		char *l = xasprintf("%s/%s", dir, pl->out->links[i]);
 		size_t a = strlen(real_dir), b = strlen(real_shared);

@@ -137,8 +137,9 @@ void wf_release_remove_unfinished(const struct wf_release_conf *rc)
 
 	free(dir);
 	while (d && (e = readdir(d))) {
-		if (wf_release_name_ok(e->d_name) && !strchr(e->d_name, '\n') &&
-		    e->d_type == DT_DIR && wf_release_read(rc, e->d_name, &info) != 0)
+		struct stat st;
+		if (wf_release_name_ok(e->d_name) && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode) && wf_release_read(rc, e->d_name, &info) != 0)
 			wf_release_remove(rc, e->d_name);
 	}
 	if (d)
