@@ -123,6 +123,9 @@ void wf_config_free(struct wf_config *c);
 const struct wf_env *wf_config_env_by_ref(const struct wf_config *c, const char *ref);
 /* The env called name ("test"/"live"), or NULL. */
 const struct wf_env *wf_config_env_by_name(const struct wf_config *c, const char *name);
+/* The same, and Dev ("dev") when it runs code: the envs a deploy journal
+ * may name (config_release.c). */
+const struct wf_env *wf_config_deploy_env(const struct wf_config *c, const char *name);
 
 /* The option names steps of both envs toggle (each `when`, deduplicated,
  * in config order).  Returned array is malloc'd; strings belong to c. */

@@ -180,3 +180,10 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 	free(r->checks);
 	memset(r, 0, sizeof(*r));
 }
+
+const struct wf_env *wf_config_deploy_env(const struct wf_config *c, const char *name)
+{
+	if (c && name && c->dev.rel.path && !strcmp(name, c->dev.name))
+		return &c->dev;
+	return wf_config_env_by_name(c, name);
+}

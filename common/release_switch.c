@@ -113,7 +113,7 @@ void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struc
 	char cur[WF_RELEASE_NAME_MAX];
 
 	(void)s;
-	if (!env->rel.path || !j->release[0] || j->reused || !wf_release_name_ok(j->release))
+	if (!env || !env->rel.path || !j->release[0] || j->reused || !wf_release_name_ok(j->release))
 		return;
 	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release))
 		wf_release_remove(&env->rel, j->release);

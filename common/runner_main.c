@@ -87,8 +87,7 @@ int wf_job_applied(struct wf_session *s, const struct wf_job *j, const struct wf
 
 static void run_job(struct wf_session *s, const char *name)
 {
-	const struct wf_env *env = !strcmp(name, s->config.dev.name) ? &s->config.dev
-						: wf_config_env_by_name(&s->config, name);
+	const struct wf_env *env = wf_config_deploy_env(&s->config, name);
 	struct wf_deploy d;
 	struct wf_job j;
 

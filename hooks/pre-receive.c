@@ -139,7 +139,7 @@ fail:
 	for (size_t k = 0; k < ne; k++) {
 		struct wf_job j;
 		if (wf_job_read(s->repo.git_dir, envs[k], &j) == 0) {
-			wf_release_forget(s, &j, wf_config_env_by_name(&s->config, envs[k]));
+			wf_release_forget(s, &j, wf_config_deploy_env(&s->config, envs[k]));
 			wf_job_free(&j);
 		}
 		wf_job_remove(s->repo.git_dir, envs[k]);

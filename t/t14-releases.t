@@ -33,6 +33,9 @@ mkdir -p conf && echo conf >conf/base.php
 printf '#!/bin/sh\necho hi\n' >run.sh && chmod 755 run.sh
 ln -s conf/base.php link.php
 git add -A && git commit -q -m "site" && git push -q origin master 2>/dev/null
+push -o dry-run origin master:test
+check "a dry run says it would place a release" says "would place the release deploy_test_1 in $P/test/releases"
+check "  ... and places none" test ! -e "$P/test/releases"
 push origin master:test
 check "a deploy of an env with a path is accepted" pushed_ok
 check "current names the release of deploy_test_1" test "$(current test)" = releases/deploy_test_1
