@@ -139,6 +139,12 @@ check "five deploys while a reader reads current/index.php" pushed_ok
 check "  ... the reader never missed it" test ! -e "$T/misses"
 
 # --- an env without a build: links to the store --------------------------------
+# (on a small filesystem of its own where one can be mounted: see below)
+mkdir -p "$P/live"
+small=0
+mount -t tmpfs -o size=2m tmpfs "$P/live" 2>/dev/null && small=1
+# never left mounted, even by a test that dies: the next run removes $T
+trap '[ $small = 1 ] && umount "$P/live" 2>/dev/null' EXIT
 fetch
 push origin test:live
 check "live, without a build, is placed" test "$(current live)" = releases/deploy_live_1
@@ -161,6 +167,22 @@ check "  ... and was placed" test "$(current live)" = releases/deploy_live_3
 check "  ... test's deploy was still running" test ! -e "$S/slow.go"
 touch "$S/slow.go"; wait
 check "  ... and the test deploy finished" test "$(cat "$T/slow.rc")" = 0
+
+# --- a disk that cannot hold another release refuses the deploy --------------------
+if [ $small = 1 ]; then
+	dd if=/dev/zero of="$P/live/fill" bs=4k count=1024 2>/dev/null
+	commit "F" other.txt && git push -q origin master 2>/dev/null && push origin master:test && fetch
+	before=$(tip refs/heads/live)
+	push origin test:live
+	check "a full disk refuses the deploy" refused
+	check "  ... in one line saying so" says "MB free, less than the last live release"
+	check "  ... live did not move" at refs/heads/live "$before"
+	rm -f "$P/live/fill"
+	push origin test:live
+	check "  ... with room again it goes through" pushed_ok
+else
+	ok "# SKIP cannot mount a small tmpfs here"
+fi
 
 # --- Dev runs code too: a push to master deploys it, untagged ---------------------
 cat >"$T/dev.conf" <<CONF
