@@ -28,4 +28,8 @@ void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 /* The runner found the job's ref unmoved: its release goes. */
 void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
 
+/* repair, for a running job whose runner died: current switched to the
+ * job's release when the branch is on its commit and current is not. */
+void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
+
 #endif

@@ -15,7 +15,6 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 	struct wf_job *j = d->job;
 	char *dir;
 
-	(void)s;
 	if (!rc->path)
 		return 0;
 	if (!j || !j->release[0] || !wf_release_name_ok(j->release)) {
@@ -26,8 +25,11 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 	}
 	if (tag && !j->reused && strcmp(j->release, tag)) {
 		/* another deploy took the number foreseen: the release follows the tag */
-		if (wf_release_rename(rc, j->release, tag) == 0)
+		if (wf_release_rename(rc, j->release, tag) == 0) {
 			snprintf(j->release, sizeof(j->release), "%s", tag);
+			/* repair must find it under its new name */
+			(void)wf_job_write(s->repo.git_dir, j);
+		}
 	}
 	wf_release_current(rc, cx->prev);
 	if (strcmp(cx->prev, j->release) && wf_release_switch(rc, j->release) < 0) {
@@ -117,4 +119,20 @@ void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struc
 		return;
 	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release))
 		wf_release_remove(&env->rel, j->release);
+}
+
+void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
+{
+	char cur[WF_RELEASE_NAME_MAX], tip[WF_OID_MAX + 1];
+	struct wf_release_info info;
+
+	/* the runner died between the ref and the switch: current follows
+	 * the branch, which names the job's release */
+	if (!env->rel.path || !j->release[0] || !wf_release_name_ok(j->release) ||
+	    wf_release_read(&env->rel, j->release, &info) != 0 || wf_repo_ref_tip(&s->repo, env->ref, tip) != 0 ||
+	    strcmp(tip, info.commit) || (wf_release_current(&env->rel, cur) == 0 && !strcmp(cur, j->release)))
+		return;
+	if (wf_release_switch(&env->rel, j->release) == 0)
+		wf_say("workflow: repair: %s/current switched to %s, the release %s is on", env->rel.path, j->release,
+		       env->branch);
 }

@@ -210,6 +210,20 @@ push "$T/dev.git" master
 check "  ... a good push after it deploys" test "$(dtip)" = "$(git rev-parse master)"
 check "keep = 2 on Dev" test "$(releases dev)" -le 2
 
+# --- a runner killed between the tag and the switch: repair switches -----------------
+commit "K" other.txt && git push -q origin master 2>/dev/null
+was=$(current test)
+(WF_TEST_PAUSE=deploy-after-tag git push origin master:test >"$T/killed.out" 2>&1) &
+i=0; while [ ! -e "$T/origin.git/workflow/paused.deploy-after-tag" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL "$(cat "$T/origin.git/workflow/paused.deploy-after-tag")"
+wait
+rm -f "$T/origin.git/workflow/paused.deploy-after-tag"
+check "a runner killed before the switch left current behind" test "$(current test)" = "$was"
+git push -q origin HEAD:refs/heads/any-push 2>/dev/null
+check "  ... the next push's repair switched current to the branch's release" \
+	test "$(cat "$P/test/releases/$(current test | sed 's|releases/||').release" | sed -n 's/^commit: //p')" = "$(tip refs/heads/test)"
+check "  ... which is the new one" test "$(current test)" != "$was"
+
 # --- the tool ------------------------------------------------------------------
 wf releases test >"$OUT" 2>&1
 check "git-workflow releases lists the releases" says deploy_test_
