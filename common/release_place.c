@@ -256,6 +256,9 @@ int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, con
 	git_tree *t = NULL;
 	git_oid oid;
 	int fd = -1, rc2 = -1;
+	/* release code is read by the web server, another user: the modes
+	 * are the tree's, not what the git user's umask would leave */
+	mode_t mask = umask(022);
 
 	memset(out, 0, sizeof(*out));
 	if (wf_mkdir_p(releases, 0755) < 0 || (pl.store = open_store(rc)) < 0 || mkdir(dir, 0755) < 0 ||
@@ -278,5 +281,6 @@ out:
 	git_commit_free(c);
 	free(releases);
 	free(dir);
+	umask(mask);
 	return rc2;
 }

@@ -36,7 +36,7 @@ git add -A && git commit -q -m "site" && git push -q origin master 2>/dev/null
 push -o dry-run origin master:test
 check "a dry run says it would place a release" says "would place the release deploy_test_1 in $P/test/releases"
 check "  ... and places none" test ! -e "$P/test/releases"
-push origin master:test
+(umask 077 && git push origin master:test >"$OUT" 2>&1); rc=$?
 check "a deploy of an env with a path is accepted" pushed_ok
 check "current names the release of deploy_test_1" test "$(current test)" = releases/deploy_test_1
 check "the release has the tree" grep -q v1 "$P/test/current/index.php"
@@ -46,7 +46,8 @@ check "the build ran in the release" grep -q built "$P/test/current/built.txt"
 check "steps run in the release, with WF_PATH and WF_RELEASE" \
 	test "$(cat "$S/where")" = "$P/test/releases/deploy_test_1 $P/test $P/test/releases/deploy_test_1"
 check "release code is read-only" test ! -w "$P/test/current/index.php" -o "$(id -u)" = 0
-check "  ... its mode says so" test "$(stat -c %a "$P/test/current/index.php")" = 444
+check "  ... its mode says so, whatever the pusher's umask" test "$(stat -c %a "$P/test/current/index.php")" = 444
+check "  ... its directories are readable" test "$(stat -c %a "$P/test/current/conf")" = 755
 check "a shared dir was created empty" test -d "$P/test/shared/files"
 check "  ... and linked into the release" test -L "$P/test/current/files"
 check "a shared file's parent is made in the release" test -L "$P/test/current/conf/settings.local.php"
