@@ -2,6 +2,7 @@
  * (name, commit, when, size own/shared), current marked with '*'. */
 #include "cli.h"
 #include "release.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -87,4 +88,21 @@ void cli_releases_status(const struct wf_config *c)
 		int have = wf_release_current(e[i].rel, cur) == 0;
 		printf("%-8s runs in %s, current: %s\n", e[i].name, e[i].rel->path, have ? cur : "(none yet)");
 	}
+}
+
+void cli_releases_json(const struct wf_release_conf *rel, struct sbuf *sb)
+{
+	char cur[WF_RELEASE_NAME_MAX];
+
+	sbuf_adds(sb, ",\"path\":");
+	if (!rel->path) {
+		sbuf_adds(sb, "null,\"release\":null");
+		return;
+	}
+	wf_json_string(sb, rel->path, strlen(rel->path));
+	sbuf_adds(sb, ",\"release\":");
+	if (wf_release_current(rel, cur) == 0)
+		wf_json_string(sb, cur, strlen(cur));
+	else
+		sbuf_adds(sb, "null");
 }

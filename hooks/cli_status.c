@@ -70,7 +70,9 @@ static int status(struct wf_repo *r, int json)
 				wf_json_string(&sb, last[i], strlen(last[i]));
 			else
 				sbuf_adds(&sb, "null");
-			sbuf_addf(&sb, ",\"outside_workflow\":%s}", outside[i] < 0 ? "null" : outside[i] ? "true" : "false");
+			sbuf_addf(&sb, ",\"outside_workflow\":%s", outside[i] < 0 ? "null" : outside[i] ? "true" : "false");
+			cli_releases_json(i ? &env[i]->rel : &c->dev.rel, &sb);
+			sbuf_adds(&sb, "}");
 		}
 		sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld", pending_test, pending_live);
 		wf_hotfix_report_json(&hot, &sb);

@@ -127,6 +127,14 @@ check "  ... the upload survived the rollback" grep -q upload "$P/test/current/f
 check "keep = 3: the oldest releases were removed" test ! -e "$P/test/releases/deploy_test_1" -a ! -e "$P/test/releases/deploy_test_2"
 check "  ... at most 3 are left" test "$(releases test)" -le 3
 
+builds=$(wc -l <"$S/builds")
+push -f origin 'deploy_test_1^{commit}:test'
+newest=$(git --git-dir="$T/origin.git" tag -l 'deploy_test_*' | sort -t_ -k3 -n | tail -1)
+check "a rollback to a release no longer kept is accepted" pushed_ok
+check "  ... it is placed and built again" test "$(wc -l <"$S/builds")" = $((builds + 1))
+check "  ... as the release of its new tag" test "$(current test)" = "releases/$newest"
+check "  ... with that commit's tree" grep -q v1 "$P/test/current/index.php"
+
 # --- the switch is atomic: a reader never sees index.php missing -------------
 rm -f "$T/stop" "$T/misses"
 (while [ ! -e "$T/stop" ]; do cat "$P/test/current/index.php" >/dev/null 2>&1 || echo miss >>"$T/misses"; done) &
@@ -230,5 +238,7 @@ wf releases test >"$OUT" 2>&1
 check "git-workflow releases lists the releases" says deploy_test_
 check "  ... marking current" grep -q "^\* *$(current test | sed 's|releases/||')" "$OUT"
 wf status >"$OUT" 2>&1
-check "status shows the env's path and current release" says "$P/test"
+check "status shows the env's path and current release" says "test *runs in $P/test, current: deploy_test_"
+wf --json status >"$OUT" 2>&1
+check "  ... and in --json" says "\"path\":\"$P/test\",\"release\":\"deploy_test_"
 done_testing
