@@ -25,5 +25,10 @@ int cli_notify(struct cli *x);
 int cli_log(struct cli *x);
 int cli_show(struct cli *x);
 int cli_dashboard(struct cli *x);      /* cli_dashboard.c */
+int cli_releases(struct cli *x);       /* cli_releases.c */
+void cli_releases_status(const struct wf_config *c);
+struct sbuf;
+/* ,"path":...,"release":... of one env, for status --json */
+void cli_releases_json(const struct wf_release_conf *rel, struct sbuf *sb);
 
 #endif

@@ -70,7 +70,9 @@ static int status(struct wf_repo *r, int json)
 				wf_json_string(&sb, last[i], strlen(last[i]));
 			else
 				sbuf_adds(&sb, "null");
-			sbuf_addf(&sb, ",\"outside_workflow\":%s}", outside[i] < 0 ? "null" : outside[i] ? "true" : "false");
+			sbuf_addf(&sb, ",\"outside_workflow\":%s", outside[i] < 0 ? "null" : outside[i] ? "true" : "false");
+			cli_releases_json(i ? &env[i]->rel : &c->dev.rel, &sb);
+			sbuf_adds(&sb, "}");
 		}
 		sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld", pending_test, pending_live);
 		wf_hotfix_report_json(&hot, &sb);
@@ -94,6 +96,7 @@ static int status(struct wf_repo *r, int json)
 	}
 	for (int i = 0; i < 3; i++)
 		printf("%-8s %-14.12s %s\n", names[i], have[i] ? tips[i] : "(none)", last[i]);
+	cli_releases_status(c);
 	for (int i = 1; i < 3; i++) {
 		char *m = outside[i] > 0 ? wf_outside_message(c, env[i], tips[i]) : NULL;
 		if (outside[i] < 0)

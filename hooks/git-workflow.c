@@ -24,6 +24,8 @@ static void usage(FILE *f)
 	      "  adopt ENV          accept ENV's tip, moved outside the workflow, as its baseline\n"
 	      "  dashboard [-o DIR] write the dashboard pages (HTML) now, into DIR or\n"
 	      "                     dashboard.dir (default $GIT_DIR/workflow/dashboard)\n"
+	      "  releases [ENV]     each release of the envs with a path: name, commit, when,\n"
+	      "                     size own/shared; current marked with *\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -69,6 +71,7 @@ static const struct command {
 	{ "adopt", 1, 1, "adopt needs an env (test or live)", 1, cli_adopt },
 	{ "notify", 0, 3, "notify takes --list, --retry or --drop WEBHOOK [--all]", 1, cli_notify },
 	{ "dashboard", 0, 2, "dashboard takes at most -o DIR", 1, cli_dashboard },
+	{ "releases", 0, 1, "releases takes at most an env", 1, cli_releases },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
 };
 

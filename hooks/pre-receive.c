@@ -14,6 +14,7 @@
 #include "repair.h"
 #include "policy.h"
 #include "record_space.h"
+#include "release_deploy.h"
 #include "runner.h"
 #include "session.h"
 
@@ -29,6 +30,22 @@ static int needs_lock(enum wf_action a)
 	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
 }
 
+/* A deploy: a promotion, rollback or hotfix, or a Dev push when Dev runs
+ * code (its decision names the Dev env, see dev_deploys). */
+static int deploys(const struct wf_decision *d)
+{
+	return needs_lock(d->action) || (d->action == WF_ALLOW && d->env && d->env->tagless);
+}
+
+/* With dev.path, an accepted push to Dev is a deploy of Dev (Pantheon's
+ * "a push to master deploys Dev"): its decision names the Dev env. */
+static void dev_deploys(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n)
+{
+	for (size_t i = 0; s->config.dev.rel.path && i < n; i++)
+		if (d[i].action == WF_ALLOW && !strcmp(u[i].ref, s->config.dev_ref) && !wf_is_zero_oid(u[i].new_oid))
+			d[i].env = &s->config.dev;
+}
+
 /* The decisions were taken before the lock was ours: a deploy that
  * finished in between may have moved the env.  Say so now; git would only
  * fail the ref update with "cannot lock ref" and give no reason.  Returns
@@ -39,7 +56,7 @@ static const struct wf_env *env_moved(struct wf_session *s, const struct wf_upda
 	for (size_t i = 0; i < n; i++) {
 		const char *expect;
 		int rc;
-		if (!needs_lock(d[i].action))
+		if (!deploys(&d[i]))
 			continue;
 		/* a hotfix was checked on top of the env's tip; a promotion or
 		 * rollback names the env's tip as its old value */
@@ -53,18 +70,37 @@ static const struct wf_env *env_moved(struct wf_session *s, const struct wf_upda
 	return NULL;
 }
 
+/* The lock of each env this push deploys (one deploy per env at a time):
+ * 0 all taken, else what wf_lock_acquire said, with none kept. */
+static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n, struct wf_lock_info *holder,
+		     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l;
+		if (!deploys(&d[i]))
+			continue;
+		l = wf_lock_acquire_wait(s->repo.git_dir, wf_push_owner(), s->pusher, d[i].env->name, holder, err,
+					 errlen, WF_LOCK_WAIT_MS);
+		if (l != 0) {
+			wf_lock_release(s->repo.git_dir, wf_push_owner());
+			return l;
+		}
+	}
+	return 0;
+}
+
 /* The accepted deploys, journaled, and their runner started: from here on
  * they run whatever the pusher does.  0, or -1 (said why) when none could
  * be started: the push is refused. */
 static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n)
 {
-	const char *envs[2];
+	const char *envs[3];
 	size_t ne = 0;
 	char err[512];
 
 	for (size_t i = 0; i < n; i++) {
 		struct wf_job j;
-		if (!needs_lock(d[i].action))
+		if (!deploys(&d[i]))
 			continue;
 		for (size_t k = 0; k < ne; k++)
 			if (!strcmp(envs[k], d[i].env->name)) {
@@ -91,13 +127,23 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 			goto fail;
 		}
 		envs[ne++] = d[i].env->name;
+		/* an env that runs code: its release is placed and built now,
+		 * before the ref moves; a failed build refuses the push */
+		if (wf_release_prepare(s, &j, d[i].env) < 0)
+			goto fail;
 	}
 	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0)
 		return 0;
 	wf_say("workflow: %s; push refused", err);
 fail:
-	for (size_t k = 0; k < ne; k++)
+	for (size_t k = 0; k < ne; k++) {
+		struct wf_job j;
+		if (wf_job_read(s->repo.git_dir, envs[k], &j) == 0) {
+			wf_release_forget(s, &j, wf_config_deploy_env(&s->config, envs[k]));
+			wf_job_free(&j);
+		}
 		wf_job_remove(s->repo.git_dir, envs[k]);
+	}
 	return -1;
 }
 
@@ -177,10 +223,11 @@ int main(int argc, char **argv)
 		wf_say("dry-run: nothing was changed (the push is declined on purpose)");
 		goto out;
 	}
+	dev_deploys(&s, u, d, n);
 	for (size_t i = 0; i < n; i++) {
 		if (d[i].action == WF_REFUSE)
 			wf_report_refusal(&s, &u[i], &d[i]);
-		if (needs_lock(d[i].action))
+		if (deploys(&d[i]))
 			lock_env = d[i].env->branch;
 	}
 	wf_push_state_cleanup(s.repo.git_dir);
@@ -188,8 +235,7 @@ int main(int argc, char **argv)
 		struct wf_lock_info holder;
 		int l;
 		wf_test_pause(s.repo.git_dir, "before-deploy-lock");
-		l = wf_lock_acquire_wait(s.repo.git_dir, wf_push_owner(), s.pusher, lock_env, &holder, err,
-					 sizeof(err), WF_LOCK_WAIT_MS);
+		l = lock_envs(&s, d, n, &holder, err, sizeof(err));
 		if (l < 0) {
 			wf_say("workflow: %s; deploy refused", err);
 			goto out;

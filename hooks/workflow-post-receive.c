@@ -22,11 +22,11 @@
 /* Tell the runner of each deploy of this push to go on; its run, or 0. */
 static long start_runs(struct wf_session *s)
 {
-	const struct wf_env *envs[2] = { &s->config.test, &s->config.live };
+	const struct wf_env *envs[3] = { &s->config.test, &s->config.live, &s->config.dev };
 	long owner = wf_push_owner(), run = 0;
 	unsigned long long start = wf_proc_start_time(owner);
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		struct wf_job j;
 		if (wf_job_read(s->repo.git_dir, envs[i]->name, &j) != 0)
 			continue;

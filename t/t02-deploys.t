@@ -127,7 +127,7 @@ check "it says why" says "remote: workflow: live is locked"
 # The deploy lock
 sleep 60 &
 holder=$!
-echo "$holder $(awk '{print $22}' /proc/$holder/stat) $(date +%s) test carol" >"$T/origin.git/workflow/deploy.lock"
+echo "$holder $(awk '{print $22}' /proc/$holder/stat) $(date +%s) test carol" >"$T/origin.git/workflow/deploy-test.lock"
 commit "while locked"
 push origin master master:test
 check "a promotion while a deploy runs is refused" refused
@@ -137,7 +137,7 @@ check "a push that deploys nothing is not blocked by the lock" pushed_ok
 kill $holder; wait $holder 2>/dev/null
 push origin master master:test
 check "a stale lock (its owner is gone) is taken over" pushed_ok
-check "the deploy lock is released after the push" test ! -e "$T/origin.git/workflow/deploy.lock"
+check "the deploy lock is released after the push" test ! -e "$T/origin.git/workflow/deploy-test.lock"
 
 # Refusals of protected refs are recorded
 "$WF_CLI" -C "$T/origin.git" log >"$OUT" 2>&1

@@ -30,7 +30,7 @@ wait_for() { _i=0; until "$@"; do [ $_i -ge 600 ] && return 1; sleep 0.1; _i=$((
 state_is() { [ "$(cat "$S/$1.state" 2>/dev/null)" = "$2" ]; }
 last_record_says() { wf show "$(records)" >"$T/show" 2>&1 && grep -q -- "$1" "$T/show"; }
 more_records_than() { [ "$(records)" -gt "$1" ]; }
-lock_free() { [ ! -e "$T/origin.git/workflow/deploy.lock" ]; }
+lock_free() { ! ls "$T"/origin.git/workflow/deploy-*.lock >/dev/null 2>&1; }
 
 # --- Ctrl-C during a step --------------------------------------------------
 commit "A"

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "config_ints.h"
 #include "dashboard_config.h"
+#include "config_internal.h"
 #include "output.h"
 #include "util.h"
 
@@ -32,8 +33,8 @@ static const char *const reserved_options[] = { "message", "dry-run" };
 static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", "dashboard", NULL };
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       NULL };
-static const char *const dev_keys[] = { "branch", "allow_force", NULL };
-static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", NULL };
+static const char *const dev_keys[] = { "branch", "allow_force", WF_RELEASE_KEYS, NULL };
+static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", WF_RELEASE_KEYS, NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
 static const char *const notify_keys[] = { "connect_timeout", "timeout", "retry_for", "webhooks", NULL };
 static const char *const step_keys[] = { "name", "run", "shell", "url", "method", "headers", "body",
@@ -62,7 +63,7 @@ static char **strv_dup(const char *const *v, size_t n)
 	return r;
 }
 
-static void step_free(struct wf_step *s)
+void wf_cfg_step_free(struct wf_step *s)
 {
 	free(s->name);
 	strv_free(s->run, s->run_len);
@@ -80,8 +81,9 @@ static void env_free(struct wf_env *e)
 	free(e->branch);
 	free(e->ref);
 	for (i = 0; i < e->n_steps; i++)
-		step_free(&e->steps[i]);
+		wf_cfg_step_free(&e->steps[i]);
 	free(e->steps);
+	wf_cfg_release_free(&e->rel);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -107,6 +109,7 @@ void wf_config_free(struct wf_config *c)
 	free(c->dev_ref);
 	env_free(&c->test);
 	env_free(&c->live);
+	wf_cfg_release_free(&c->dev.rel);	/* its branch and ref are dev_branch, dev_ref */
 	strv_free(c->hotfix_users, c->n_hotfix_users);
 	for (i = 0; i < c->n_webhooks; i++)
 		webhook_free(&c->webhooks[i]);
@@ -150,6 +153,11 @@ void wf_config_defaults(struct wf_config *c)
 	c->live.on_failure = WF_ON_FAILURE_STOP;
 	c->live.hotfix = 1;
 
+	c->dev.name = "dev";
+	c->dev.tagless = 1;
+	c->dev.branch = c->dev_branch;
+	c->dev.ref = c->dev_ref;
+	c->dev.rel.keep = c->test.rel.keep = c->live.rel.keep = WF_KEEP_DEFAULT;
 	c->hotfix_users = xcalloc(1, sizeof(char *));
 	c->n_hotfix_users = 0;
 	c->notify_connect_timeout = 2;
@@ -162,16 +170,7 @@ void wf_config_defaults(struct wf_config *c)
 /* ------------------------------------------------------------------ */
 /* validation helpers                                                   */
 
-struct ld {
-	const char *name;       /* file name for messages */
-	char *err;
-	size_t errlen;
-};
-
-static int fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
+int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 {
 	struct sbuf sb = SBUF_INIT;
 	const char *file = NULL;
@@ -209,7 +208,7 @@ static int in_list(const char *s, const char *const *list, size_t n)
 }
 
 /* Refuse any key of group g that is not in known (NULL-terminated). */
-static int check_keys(struct ld *ld, const config_setting_t *g, const char *where, const char *const *known)
+int wf_cfg_check_keys(struct ld *ld, const config_setting_t *g, const char *where, const char *const *known)
 {
 	int i, n = config_setting_length(g);
 	for (i = 0; i < n; i++) {
@@ -225,7 +224,7 @@ static int check_keys(struct ld *ld, const config_setting_t *g, const char *wher
 			int rc;
 			for (k = known; *k; k++)
 				sbuf_addf(&sb, "%s%s", k == known ? "" : ", ", *k);
-			rc = fail(ld, e, "unknown key '%s' in %s (known: %s)", key ? key : "?", where, sb.buf);
+			rc = wf_cfg_fail(ld, e, "unknown key '%s' in %s (known: %s)", key ? key : "?", where, sb.buf);
 			sbuf_free(&sb);
 			return rc;
 		}
@@ -241,12 +240,12 @@ static int get_group(struct ld *ld, const config_setting_t *parent, const char *
 	if (!s)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(ld, s, "'%s' must be a group { ... }", where);
+		return wf_cfg_fail(ld, s, "'%s' must be a group { ... }", where);
 	*out = s;
 	return 0;
 }
 
-static int get_string(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
+int wf_cfg_get_string(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
 		      config_setting_t **setting, const char **out)
 {
 	config_setting_t *s = config_setting_get_member(g, key);
@@ -256,7 +255,7 @@ static int get_string(struct ld *ld, const config_setting_t *g, const char *key,
 	if (!s)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return fail(ld, s, "'%s.%s' must be a string", where, key);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be a string", where, key);
 	*out = config_setting_get_string(s);
 	return 0;
 }
@@ -267,7 +266,7 @@ static int get_bool(struct ld *ld, const config_setting_t *g, const char *key, c
 	if (!s)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return fail(ld, s, "'%s.%s' must be a boolean (true or false)", where, key);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be a boolean (true or false)", where, key);
 	*out = config_setting_get_bool(s) ? 1 : 0;
 	return 0;
 }
@@ -283,16 +282,16 @@ static int get_timeout(struct ld *ld, const config_setting_t *g, const char *key
 	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
 		v = config_setting_get_int64(s);
 	else
-		return fail(ld, s, "'%s.%s' must be an integer (seconds)", where, key);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be an integer (seconds)", where, key);
 	if (v < 1 || v > WF_TIMEOUT_MAX)
-		return fail(ld, s, "'%s.%s' must be between 1 and %d seconds, not %lld", where, key,
+		return wf_cfg_fail(ld, s, "'%s.%s' must be between 1 and %d seconds, not %lld", where, key,
 			    WF_TIMEOUT_MAX, v);
 	*out = (int)v;
 	return 0;
 }
 
 /* An integer setting within [min, max] (unit names it in the message). */
-static int get_int_in(struct ld *ld, const config_setting_t *g, const char *key, const char *where, long long min,
+int wf_cfg_get_int_in(struct ld *ld, const config_setting_t *g, const char *key, const char *where, long long min,
 		      long long max, const char *unit, long long *out)
 {
 	config_setting_t *s = config_setting_get_member(g, key);
@@ -305,16 +304,16 @@ static int get_int_in(struct ld *ld, const config_setting_t *g, const char *key,
 	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
 		v = config_setting_get_int64(s);
 	else
-		return fail(ld, s, "'%s.%s' must be an integer (%s)", where, key, unit);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be an integer (%s)", where, key, unit);
 	if (v < min || v > max)
-		return fail(ld, s, "'%s.%s' must be between %lld and %lld %s, not %lld", where, key, min, max, unit, v);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be between %lld and %lld %s, not %lld", where, key, min, max, unit, v);
 	*out = v;
 	return 0;
 }
 
 /* An array (or list) of strings; *out is NULL-terminated.  Empty is
  * allowed unless nonempty is set. */
-static int get_strv(struct ld *ld, const config_setting_t *g, const char *key, const char *where, int nonempty,
+int wf_cfg_get_strv(struct ld *ld, const config_setting_t *g, const char *key, const char *where, int nonempty,
 		    config_setting_t **setting, char ***out, size_t *n_out)
 {
 	config_setting_t *s = config_setting_get_member(g, key);
@@ -327,15 +326,15 @@ static int get_strv(struct ld *ld, const config_setting_t *g, const char *key, c
 		return 1;   /* absent: caller keeps its value */
 	t = config_setting_type(s);
 	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
-		return fail(ld, s, "'%s.%s' must be an array of strings", where, key);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be an array of strings", where, key);
 	n = config_setting_length(s);
 	for (i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return fail(ld, e, "'%s.%s' must be an array of strings", where, key);
+			return wf_cfg_fail(ld, e, "'%s.%s' must be an array of strings", where, key);
 	}
 	if (nonempty && n == 0)
-		return fail(ld, s, "'%s.%s' must be a non-empty array of strings", where, key);
+		return wf_cfg_fail(ld, s, "'%s.%s' must be a non-empty array of strings", where, key);
 	v = xcalloc((size_t)n + 1, sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = xstrdup(config_setting_get_string_elem(s, (unsigned)i));
@@ -392,17 +391,17 @@ static int get_branch(struct ld *ld, const config_setting_t *g, const char *wher
 {
 	config_setting_t *s;
 	const char *v;
-	if (get_string(ld, g, "branch", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "branch", where, &s, &v) < 0)
 		return -1;
 	if (!v)
 		return 0;
 	/* "refs/heads/test" would lock refs/heads/refs/heads/test and leave
 	 * the real test free: a branch value is the short name */
 	if (!strncmp(v, "refs/", 5))
-		return fail(ld, s, "'%s.branch' must be a short branch name such as \"%s\", not the ref '%s'",
+		return wf_cfg_fail(ld, s, "'%s.branch' must be a short branch name such as \"%s\", not the ref '%s'",
 			    where, !strncmp(v, "refs/heads/", 11) && v[11] ? v + 11 : where, v);
 	if (!valid_branch(v))
-		return fail(ld, s, "'%s.branch' is not a valid branch name: '%s'", where, v);
+		return wf_cfg_fail(ld, s, "'%s.branch' is not a valid branch name: '%s'", where, v);
 	set_branch(branch, ref, v);
 	return 0;
 }
@@ -422,29 +421,29 @@ static int load_workflow(struct ld *ld, const config_setting_t *root, struct wf_
 		return -1;
 	if (!g)
 		return 0;
-	if (check_keys(ld, g, "workflow", workflow_keys) < 0)
+	if (wf_cfg_check_keys(ld, g, "workflow", workflow_keys) < 0)
 		return -1;
-	if (get_int_in(ld, g, "max_output", "workflow", 1024, 1073741824LL, "bytes", &c->max_output) < 0 ||
-	    get_int_in(ld, g, "wait", "workflow", 0, WF_TIMEOUT_MAX, "seconds", &c->wait) < 0 ||
-	    get_int_in(ld, g, "http_wait", "workflow", 1, WF_TIMEOUT_MAX, "seconds", &c->http_wait) < 0)
+	if (wf_cfg_get_int_in(ld, g, "max_output", "workflow", 1024, 1073741824LL, "bytes", &c->max_output) < 0 ||
+	    wf_cfg_get_int_in(ld, g, "wait", "workflow", 0, WF_TIMEOUT_MAX, "seconds", &c->wait) < 0 ||
+	    wf_cfg_get_int_in(ld, g, "http_wait", "workflow", 1, WF_TIMEOUT_MAX, "seconds", &c->http_wait) < 0)
 		return -1;
-	if (get_string(ld, g, "tag_prefix", "workflow", &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "tag_prefix", "workflow", &s, &v) < 0)
 		return -1;
 	if (v) {
 		if (!valid_charset(v, "._-", 1))
-			return fail(ld, s, "'workflow.tag_prefix' must be non-empty and made of A-Z a-z 0-9 . _ -, not '%s'",
+			return wf_cfg_fail(ld, s, "'workflow.tag_prefix' must be non-empty and made of A-Z a-z 0-9 . _ -, not '%s'",
 				    v);
 		free(c->tag_prefix);
 		c->tag_prefix = xstrdup(v);
 	}
-	rc = get_strv(ld, g, "identity_vars", "workflow", 0, &s, &vars, &n);
+	rc = wf_cfg_get_strv(ld, g, "identity_vars", "workflow", 0, &s, &vars, &n);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		for (i = 0; i < n; i++) {
 			if (!valid_env_var(vars[i])) {
 				config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-				fail(ld, e, "'workflow.identity_vars' entry '%s' is not an environment variable name",
+				wf_cfg_fail(ld, e, "'workflow.identity_vars' entry '%s' is not an environment variable name",
 				     vars[i]);
 				strv_free(vars, n);
 				return -1;
@@ -455,7 +454,7 @@ static int load_workflow(struct ld *ld, const config_setting_t *root, struct wf_
 		c->n_identity_vars = n;
 	}
 	/* push options of the git host, left alone (names, without '=') */
-	rc = get_strv(ld, g, "host_options", "workflow", 0, &s, &vars, &n);
+	rc = wf_cfg_get_strv(ld, g, "host_options", "workflow", 0, &s, &vars, &n);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -473,9 +472,10 @@ static int load_dev(struct ld *ld, const config_setting_t *root, struct wf_confi
 		return -1;
 	if (!g)
 		return 0;
-	if (check_keys(ld, g, "dev", dev_keys) < 0)
+	if (wf_cfg_check_keys(ld, g, "dev", dev_keys) < 0)
 		return -1;
-	if (get_branch(ld, g, "dev", &c->dev_branch, &c->dev_ref) < 0)
+	if (get_branch(ld, g, "dev", &c->dev_branch, &c->dev_ref) < 0 ||
+	    wf_cfg_load_release(ld, g, "dev", &c->dev.rel) < 0)
 		return -1;
 	return get_bool(ld, g, "allow_force", "dev", &c->dev_allow_force);
 }
@@ -490,93 +490,93 @@ static int load_step(struct ld *ld, const config_setting_t *g, const char *where
 	st->timeout = WF_STEP_TIMEOUT_DEFAULT;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return fail(ld, g, "'%s' must be a group { name = ...; run = [ ... ]; }", where);
-	if (check_keys(ld, g, where, step_keys) < 0)
+		return wf_cfg_fail(ld, g, "'%s' must be a group { name = ...; run = [ ... ]; }", where);
+	if (wf_cfg_check_keys(ld, g, where, step_keys) < 0)
 		return -1;
 
-	if (get_string(ld, g, "name", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "name", where, &s, &v) < 0)
 		return -1;
 	if (!v)
-		return fail(ld, g, "'%s' has no name", where);
+		return wf_cfg_fail(ld, g, "'%s' has no name", where);
 	if (!*v)
-		return fail(ld, s, "'%s.name' must not be empty", where);
+		return wf_cfg_fail(ld, s, "'%s.name' must not be empty", where);
 	st->name = xstrdup(v);
 
-	rc = get_strv(ld, g, "run", where, 1, &run_s, &st->run, &st->run_len);
+	rc = wf_cfg_get_strv(ld, g, "run", where, 1, &run_s, &st->run, &st->run_len);
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && !*st->run[0])
-		return fail(ld, run_s, "'%s.run' must not start with an empty program name", where);
-	if (get_string(ld, g, "url", where, &url_s, &v) < 0)
+		return wf_cfg_fail(ld, run_s, "'%s.run' must not start with an empty program name", where);
+	if (wf_cfg_get_string(ld, g, "url", where, &url_s, &v) < 0)
 		return -1;
 	if (v) {
 		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-			return fail(ld, url_s, "'%s.url' must be an http:// or https:// URL", where);
+			return wf_cfg_fail(ld, url_s, "'%s.url' must be an http:// or https:// URL", where);
 		st->url = xstrdup(v);
 	}
 	if (!st->run && !st->url)
-		return fail(ld, g, "step '%s' needs exactly one of 'run' or 'url' (it has neither)", st->name);
+		return wf_cfg_fail(ld, g, "step '%s' needs exactly one of 'run' or 'url' (it has neither)", st->name);
 	if (st->run && st->url)
-		return fail(ld, url_s, "step '%s' needs exactly one of 'run' or 'url' (it has both)", st->name);
+		return wf_cfg_fail(ld, url_s, "step '%s' needs exactly one of 'run' or 'url' (it has both)", st->name);
 
 	if (get_bool(ld, g, "shell", where, &st->shell) < 0)
 		return -1;
 	if (st->shell) {
 		if (!st->run)
-			return fail(ld, config_setting_get_member(g, "shell"),
+			return wf_cfg_fail(ld, config_setting_get_member(g, "shell"),
 				    "step '%s': 'shell = true' requires 'run'", st->name);
 		if (st->run_len != 1)
-			return fail(ld, run_s,
+			return wf_cfg_fail(ld, run_s,
 				    "step '%s': with 'shell = true', 'run' must have exactly one element (the script), not %zu",
 				    st->name, st->run_len);
 	}
 
 	/* HTTP-only keys */
-	if (get_string(ld, g, "method", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "method", where, &s, &v) < 0)
 		return -1;
 	if (v) {
 		if (!st->url)
-			return fail(ld, s, "step '%s': 'method' is only for an HTTP step (url = ...)", st->name);
+			return wf_cfg_fail(ld, s, "step '%s': 'method' is only for an HTTP step (url = ...)", st->name);
 		/* methods are upper-case tokens */
 		if (!*v || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
-			return fail(ld, s, "'%s.method' must be an upper-case HTTP method such as POST, not '%s'",
+			return wf_cfg_fail(ld, s, "'%s.method' must be an upper-case HTTP method such as POST, not '%s'",
 				    where, v);
 		st->method = xstrdup(v);
 	} else if (st->url)
 		st->method = xstrdup("POST");
 
-	rc = get_strv(ld, g, "headers", where, 0, &s, &st->headers, &st->n_headers);
+	rc = wf_cfg_get_strv(ld, g, "headers", where, 0, &s, &st->headers, &st->n_headers);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		size_t i;
 		if (!st->url)
-			return fail(ld, s, "step '%s': 'headers' is only for an HTTP step (url = ...)", st->name);
+			return wf_cfg_fail(ld, s, "step '%s': 'headers' is only for an HTTP step (url = ...)", st->name);
 		for (i = 0; i < st->n_headers; i++) {
 			const char *h = st->headers[i], *colon = strchr(h, ':');
 			if (!colon || colon == h || strpbrk(h, "\r\n"))
-				return fail(ld, config_setting_get_elem(s, (unsigned)i),
+				return wf_cfg_fail(ld, config_setting_get_elem(s, (unsigned)i),
 					    "'%s.headers' entry '%s' must be \"Name: value\"", where, h);
 		}
 	}
-	if (get_string(ld, g, "body", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "body", where, &s, &v) < 0)
 		return -1;
 	if (v) {
 		if (!st->url)
-			return fail(ld, s, "step '%s': 'body' is only for an HTTP step (url = ...)", st->name);
+			return wf_cfg_fail(ld, s, "step '%s': 'body' is only for an HTTP step (url = ...)", st->name);
 		st->body = xstrdup(v);
 	}
 
-	if (get_string(ld, g, "when", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "when", where, &s, &v) < 0)
 		return -1;
 	if (v) {
 		if (!valid_charset(v, "-", 0))
-			return fail(ld, s, "'%s.when' must be made of a-z 0-9 -, not '%s'", where, v);
+			return wf_cfg_fail(ld, s, "'%s.when' must be made of a-z 0-9 -, not '%s'", where, v);
 		if (!strncmp(v, "no-", 3))
-			return fail(ld, s, "'%s.when' must not start with 'no-' (that prefix turns it off): '%s'",
+			return wf_cfg_fail(ld, s, "'%s.when' must not start with 'no-' (that prefix turns it off): '%s'",
 				    where, v);
 		if (in_list(v, reserved_options, sizeof(reserved_options) / sizeof(reserved_options[0])))
-			return fail(ld, s, "'%s.when' cannot be '%s': that push option is reserved", where, v);
+			return wf_cfg_fail(ld, s, "'%s.when' cannot be '%s': that push option is reserved", where, v);
 		st->when = xstrdup(v);
 	}
 	if (get_bool(ld, g, "default", where, &st->default_on) < 0)
@@ -594,11 +594,11 @@ static int load_env(struct ld *ld, const config_setting_t *root, struct wf_env *
 		return -1;
 	if (!g)
 		return 0;
-	if (check_keys(ld, g, where, env_keys) < 0)
+	if (wf_cfg_check_keys(ld, g, where, env_keys) < 0)
 		return -1;
 	if (get_branch(ld, g, where, &e->branch, &e->ref) < 0)
 		return -1;
-	if (get_string(ld, g, "on_failure", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "on_failure", where, &s, &v) < 0)
 		return -1;
 	if (v) {
 		if (!strcmp(v, "stop"))
@@ -606,32 +606,43 @@ static int load_env(struct ld *ld, const config_setting_t *root, struct wf_env *
 		else if (!strcmp(v, "rollback"))
 			e->on_failure = WF_ON_FAILURE_ROLLBACK;
 		else
-			return fail(ld, s, "'%s.on_failure' must be \"stop\" or \"rollback\", not '%s'", where, v);
+			return wf_cfg_fail(ld, s, "'%s.on_failure' must be \"stop\" or \"rollback\", not '%s'", where, v);
 	}
 	if (get_bool(ld, g, "hotfix", where, &e->hotfix) < 0)
 		return -1;
 
-	s = config_setting_get_member(g, "steps");
-	if (s) {
-		int t = config_setting_type(s), n, i;
-		if (!(t == CONFIG_TYPE_LIST || (t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0)))
-			return fail(ld, s, "'%s.steps' must be a list ( { ... }, ... )", where);
-		n = config_setting_length(s);
-		e->steps = xcalloc((size_t)n + 1, sizeof(*e->steps));
-		for (i = 0; i < n; i++) {
-			config_setting_t *sg = config_setting_get_elem(s, (unsigned)i);
-			char *w = xasprintf("%s.steps[%d]", where, i);
-			int j, rc;
-			e->n_steps = (size_t)i + 1;
-			rc = load_step(ld, sg, w, &e->steps[i]);
-			free(w);
-			if (rc < 0)
-				return -1;
-			for (j = 0; j < i; j++)
-				if (!strcmp(e->steps[j].name, e->steps[i].name))
-					return fail(ld, config_setting_get_member(sg, "name"),
-						    "duplicate step name '%s' in %s.steps", e->steps[i].name, where);
-		}
+	if (wf_cfg_load_steps(ld, g, "steps", where, &e->steps, &e->n_steps) < 0)
+		return -1;
+	return wf_cfg_load_release(ld, g, where, &e->rel);
+}
+
+/* A list of steps (steps, build, checks): each a group, names unique. */
+int wf_cfg_load_steps(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
+		      struct wf_step **steps, size_t *n_steps)
+{
+	config_setting_t *s = config_setting_get_member(g, key);
+	int t, n, i;
+
+	if (!s)
+		return 0;
+	t = config_setting_type(s);
+	if (!(t == CONFIG_TYPE_LIST || (t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0)))
+		return wf_cfg_fail(ld, s, "'%s.%s' must be a list ( { ... }, ... )", where, key);
+	n = config_setting_length(s);
+	*steps = xcalloc((size_t)n + 1, sizeof(**steps));
+	for (i = 0; i < n; i++) {
+		config_setting_t *sg = config_setting_get_elem(s, (unsigned)i);
+		char *w = xasprintf("%s.%s[%d]", where, key, i);
+		int j, rc;
+		*n_steps = (size_t)i + 1;
+		rc = load_step(ld, sg, w, &(*steps)[i]);
+		free(w);
+		if (rc < 0)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (!strcmp((*steps)[j].name, (*steps)[i].name))
+				return wf_cfg_fail(ld, config_setting_get_member(sg, "name"),
+						   "duplicate step name '%s' in %s.%s", (*steps)[i].name, where, key);
 	}
 	return 0;
 }
@@ -647,15 +658,15 @@ static int load_hotfix(struct ld *ld, const config_setting_t *root, struct wf_co
 		return -1;
 	if (!g)
 		return 0;
-	if (check_keys(ld, g, "hotfix", hotfix_keys) < 0)
+	if (wf_cfg_check_keys(ld, g, "hotfix", hotfix_keys) < 0)
 		return -1;
-	rc = get_strv(ld, g, "users", "hotfix", 0, &s, &v, &n);
+	rc = wf_cfg_get_strv(ld, g, "users", "hotfix", 0, &s, &v, &n);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		for (i = 0; i < n; i++) {
 			if (!*v[i]) {
-				fail(ld, config_setting_get_elem(s, (unsigned)i), "'hotfix.users' has an empty name");
+				wf_cfg_fail(ld, config_setting_get_elem(s, (unsigned)i), "'hotfix.users' has an empty name");
 				strv_free(v, n);
 				return -1;
 			}
@@ -674,25 +685,25 @@ static int load_webhook(struct ld *ld, const config_setting_t *g, const char *wh
 	int rc;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return fail(ld, g, "'%s' must be a group { url = ...; }", where);
-	if (check_keys(ld, g, where, webhook_keys) < 0)
+		return wf_cfg_fail(ld, g, "'%s' must be a group { url = ...; }", where);
+	if (wf_cfg_check_keys(ld, g, where, webhook_keys) < 0)
 		return -1;
-	if (get_string(ld, g, "url", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "url", where, &s, &v) < 0)
 		return -1;
 	if (!v)
-		return fail(ld, g, "'%s' has no url", where);
+		return wf_cfg_fail(ld, g, "'%s' has no url", where);
 	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-		return fail(ld, s, "'%s.url' must be an http:// or https:// URL", where);
+		return wf_cfg_fail(ld, s, "'%s.url' must be an http:// or https:// URL", where);
 	w->url = xstrdup(v);
 
-	rc = get_strv(ld, g, "events", where, 1, &s, &w->events, &w->n_events);
+	rc = wf_cfg_get_strv(ld, g, "events", where, 1, &s, &w->events, &w->n_events);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		size_t i;
 		for (i = 0; i < w->n_events; i++)
 			if (!in_list(w->events[i], known_events, N_KNOWN_EVENTS))
-				return fail(ld, config_setting_get_elem(s, (unsigned)i),
+				return wf_cfg_fail(ld, config_setting_get_elem(s, (unsigned)i),
 					    "'%s.events': unknown event '%s' (known: deploy, hotfix, rollback, failure, refused)",
 					    where, w->events[i]);
 	} else {
@@ -700,17 +711,17 @@ static int load_webhook(struct ld *ld, const config_setting_t *g, const char *wh
 		w->n_events = N_KNOWN_EVENTS;
 	}
 
-	if (get_string(ld, g, "format", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "format", where, &s, &v) < 0)
 		return -1;
 	if (v && strcmp(v, "json") && strcmp(v, "slack"))
-		return fail(ld, s, "'%s.format' must be \"json\" or \"slack\", not '%s'", where, v);
+		return wf_cfg_fail(ld, s, "'%s.format' must be \"json\" or \"slack\", not '%s'", where, v);
 	w->format = xstrdup(v ? v : "json");
 
-	if (get_string(ld, g, "secret_file", where, &s, &v) < 0)
+	if (wf_cfg_get_string(ld, g, "secret_file", where, &s, &v) < 0)
 		return -1;
 	if (v) {
 		if (!*v)
-			return fail(ld, s, "'%s.secret_file' must not be empty", where);
+			return wf_cfg_fail(ld, s, "'%s.secret_file' must not be empty", where);
 		w->secret_file = xstrdup(v);
 	}
 	return 0;
@@ -724,17 +735,17 @@ static int load_notify(struct ld *ld, const config_setting_t *root, struct wf_co
 		return -1;
 	if (!g)
 		return 0;
-	if (check_keys(ld, g, "notify", notify_keys) < 0)
+	if (wf_cfg_check_keys(ld, g, "notify", notify_keys) < 0)
 		return -1;
 	if (get_timeout(ld, g, "connect_timeout", "notify", &c->notify_connect_timeout) < 0 ||
 	    get_timeout(ld, g, "timeout", "notify", &c->notify_timeout) < 0 ||
-	    get_int_in(ld, g, "retry_for", "notify", 0, WF_TIMEOUT_MAX, "seconds", &c->notify_retry_for) < 0)
+	    wf_cfg_get_int_in(ld, g, "retry_for", "notify", 0, WF_TIMEOUT_MAX, "seconds", &c->notify_retry_for) < 0)
 		return -1;
 	s = config_setting_get_member(g, "webhooks");
 	if (s) {
 		int t = config_setting_type(s), n, i;
 		if (!(t == CONFIG_TYPE_LIST || (t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0)))
-			return fail(ld, s, "'notify.webhooks' must be a list ( { ... }, ... )");
+			return wf_cfg_fail(ld, s, "'notify.webhooks' must be a list ( { ... }, ... )");
 		n = config_setting_length(s);
 		c->webhooks = xcalloc((size_t)n + 1, sizeof(*c->webhooks));
 		for (i = 0; i < n; i++) {
@@ -766,7 +777,7 @@ static int check_collisions(struct ld *ld, const config_setting_t *root, const s
 					s = config_setting_lookup((config_setting_t *)root, b[i].section);
 					bs = s ? config_setting_get_member(s, "branch") : NULL;
 				}
-				return fail(ld, bs, "'%s.branch' and '%s.branch' are both '%s': each environment needs its own branch",
+				return wf_cfg_fail(ld, bs, "'%s.branch' and '%s.branch' are both '%s': each environment needs its own branch",
 					    b[i].section, b[j].section, b[i].branch);
 			}
 	return 0;
@@ -778,9 +789,10 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 	config_setting_t *root = config_root_setting(cfg);
 
 	wf_config_defaults(c);
-	if (check_keys(&ld, root, "top level", top_keys) < 0 || load_workflow(&ld, root, c) < 0 ||
+	if (wf_cfg_check_keys(&ld, root, "top level", top_keys) < 0 || load_workflow(&ld, root, c) < 0 ||
 	    load_dev(&ld, root, c) < 0 || load_env(&ld, root, &c->test) < 0 || load_env(&ld, root, &c->live) < 0 ||
 	    load_hotfix(&ld, root, c) < 0 || load_notify(&ld, root, c) < 0 || check_collisions(&ld, root, c) < 0 ||
+	    wf_cfg_release_paths(&ld, root, c) < 0 ||
 	    wf_dashboard_config_load(root, c, name, err, errlen) < 0) {
 		wf_config_free(c);
 		return -1;
@@ -789,6 +801,9 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 		c->test.steps[i].max_output = (size_t)c->max_output;
 	for (size_t i = 0; i < c->live.n_steps; i++)
 		c->live.steps[i].max_output = (size_t)c->max_output;
+	wf_cfg_release_max_output(c);
+	c->dev.branch = c->dev_branch;
+	c->dev.ref = c->dev_ref;
 	return 0;
 }
 

@@ -39,6 +39,25 @@ struct wf_step {
  * output back until the request ends: follow for less than that. */
 #define WF_HTTP_WAIT_DEFAULT 50
 
+/* Where an env runs its code (README "Environments that run code"):
+ * with a path, every deploy places a release under path/releases/ and
+ * switches path/current to it.  path NULL: the env places nothing. */
+#define WF_KEEP_DEFAULT 5
+struct wf_release_conf {
+	char *path;             /* absolute, no trailing '/' */
+	int keep;               /* releases kept, >= 1 (default WF_KEEP_DEFAULT) */
+	char **shared;          /* relative paths kept in path/shared/ */
+	size_t n_shared;
+	struct wf_step *build;  /* run in the new release before the ref moves */
+	size_t n_build;
+	struct wf_step *checks; /* run after the switch; a failure switches back */
+	size_t n_checks;
+};
+
+/* 1 when p is a safe relative path: not empty, not absolute, no empty,
+ * ".", ".." or ".git" component (any case), no trailing '/'. */
+int wf_relpath_ok(const char *p);
+
 /* A locked environment: test or live. */
 struct wf_env {
 	const char *name;       /* "test" or "live" (the config section) */
@@ -48,6 +67,8 @@ struct wf_env {
 	int hotfix;             /* may refs/hotfix/<name> be used? */
 	struct wf_step *steps;
 	size_t n_steps;
+	struct wf_release_conf rel;
+	int tagless;            /* Dev: its deploys get no deploy tag */
 };
 
 struct wf_webhook {
@@ -71,6 +92,10 @@ struct wf_config {
 	char *dev_branch;       /* default "master" */
 	char *dev_ref;          /* "refs/heads/master" */
 	int dev_allow_force;    /* default 0 */
+	/* Dev as an env, for its releases (dev.path): name "dev", branch and
+	 * ref the two above, no steps; it is never returned by
+	 * wf_config_env_by_name or _by_ref, which are the locked envs */
+	struct wf_env dev;
 	struct wf_env test;     /* branch "test", hotfix 0 */
 	struct wf_env live;     /* branch "live", hotfix 1 */
 	char **hotfix_users;    /* default: none */
@@ -107,6 +132,9 @@ void wf_config_free(struct wf_config *c);
 const struct wf_env *wf_config_env_by_ref(const struct wf_config *c, const char *ref);
 /* The env called name ("test"/"live"), or NULL. */
 const struct wf_env *wf_config_env_by_name(const struct wf_config *c, const char *name);
+/* The same, and Dev ("dev") when it runs code: the envs a deploy journal
+ * may name (config_release.c). */
+const struct wf_env *wf_config_deploy_env(const struct wf_config *c, const char *name);
 
 /* The option names steps of both envs toggle (each `when`, deduplicated,
  * in config order).  Returned array is malloc'd; strings belong to c. */

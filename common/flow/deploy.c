@@ -3,6 +3,7 @@
 #include "notify_hooks.h"
 #include "owner.h"
 #include "record.h"
+#include "release_deploy.h"
 #include "steps.h"
 #include "text.h"
 #include "fileio.h"
@@ -134,6 +135,10 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		for (char *line = strtok(commits.buf, "\n"); line; line = strtok(NULL, "\n"))
 			wf_say("dry-run:   %s", line);
 	}
+	if (d->env->rel.path)
+		wf_say("dry-run: %s: would place the release %s_%s_%ld in %s/releases, build it (%zu build step%s) "
+		       "and switch %s/current to it", d->env->branch, s->config.tag_prefix, d->env->name, n + 1,
+		       d->env->rel.path, d->env->rel.n_build, d->env->rel.n_build == 1 ? "" : "s", d->env->rel.path);
 	for (size_t i = 0; i < d->env->n_steps; i++) {
 		const struct wf_step *st = &d->env->steps[i];
 		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");
@@ -148,34 +153,6 @@ enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const c
 		return WF_PROMOTE;
 	wf_repo_policy_ops(&s->repo, &ops);
 	return ops.is_ancestor(ops.ctx, old_oid, new_oid) == 1 ? WF_PROMOTE : WF_ROLLBACK;
-}
-
-struct stream_ctx {
-	const char *step;
-	const char *git_dir;
-	struct wf_job *job;
-};
-
-/* A step's process group, journaled: a runner killed now leaves it to
- * repair to stop before any other deploy starts. */
-static void note_step(void *ctx, long pgid)
-{
-	struct stream_ctx *sc = ctx;
-	if (sc->job)
-		wf_job_step(sc->git_dir, sc->job, sc->step, pgid, 0);
-}
-
-static void stream_line(void *ctx, const char *line, size_t len)
-{
-	struct stream_ctx *sc = ctx;
-	struct sbuf sb = SBUF_INIT;
-
-	/* made safe for the pusher's terminal: a CR or an escape sequence
-	 * (perhaps echoing pushed text) must not forge or rewrite lines */
-	wf_text_escape(&sb, line, len, WF_TEXT_OUTPUT);
-	fprintf(stderr, "[%s] %s\n", sc->step, sb.buf ? sb.buf : "");
-	fflush(stderr);
-	sbuf_free(&sb);
 }
 
 static void record_base(struct wf_session *s, struct wf_record *r, const char *kind, const char *status,
@@ -216,8 +193,7 @@ void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const st
 	free(msg);
 }
 
-/* note, then more, in one record note; both malloc'd, note may be NULL */
-static char *join_note(char *note, char *more)
+char *wf_join_note(char *note, char *more)
 {
 	char *j;
 	if (!note)
@@ -259,12 +235,13 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	char *shown = message_line(message);
 	struct sbuf commits = SBUF_INIT;
 	struct wf_record r;
-	struct wf_record_step *rsteps = xcalloc(d->env->n_steps + 1, sizeof(*rsteps));
-	size_t n_rsteps = 0, nt;
-	const char *const *t = toggles(s, &nt);
+	struct wf_record_step *rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + 2, sizeof(*rsteps));
+	struct wf_step_ctx cx;
+	size_t n_rsteps = 0;
 	int failed = 0;
 	long n;
 
+	memset(&cx, 0, sizeof(cx));
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
 	dropped = dropped_hotfixes(s, d);
@@ -274,70 +251,46 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 		       d->env->branch, s->config.dev_branch, dropped);
 		note = xasprintf("dropped hotfix: %s", dropped);
 	}
+	/* Dev's deploys are its pushes: no tag (its release is named dev-N-<sha>) */
+	if (d->env->tagless) {
+		n = 0;
+		goto untagged;
+	}
 	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
 				      sizeof(err)) < 0) {
 		wf_say("workflow: %s %s: %s", wf_deploy_kind_word(d->kind), d->env->branch, err);
 		failed = 1;
-		note = join_note(note, xasprintf("tag not created: %s", err));
+		note = wf_join_note(note, xasprintf("tag not created: %s", err));
 		goto record;
 	}
 	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, tag, d->new_oid);
 	n = atol(strrchr(tag, '_') + 1);
 	wf_notify_deploy(s, d, "started", tag, message, NULL, 0, NULL, 0);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
-
-	for (size_t i = 0; i < d->env->n_steps && !failed; i++) {
-		const struct wf_step *st = &d->env->steps[i];
-		struct wf_step_result res;
-		struct stream_ctx sc = { st->name, s->repo.git_dir, d->job };
-		char *env[] = {
-			xasprintf("WF_ENV=%s", d->env->name), xasprintf("WF_OLD=%s", d->old_oid),
-			xasprintf("WF_NEW=%s", d->new_oid), xasprintf("WF_TAG=%s", tag),
-			xasprintf("WF_PUSHER=%s", s->pusher), xasprintf("WF_MESSAGE=%s", shown),
-			xasprintf("WF_KIND=%s", wf_deploy_kind_word(d->kind)), NULL
-		};
-
-		if (!wf_step_selected(st, t, nt)) {
-			wf_say("workflow: step %s: skipped", st->name);
-			for (char **e = env; *e; e++)
-				free(*e);
-			continue;
-		}
-		wf_say("workflow: step %s: running", st->name);
-		memset(&res, 0, sizeof(res));
-		/* the runner's journal names the step's process group, so that
-		 * repair can stop it if this process dies */
-		wf_steps_on_start(note_step, &sc);
-		failed = wf_step_run(st, s->repo.git_dir, env, stream_line, &sc, &res) != 0;
-		wf_steps_on_start(NULL, NULL);
-		if (d->job)
-			wf_job_step(s->repo.git_dir, d->job, st->name, 0, res.exit_status);
-		for (char **e = env; *e; e++)
-			free(*e);
-		if (res.timed_out)
-			wf_say("workflow: step %s: killed after its timeout of %d s", st->name, st->timeout);
-		else if (failed)
-			wf_say("workflow: step %s: failed (exit %d)%s%s", st->name, res.exit_status,
-			       res.error ? ": " : "", res.error ? res.error : "");
-		else
-			wf_say("workflow: step %s: ok (%.1f s)", st->name, res.duration);
-		rsteps[n_rsteps].name = xstrdup(st->name);
-		rsteps[n_rsteps].exit_status = res.exit_status;
-		rsteps[n_rsteps].timed_out = res.timed_out;
-		rsteps[n_rsteps].duration = res.duration;
-		rsteps[n_rsteps].output_len = res.output_len;
-		wf_compress(res.output ? res.output : "", res.output_len, &rsteps[n_rsteps].zoutput,
-			    &rsteps[n_rsteps].zlen);
-		n_rsteps++;
-		wf_step_result_free(&res);
+untagged:
+	cx.tag = tag;
+	cx.message = shown;
+	if (wf_release_go(s, d, tag, &cx, &note) < 0) {
+		failed = 1;
+		goto record;
+	}
+	failed = wf_deploy_steps(s, d, d->env->steps, d->env->n_steps, &cx, "step", rsteps, &n_rsteps);
+	if (!failed && d->env->rel.n_checks &&
+	    wf_deploy_steps(s, d, d->env->rel.checks, d->env->rel.n_checks, &cx, "check", rsteps, &n_rsteps)) {
+		wf_release_check_failed(s, d, &cx, &note);
+		failed = 1;
+		goto record;
 	}
 	if (failed) {
 		wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), d->env->branch);
 		if (d->env->on_failure == WF_ON_FAILURE_ROLLBACK) {
 			char *back = roll_back(s, d, n);
 			wf_say("workflow: %s", back);
-			note = join_note(note, back);
+			note = wf_join_note(note, back);
+			wf_release_back(s, d, &cx, &note);
 		}
+	} else {
+		wf_release_done(s, d, &cx);
 	}
 record:
 	record_base(s, &r, wf_deploy_kind_word(d->kind), failed ? "failed" : "ok", d->env->name, d->ref, d->old_oid,
@@ -356,7 +309,7 @@ record:
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
 		/* untagged, the journal stays too: repair tags it later, and the
 		 * env is never taken for one moved outside the workflow */
-		if (tag)
+		if (tag || d->env->tagless)
 			wf_job_remove(s->repo.git_dir, d->env->name);
 	}
 	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);

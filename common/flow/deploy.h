@@ -6,6 +6,7 @@
 
 #include "journal.h"
 #include "policy.h"
+#include "record.h"
 #include "session.h"
 
 struct wf_deploy {
@@ -16,6 +17,24 @@ struct wf_deploy {
 	char new_oid[WF_OID_MAX + 1];
 	struct wf_job *job;             /* its journal (the runner's), or NULL */
 };
+
+/* What steps, builds and checks of one deploy run with. */
+struct wf_step_ctx {
+	const char *tag;                /* the deploy tag (predicted, for a build) */
+	const char *message;            /* the deploy message as one line */
+	char cwd[4096];                 /* where they run: the release, or the git dir */
+	char release[128];              /* the release ("" when the env has no path) */
+	char prev[128];                 /* the release current named before ("" none) */
+};
+
+/* Run steps (what: "step", "build", "check" in the messages), streaming
+ * their output and adding each to out.  1 when one failed (the rest did
+ * not run), else 0. */
+int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
+		    const struct wf_step_ctx *cx, const char *what, struct wf_record_step *out, size_t *n_out);
+
+/* note, then more, in one record note; both malloc'd, note may be NULL */
+char *wf_join_note(char *note, char *more);
 
 /* "deploy", "rollback" or "hotfix": the kind in tags and records. */
 const char *wf_deploy_kind_word(enum wf_action k);

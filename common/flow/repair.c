@@ -5,6 +5,7 @@
 #include "notify_hooks.h"
 #include "outside.h"
 #include "record.h"
+#include "release_deploy.h"
 #include "runner.h"
 #include "text.h"
 
@@ -228,6 +229,7 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 		return -1;
 	}
 	stop_leftover_step(&j);
+	wf_release_repair(s, &j, env);
 	l.kind = j.kind;
 	l.old = j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000";
 	l.new = j.new_oid;

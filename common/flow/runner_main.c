@@ -8,6 +8,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "notify.h"
+#include "release_deploy.h"
 #include "session.h"
 #include "util.h"
 
@@ -86,7 +87,7 @@ int wf_job_applied(struct wf_session *s, const struct wf_job *j, const struct wf
 
 static void run_job(struct wf_session *s, const char *name)
 {
-	const struct wf_env *env = wf_config_env_by_name(&s->config, name);
+	const struct wf_env *env = wf_config_deploy_env(&s->config, name);
 	struct wf_deploy d;
 	struct wf_job j;
 
@@ -99,6 +100,7 @@ static void run_job(struct wf_session *s, const char *name)
 	if (!wf_job_applied(s, &j, env)) {
 		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
 		       kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
+		wf_release_forget(s, &j, env);
 		wf_job_remove(s->repo.git_dir, name);
 		wf_job_free(&j);
 		return;

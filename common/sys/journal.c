@@ -1,5 +1,6 @@
 #include "journal.h"
 #include "lock.h"
+#include "release_names.h"
 #include "text.h"
 #include "fileio.h"
 #include "util.h"
@@ -40,6 +41,8 @@ int wf_job_write(const char *git_dir, const struct wf_job *j)
 		sbuf_addf(&sb, "step-pgid: %ld\n", j->step_pgid), add_field(&sb, "step", j->step);
 	if (j->steps_done)
 		add_field(&sb, "steps-done", j->steps_done);
+	if (j->release[0])
+		sbuf_addf(&sb, "release: %s\nreused: %d\n", j->release, j->reused);
 	rc = wf_write_file_atomic(path, sb.buf, sb.len, 1);
 	sbuf_free(&sb);
 	free(path);
@@ -84,6 +87,11 @@ static int parse_line(struct wf_job *j, const char *key, const char *v)
 		return sscanf(v, "%ld", &j->run) == 1 ? 0 : -1;
 	if (!strcmp(key, "step-pgid"))
 		return sscanf(v, "%ld", &j->step_pgid) == 1 ? 0 : -1;
+	if (!strcmp(key, "reused"))
+		return sscanf(v, "%d", &j->reused) == 1 ? 0 : -1;
+	if (!strcmp(key, "release"))
+		/* a name the hooks made: it is a path under the env's releases/ */
+		return strlen(v) < sizeof(j->release) && wf_release_name_ok(v) ? (strcpy(j->release, v), 0) : -1;
 	if (!strcmp(key, "state"))
 		return (j->running = !strcmp(v, "running")), 0;
 	if (!strcmp(key, "old"))

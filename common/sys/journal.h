@@ -32,6 +32,8 @@ struct wf_job {
 	char step[256];                 /* the step running now, "" between steps */
 	long step_pgid;
 	char *steps_done;               /* "name exit, name exit" of the steps that ended */
+	char release[128];              /* env with a path: the release placed for it ("" none) */
+	int reused;                     /* 1: a kept release switched to again (a rollback) */
 };
 
 /* Write (or rewrite) the journal of j->env atomically.  0 or -1 (errno). */

@@ -2,6 +2,7 @@
 #include "fileio.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -105,29 +106,56 @@ static int write_lock(const char *dir, const char *path, const struct wf_lock_in
 	return rc;
 }
 
+/* A live lock in dir other than owner's that stops env (NULL: any, for
+ * the lock of all): 1 with holder filled in, else 0. */
+static int blocked(const char *dir, const char *env, long owner_pid, struct wf_lock_info *holder)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int busy = 0;
+
+	while (d && !busy && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *path;
+		if (strncmp(e->d_name, "deploy-", 7) || len < 12 || strcmp(e->d_name + len - 5, ".lock"))
+			continue;
+		/* one env's deploy waits only for its own lock and the lock of all */
+		if (env && strcmp(e->d_name, "deploy-all.lock") &&
+		    (len - 12 != strlen(env) || strncmp(e->d_name + 7, env, len - 12)))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		busy = read_lock(path, holder) == 0 && alive(holder) && holder->pid != owner_pid;
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	return busy;
+}
+
 int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
 		    struct wf_lock_info *holder, char *err, size_t errlen)
 {
 	char *dir = wf_state_dir(git_dir, err, errlen);
+	int all = !strcmp(env, WF_LOCK_ALL);
 	char *path;
 	int g, rc = -1;
 
 	if (!dir)
 		return -1;
-	path = xasprintf("%s/deploy.lock", dir);
+	path = xasprintf("%s/deploy-%s.lock", dir, all ? "all" : env);
 	g = guard(dir);
 	if (g < 0) {
 		snprintf(err, errlen, "cannot lock %s/deploy.guard: %s", dir, strerror(errno));
 		goto out;
 	}
-	if (read_lock(path, holder) == 0 && alive(holder)) {
-		rc = holder->pid == owner_pid ? 0 : 1;
+	if (blocked(dir, all ? NULL : env, owner_pid, holder)) {
+		rc = 1;
 		goto out;
 	}
 	{
 		struct wf_lock_info me = { owner_pid, wf_proc_start_time(owner_pid), "", "", (long long)time(NULL) };
 		snprintf(me.user, sizeof(me.user), "%s", user);
-		snprintf(me.env, sizeof(me.env), "%s", env);
+		snprintf(me.env, sizeof(me.env), "%s", all ? "repair" : env);
 		if (write_lock(dir, path, &me) < 0) {
 			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 			goto out;
@@ -154,51 +182,69 @@ int wf_lock_acquire_wait(const char *git_dir, long owner_pid, const char *user, 
 	return rc;
 }
 
-int wf_lock_handover(const char *git_dir, long owner_pid, long new_pid)
+/* Each lock file of dir that owner_pid holds: handed to new_pid, or
+ * removed (new_pid 0).  0, or -1 when none was or one could not be. */
+static int each_held(const char *dir, long owner_pid, long new_pid)
 {
-	char *path = xasprintf("%sworkflow/deploy.lock", git_dir), *dir = xasprintf("%sworkflow", git_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
 	struct wf_lock_info info;
-	int g = guard(dir), rc = -1;
+	int rc = new_pid ? -1 : 0;
 
-	if (g >= 0 && read_lock(path, &info) == 0 && info.pid == owner_pid) {
-		info.pid = new_pid;
-		info.start = wf_proc_start_time(new_pid);
-		rc = write_lock(dir, path, &info);
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *path;
+		if (strncmp(e->d_name, "deploy-", 7) || len < 12 || strcmp(e->d_name + len - 5, ".lock"))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (read_lock(path, &info) == 0 && info.pid == owner_pid) {
+			if (new_pid) {
+				info.pid = new_pid;
+				info.start = wf_proc_start_time(new_pid);
+				rc = write_lock(dir, path, &info) < 0 ? -1 : rc < 0 ? 0 : rc;
+			} else if (unlink(path) < 0) {
+				rc = -1;
+			}
+		}
+		free(path);
 	}
-	if (g >= 0)
+	if (d)
+		closedir(d);
+	return rc;
+}
+
+static int under_guard(const char *git_dir, long owner_pid, long new_pid)
+{
+	char err[256];
+	char *dir = wf_state_dir(git_dir, err, sizeof(err));
+	int g, rc = -1;
+
+	if (!dir)
+		return -1;
+	g = guard(dir);
+	if (g >= 0) {
+		rc = each_held(dir, owner_pid, new_pid);
 		close(g);
-	free(path);
+	}
 	free(dir);
 	return rc;
+}
+
+int wf_lock_handover(const char *git_dir, long owner_pid, long new_pid)
+{
+	return under_guard(git_dir, owner_pid, new_pid);
 }
 
 int wf_lock_release(const char *git_dir, long owner_pid)
 {
-	char err[256];
-	char *dir = wf_state_dir(git_dir, err, sizeof(err));
-	struct wf_lock_info info;
-	char *path;
-	int g, rc = 0;
-
-	if (!dir)
-		return -1;
-	path = xasprintf("%s/deploy.lock", dir);
-	g = guard(dir);
-	if (g < 0)
-		rc = -1;
-	else if (read_lock(path, &info) == 0 && info.pid == owner_pid && unlink(path) < 0)
-		rc = -1;
-	if (g >= 0)
-		close(g);
-	free(path);
-	free(dir);
-	return rc;
+	return under_guard(git_dir, owner_pid, 0);
 }
 
 int wf_lock_status(const char *git_dir, struct wf_lock_info *info)
 {
-	char *path = xasprintf("%sworkflow/deploy.lock", git_dir);
-	int rc = read_lock(path, info);
-	free(path);
-	return rc == 0 && alive(info) ? 0 : 1;
+	char *dir = xasprintf("%sworkflow", git_dir);
+	int busy = blocked(dir, NULL, 0, info);
+
+	free(dir);
+	return busy ? 0 : 1;
 }

@@ -1,7 +1,10 @@
-/* The deploy lock: one deploy per repository at a time.  pre-receive takes
- * it for the receive-pack process that runs the push (the hooks' parent)
- * and post-receive releases it; a lock whose owner process is gone (or is
- * a new process with the same pid) is stale and taken over. */
+/* The deploy locks: one deploy per env at a time (workflow/deploy-<env>.lock),
+ * so a Dev deploy never waits for a Test promotion; repair takes the lock
+ * of all (deploy-all.lock), which waits for every env's.  pre-receive takes
+ * them for the receive-pack process that runs the push (the hooks' parent),
+ * hands them to the deploy runner, which releases them; a lock whose owner
+ * process is gone (or is a new process with the same pid) is stale and
+ * taken over. */
 #ifndef WF_LOCK_H
 #define WF_LOCK_H
 
@@ -15,7 +18,9 @@ struct wf_lock_info {
 	long long time;
 };
 
-/* 0 taken (or already ours), 1 busy (holder filled in), -1 error (err). */
+/* env: the env's name, or WF_LOCK_ALL for every env at once.
+ * 0 taken (or already ours), 1 busy (holder filled in), -1 error (err). */
+#define WF_LOCK_ALL "repair"
 int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
 		    struct wf_lock_info *holder, char *err, size_t errlen);
 /* The same, waiting up to ms for a holder to release it: a runner that has
@@ -24,12 +29,12 @@ int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const
 #define WF_LOCK_WAIT_MS 3000
 int wf_lock_acquire_wait(const char *git_dir, long owner_pid, const char *user, const char *env,
 			 struct wf_lock_info *holder, char *err, size_t errlen, int ms);
-/* Give the lock owner_pid holds to new_pid (the deploy runner, which
- * outlives the push).  0 handed over, -1 when owner_pid does not hold it. */
+/* Give the locks owner_pid holds to new_pid (the deploy runner, which
+ * outlives the push).  0 handed over, -1 when owner_pid holds none. */
 int wf_lock_handover(const char *git_dir, long owner_pid, long new_pid);
-/* Release if owner_pid holds it.  0 released or not ours, -1 error. */
+/* Release the locks owner_pid holds.  0 released or none ours, -1 error. */
 int wf_lock_release(const char *git_dir, long owner_pid);
-/* The current live holder: 0 when held (info filled), 1 when free/stale. */
+/* A live holder of any lock: 0 when held (info filled), 1 when all free. */
 int wf_lock_status(const char *git_dir, struct wf_lock_info *info);
 /* Start time of a process (0 when it does not exist or is a zombie). */
 unsigned long long wf_proc_start_time(long pid);

@@ -1,0 +1,39 @@
+/* What config.c shares with the other parts of the loader
+ * (config_release.c): the error helper and the typed getters. */
+#ifndef WF_CONFIG_INTERNAL_H
+#define WF_CONFIG_INTERNAL_H
+
+#include <stddef.h>
+#include <libconfig.h>
+#include "config.h"
+
+struct ld {
+	const char *name;       /* file name for messages */
+	char *err;
+	size_t errlen;
+};
+
+/* The release keys an env section may have, for its list of known keys. */
+#define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks"
+
+int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int wf_cfg_check_keys(struct ld *ld, const config_setting_t *g, const char *where, const char *const *known);
+int wf_cfg_get_string(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
+		      config_setting_t **setting, const char **out);
+int wf_cfg_get_int_in(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
+		      long long min, long long max, const char *unit, long long *out);
+int wf_cfg_get_strv(struct ld *ld, const config_setting_t *g, const char *key, const char *where, int nonempty,
+		    config_setting_t **setting, char ***out, size_t *n_out);
+int wf_cfg_load_steps(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
+		      struct wf_step **steps, size_t *n_steps);
+void wf_cfg_step_free(struct wf_step *s);
+
+/* config_release.c */
+int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);
+/* No two envs share a path (nor one inside another's). */
+int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const struct wf_config *c);
+void wf_cfg_release_max_output(struct wf_config *c);
+void wf_cfg_release_free(struct wf_release_conf *r);
+
+#endif

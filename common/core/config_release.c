@@ -1,0 +1,189 @@
+/* The release keys of an env section (path, keep, shared, build, checks):
+ * checked as strictly as the rest of workflow.conf, since a bad path or a
+ * shared entry with ".." would let a deploy write outside the env. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config_internal.h"
+#include "util.h"
+
+#define WF_KEEP_MAX 1000
+
+int wf_relpath_ok(const char *p)
+{
+	const char *c = p;
+
+	if (!p || !*p || *p == '/')
+		return 0;
+	while (*c) {
+		const char *end = strchr(c, '/');
+		size_t len = end ? (size_t)(end - c) : strlen(c);
+		if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && !strncmp(c, "..", 2)) ||
+		    (len == 4 && !strncasecmp(c, ".git", 4)))
+			return 0;
+		if (!end)
+			break;
+		c = end + 1;
+		if (!*c)
+			return 0; /* trailing '/' */
+	}
+	return 1;
+}
+
+/* An absolute path with no ".", ".." or empty component, not "/". */
+static int abspath_ok(const char *p)
+{
+	return p[0] == '/' && p[1] && wf_relpath_ok(p + 1);
+}
+
+/* The deepest existing directory on the way to p is writable: the hooks
+ * must be able to create releases there. */
+static int writable(const char *p)
+{
+	char *d = xstrdup(p);
+	int ok;
+
+	while (access(d, F_OK) < 0 && errno == ENOENT && strrchr(d, '/') != d)
+		*strrchr(d, '/') = 0;
+	if (access(d, F_OK) < 0)
+		strcpy(d, "/");
+	ok = access(d, W_OK) == 0;
+	free(d);
+	return ok;
+}
+
+static int load_shared(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
+{
+	config_setting_t *s;
+	int rc = wf_cfg_get_strv(ld, g, "shared", where, 0, &s, &r->shared, &r->n_shared);
+
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < r->n_shared; i++) {
+		const char *p = r->shared[i];
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (!wf_relpath_ok(p))
+			return wf_cfg_fail(ld, e, "'%s.shared' entry '%s' must be a relative path inside the "
+					   "release (no '..', not absolute, no '.git')", where, p);
+		for (size_t k = 0; k < i; k++) {
+			size_t a = strlen(r->shared[k]), b = strlen(p), m = a < b ? a : b;
+			if (!strncmp(r->shared[k], p, m) && (a == b || (a < b ? p[a] : r->shared[k][b]) == '/'))
+				return wf_cfg_fail(ld, e, "'%s.shared' entries '%s' and '%s' overlap", where,
+						   r->shared[k], p);
+		}
+	}
+	return 0;
+}
+
+/* Checks are steps whose HTTP form asks with GET unless told otherwise. */
+static void checks_get(const config_setting_t *g, struct wf_release_conf *r)
+{
+	config_setting_t *l = config_setting_get_member(g, "checks");
+
+	for (size_t i = 0; l && i < r->n_checks; i++) {
+		config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		if (r->checks[i].url && !config_setting_get_member(e, "method")) {
+			free(r->checks[i].method);
+			r->checks[i].method = xstrdup("GET");
+		}
+	}
+}
+
+int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
+{
+	config_setting_t *s;
+	const char *v;
+	long long keep = r->keep;
+	static const char *const needs_path[] = { "keep", "shared", "build", "checks" };
+
+	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
+		return -1;
+	if (v) {
+		size_t n = strlen(v);
+		char *p = xstrdup(v);
+		while (n > 1 && p[n - 1] == '/')
+			p[--n] = 0;
+		if (!abspath_ok(p) || !writable(p)) {
+			wf_cfg_fail(ld, s, "'%s.path' must be an absolute path the hooks can write, not '%s'",
+				    where, v);
+			free(p);
+			return -1;
+		}
+		r->path = p;
+	} else {
+		for (size_t i = 0; i < sizeof(needs_path) / sizeof(needs_path[0]); i++)
+			if ((s = config_setting_get_member(g, needs_path[i])))
+				return wf_cfg_fail(ld, s, "'%s.%s' needs '%s.path' (where the releases go)", where,
+						   needs_path[i], where);
+		return 0;
+	}
+	if (wf_cfg_get_int_in(ld, g, "keep", where, 1, WF_KEEP_MAX, "releases", &keep) < 0)
+		return -1;
+	r->keep = (int)keep;
+	if (load_shared(ld, g, where, r) < 0 ||
+	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
+	    wf_cfg_load_steps(ld, g, "checks", where, &r->checks, &r->n_checks) < 0)
+		return -1;
+	checks_get(g, r);
+	return 0;
+}
+
+/* a is b, or one is inside the other */
+static int nested(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), m = la < lb ? la : lb;
+	return !strncmp(a, b, m) && (la == lb || (la < lb ? b[la] : a[lb]) == '/');
+}
+
+int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const struct wf_config *c)
+{
+	const char *name[3] = { "dev", "test", "live" };
+	const struct wf_release_conf *r[3] = { &c->dev.rel, &c->test.rel, &c->live.rel };
+
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (r[i]->path && r[j]->path && nested(r[i]->path, r[j]->path)) {
+				config_setting_t *g = config_setting_get_member(root, name[j]);
+				return wf_cfg_fail(ld, g ? config_setting_get_member(g, "path") : NULL,
+						   "'%s.path' and '%s.path' overlap ('%s', '%s'): each environment "
+						   "needs a place of its own", name[i], name[j], r[i]->path, r[j]->path);
+			}
+	return 0;
+}
+
+void wf_cfg_release_max_output(struct wf_config *c)
+{
+	struct wf_release_conf *r[3] = { &c->dev.rel, &c->test.rel, &c->live.rel };
+
+	for (int i = 0; i < 3; i++) {
+		for (size_t k = 0; k < r[i]->n_build; k++)
+			r[i]->build[k].max_output = (size_t)c->max_output;
+		for (size_t k = 0; k < r[i]->n_checks; k++)
+			r[i]->checks[k].max_output = (size_t)c->max_output;
+	}
+}
+
+void wf_cfg_release_free(struct wf_release_conf *r)
+{
+	free(r->path);
+	for (size_t i = 0; i < r->n_shared; i++)
+		free(r->shared[i]);
+	free(r->shared);
+	for (size_t i = 0; i < r->n_build; i++)
+		wf_cfg_step_free(&r->build[i]);
+	free(r->build);
+	for (size_t i = 0; i < r->n_checks; i++)
+		wf_cfg_step_free(&r->checks[i]);
+	free(r->checks);
+	memset(r, 0, sizeof(*r));
+}
+
+const struct wf_env *wf_config_deploy_env(const struct wf_config *c, const char *name)
+{
+	if (c && name && c->dev.rel.path && !strcmp(name, c->dev.name))
+		return &c->dev;
+	return wf_config_env_by_name(c, name);
+}

@@ -1,0 +1,247 @@
+#include "release_deploy.h"
+#include "record.h"
+#include "release.h"
+#include "steps.h"
+#include "fileio.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static enum wf_action kind_of(const char *word)
+{
+	return !strcmp(word, "rollback") ? WF_ROLLBACK : !strcmp(word, "hotfix") ? WF_HOTFIX : WF_PROMOTE;
+}
+
+/* A deploy refused before anything moved, recorded with what it ran. */
+static void record_refused(struct wf_session *s, const struct wf_job *j, const char *why,
+			   struct wf_record_step *steps, size_t n)
+{
+	struct wf_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = (char *)j->kind;
+	r.status = "failed";
+	r.env = (char *)j->env;
+	r.ref = (char *)j->ref;
+	r.pusher = s->pusher;
+	r.time = (long long)time(NULL);
+	r.old_oid = (char *)(j->old_oid[0] ? j->old_oid : "0000000000000000000000000000000000000000");
+	r.new_oid = (char *)j->new_oid;
+	r.message = (char *)(s->opts.message ? s->opts.message : "");
+	r.note = (char *)why;
+	r.steps = steps;
+	r.n_steps = n;
+	if (wf_record_write(s->repo.git_dir, &r) < 0)
+		wf_say("workflow: warning: could not record the refused deploy");
+	else
+		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
+}
+
+/* The build's output, kept beside the release (releases/<name>.build.log). */
+static void keep_build_log(const struct wf_release_conf *rc, const char *name, struct wf_record_step *st, size_t n)
+{
+	char *dir = wf_release_dir(rc, name), *path = xasprintf("%s.build.log", dir);
+	struct sbuf sb = SBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		char *out = NULL;
+		size_t len = 0;
+		sbuf_addf(&sb, "== %s: exit %d (%.1f s)\n", st[i].name, st[i].exit_status, st[i].duration);
+		if (wf_decompress(st[i].zoutput, st[i].zlen, &out, &len) == 0)
+			sbuf_add(&sb, out, len);
+		free(out);
+	}
+	wf_write_file_atomic(path, sb.buf ? sb.buf : "", sb.len, 0);
+	sbuf_free(&sb);
+	free(path);
+	free(dir);
+}
+
+/* Before the build: room for at least another release like the last. */
+static int room_for(const struct wf_release_conf *rc, const struct wf_env *env)
+{
+	struct wf_release_info *l;
+	long n = wf_release_list(rc, &l);
+	long long need = n > 0 ? l[n - 1].size : 0, have = wf_release_free_space(rc);
+
+	free(l);
+	if (have < 0 || have >= need)
+		return 0;
+	wf_say("workflow: %s has %lld MB free, less than the last %s release (%lld MB): deploy refused; free "
+	       "some space there (or lower %s.keep), then push again", rc->path, have >> 20, env->name, need >> 20,
+	       env->name);
+	return -1;
+}
+
+static void free_steps(struct wf_record_step *st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(st[i].name);
+		free(st[i].zoutput);
+	}
+	free(st);
+}
+
+/* The build, without the hook's GIT_DIR and quarantine: in the release
+ * directory, a build's git (composer's, npm's) must not act on the
+ * bare repository. */
+static int run_build(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx,
+		     struct wf_record_step *st, size_t *n)
+{
+	static const char *const vars[] = { "GIT_DIR", "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY",
+					     "GIT_ALTERNATE_OBJECT_DIRECTORIES" };
+	char *saved[4];
+	int failed;
+
+	for (int i = 0; i < 4; i++) {
+		const char *v = getenv(vars[i]);
+		saved[i] = v ? xstrdup(v) : NULL;
+		unsetenv(vars[i]);
+	}
+	failed = wf_deploy_steps(s, d, d->env->rel.build, d->env->rel.n_build, cx, "build", st, n);
+	for (int i = 0; i < 4; i++) {
+		if (saved[i])
+			setenv(vars[i], saved[i], 1);
+		free(saved[i]);
+	}
+	return failed;
+}
+
+/* After the build: the files it left alone shared again, the release
+ * marked complete (from now on it may be switched to). */
+static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char *name, struct wf_placed *p)
+{
+	struct wf_release_info info;
+
+	wf_release_relink(rc, name, p);
+	memset(&info, 0, sizeof(info));
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	snprintf(info.commit, sizeof(info.commit), "%s", j->new_oid);
+	info.time = (long long)time(NULL);
+	info.size = p->size;
+	if (wf_release_mark(rc, &info) < 0) {
+		wf_say("workflow: cannot mark the release %s complete: %s; push refused", name, strerror(errno));
+		return -1;
+	}
+	snprintf(j->release, sizeof(j->release), "%s", name);
+	return 0;
+}
+
+/* Place j's tree as release name and run the build in it.  0, or -1
+ * (said and recorded; the release removed). */
+static int place_and_build(struct wf_session *s, struct wf_job *j, const struct wf_env *env, const char *name)
+{
+	const struct wf_release_conf *rc = &env->rel;
+	struct wf_deploy d = { kind_of(j->kind), env, j->ref, "", "", j };
+	struct wf_record_step *st = xcalloc(rc->n_build + 1, sizeof(*st));
+	struct wf_step_ctx cx;
+	struct wf_placed p;
+	char err[1024] = "", cur[WF_RELEASE_NAME_MAX];
+	char *dir = wf_release_dir(rc, name);
+	size_t n = 0;
+	int rc2 = -1;
+
+	memset(&cx, 0, sizeof(cx));
+	memset(&p, 0, sizeof(p));
+	if (wf_release_current(rc, cur) == 0 && !strcmp(cur, name)) {
+		wf_say("workflow: %s/current already names %s, the release this deploy would make; push refused",
+		       rc->path, name);
+		free(st);
+		free(dir);
+		return -1;
+	}
+	snprintf(d.old_oid, sizeof(d.old_oid), "%s", j->old_oid[0] ? j->old_oid : "0000000000000000000000000000000000000000");
+	snprintf(d.new_oid, sizeof(d.new_oid), "%s", j->new_oid);
+	/* a release of that name no deploy used (its push did not move the ref) */
+	wf_release_remove(rc, name);
+	if (room_for(rc, env) < 0) {
+		record_refused(s, j, "not enough disk space for the release", NULL, 0);
+		goto out;
+	}
+	if (wf_release_shared_init(rc, err, sizeof(err)) < 0 ||
+	    wf_release_place(s->repo.git, rc, j->new_oid, name, rc->n_build > 0, &p, err, sizeof(err)) < 0) {
+		wf_say("workflow: %s: %s", env->branch, err);
+		record_refused(s, j, err, NULL, 0);
+		goto out;
+	}
+	cx.tag = name;
+	cx.message = s->opts.message ? s->opts.message : "";
+	snprintf(cx.cwd, sizeof(cx.cwd), "%s", dir);
+	snprintf(cx.release, sizeof(cx.release), "%s", name);
+	if (run_build(s, &d, &cx, st, &n)) {
+		wf_say("workflow: the build of %s failed: push refused; %s and %s/current did not move", env->branch,
+		       env->branch, rc->path);
+		keep_build_log(rc, name, st, n);
+		record_refused(s, j, "build failed; nothing moved", st, n);
+		goto out;
+	}
+	if (n)
+		keep_build_log(rc, name, st, n);
+	rc2 = finish(rc, j, name, &p);
+out:
+	if (rc2 < 0)
+		wf_release_remove(rc, name);
+	wf_placed_free(&p);
+	free_steps(st, n);
+	free(dir);
+	return rc2;
+}
+
+/* Dev's releases are numbered in the order they were placed. */
+static long next_dev_number(const struct wf_release_conf *rc)
+{
+	char *dir = xasprintf("%s/releases", rc->path);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long hi = 0;
+
+	free(dir);
+	while (d && (e = readdir(d))) {
+		long k;
+		if (sscanf(e->d_name, "dev-%ld-", &k) == 1 && k > hi)
+			hi = k;
+	}
+	if (d)
+		closedir(d);
+	return hi + 1;
+}
+
+int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_env *env)
+{
+	const struct wf_release_conf *rc = &env->rel;
+	struct wf_release_info info;
+	char name[WF_RELEASE_NAME_MAX];
+	long last;
+
+	if (!rc->path)
+		return 0;
+	wf_release_remove_unfinished(rc);
+	if (!strcmp(j->kind, "rollback") && wf_release_find_commit(rc, j->new_oid, &info) == 0) {
+		wf_say("workflow: %s goes back to the kept release %s (not built again)", env->branch, info.name);
+		snprintf(j->release, sizeof(j->release), "%s", info.name);
+		j->reused = 1;
+	} else {
+		if (env->tagless)
+			snprintf(name, sizeof(name), "dev-%ld-%.12s", next_dev_number(rc), j->new_oid);
+		else {
+			/* under the env's lock the next tag is last + 1; the
+			 * runner renames the release if it has to take another */
+			last = wf_repo_last_deploy_number(&s->repo, env->name);
+			snprintf(name, sizeof(name), "%s_%s_%ld", s->config.tag_prefix, env->name, last < 0 ? 1 : last + 1);
+		}
+		if (place_and_build(s, j, env, name) < 0)
+			return -1;
+	}
+	if (wf_job_write(s->repo.git_dir, j) < 0) {
+		wf_say("workflow: cannot write the deploy journal: %s; push refused", strerror(errno));
+		if (!j->reused)
+			wf_release_remove(rc, j->release);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* Releases in the push pipeline: placed and built in pre-receive before
+ * the ref moves, switched to by the runner after it moved, checked, and
+ * switched back when a check fails (release.h has the layout). */
+#ifndef WF_RELEASE_DEPLOY_H
+#define WF_RELEASE_DEPLOY_H
+
+#include "deploy.h"
+#include "journal.h"
+#include "session.h"
+
+/* pre-receive, under the env's lock, its journal written: place j's
+ * release (or find the kept one a rollback goes back to) and build it.
+ * 0, or -1 when the deploy is refused (said why, recorded, the release
+ * removed: nothing moves). */
+int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_env *env);
+
+/* The runner, once the tag is made: current switches to the job's
+ * release (renamed after the tag if the tag took another number); cx gets
+ * where the steps run.  0, or -1 (note says why). */
+int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note);
+/* A check failed: current back to the release before, the env's branch
+ * back to its commit (compare-and-swap). */
+void wf_release_check_failed(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
+/* The steps failed and the env rolls back: current goes back too. */
+void wf_release_back(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
+/* The deploy succeeded: releases beyond keep go. */
+void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx);
+/* The runner found the job's ref unmoved: its release goes. */
+void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
+
+/* repair, for a running job whose runner died: current switched to the
+ * job's release when the branch is on its commit and current is not. */
+void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
+
+#endif

@@ -1,0 +1,138 @@
+/* The runner's side of releases: the switch of current, going back after
+ * a failed check, keeping N. */
+#include "release_deploy.h"
+#include "release.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note)
+{
+	const struct wf_release_conf *rc = &d->env->rel;
+	struct wf_job *j = d->job;
+	char *dir;
+
+	if (!rc->path)
+		return 0;
+	if (!j || !j->release[0] || !wf_release_name_ok(j->release)) {
+		*note = wf_join_note(*note, xasprintf("no release was placed for this deploy; %s/current did not move",
+						      rc->path));
+		wf_say("workflow: %s: no release was placed for this deploy; current did not move", d->env->branch);
+		return -1;
+	}
+	if (tag && !j->reused && strcmp(j->release, tag)) {
+		/* another deploy took the number foreseen: the release follows the tag */
+		if (wf_release_rename(rc, j->release, tag) == 0) {
+			snprintf(j->release, sizeof(j->release), "%s", tag);
+			/* repair must find it under its new name */
+			(void)wf_job_write(s->repo.git_dir, j);
+		}
+	}
+	wf_release_current(rc, cx->prev);
+	if (strcmp(cx->prev, j->release) && wf_release_switch(rc, j->release) < 0) {
+		*note = wf_join_note(*note, xasprintf("cannot switch %s/current to %s: %s", rc->path, j->release,
+						      strerror(errno)));
+		wf_say("workflow: %s: cannot switch current to %s: %s", d->env->branch, j->release, strerror(errno));
+		return -1;
+	}
+	snprintf(cx->release, sizeof(cx->release), "%s", j->release);
+	dir = wf_release_dir(rc, j->release);
+	snprintf(cx->cwd, sizeof(cx->cwd), "%s", dir);
+	free(dir);
+	wf_say("workflow: %s: current is now releases/%s%s", d->env->branch, j->release,
+	       j->reused ? " (a kept release, not built again)" : "");
+	*note = wf_join_note(*note, xasprintf("release %s%s", j->release, j->reused ? " reused" : ""));
+	return 0;
+}
+
+/* current back to cx->prev; its commit in *commit.  0, or -1 (note). */
+static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx, char *commit, char **note)
+{
+	struct wf_release_info info;
+
+	if (!cx->prev[0] || wf_release_read(rc, cx->prev, &info) != 0) {
+		*note = wf_join_note(*note, xstrdup("no earlier release to switch back to"));
+		return -1;
+	}
+	if (wf_release_switch(rc, cx->prev) < 0) {
+		*note = wf_join_note(*note, xasprintf("cannot switch current back to %s: %s", cx->prev, strerror(errno)));
+		return -1;
+	}
+	strcpy(commit, info.commit);
+	return 0;
+}
+
+void wf_release_check_failed(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
+{
+	char commit[WF_OID_MAX + 1];
+	int r;
+
+	if (!d->env->rel.path)
+		return;
+	if (switch_back(&d->env->rel, cx, commit, note) < 0) {
+		wf_say("workflow: a check of %s failed; %s stays on %.12s (%s)", d->env->branch, d->env->branch,
+		       d->new_oid, "no earlier release to go back to");
+		return;
+	}
+	r = wf_repo_move_ref(&s->repo, d->env->ref, commit, d->new_oid, "workflow: back after a failed check");
+	wf_say("workflow: a check of %s failed: current is back on %s%s%.12s", d->env->branch, cx->prev,
+	       r == 0 ? " and the branch back on " : ", but the branch moved meanwhile and stays on ",
+	       r == 0 ? commit : d->new_oid);
+	*note = wf_join_note(*note, xasprintf("check failed: switched back to %s; %s %s %.12s", cx->prev,
+					      d->env->branch, r == 0 ? "moved back to" : "could not move back to",
+					      commit));
+}
+
+void wf_release_back(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
+{
+	char commit[WF_OID_MAX + 1];
+
+	(void)s;
+	if (d->env->rel.path && cx->release[0] && switch_back(&d->env->rel, cx, commit, note) == 0) {
+		wf_say("workflow: %s: current is back on %s", d->env->branch, cx->prev);
+		*note = wf_join_note(*note, xasprintf("current back on %s", cx->prev));
+	}
+}
+
+void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx)
+{
+	int n;
+
+	(void)s;
+	if (!d->env->rel.path || !cx->release[0])
+		return;
+	n = wf_release_prune(&d->env->rel, cx->prev[0] ? cx->prev : NULL);
+	if (n > 0)
+		wf_say("workflow: %s: removed %d old release%s (keep = %d)", d->env->branch, n, n == 1 ? "" : "s",
+		       d->env->rel.keep);
+}
+
+void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
+{
+	char cur[WF_RELEASE_NAME_MAX];
+
+	(void)s;
+	if (!env || !env->rel.path || !j->release[0] || j->reused || !wf_release_name_ok(j->release))
+		return;
+	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release))
+		wf_release_remove(&env->rel, j->release);
+}
+
+void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
+{
+	char cur[WF_RELEASE_NAME_MAX], tip[WF_OID_MAX + 1];
+	struct wf_release_info info;
+
+	/* the runner died between the ref and the switch: current follows
+	 * the branch, which names the job's release */
+	if (!env->rel.path || !j->release[0] || !wf_release_name_ok(j->release) ||
+	    wf_release_read(&env->rel, j->release, &info) != 0 || wf_repo_ref_tip(&s->repo, env->ref, tip) != 0 ||
+	    strcmp(tip, info.commit) || (wf_release_current(&env->rel, cur) == 0 && !strcmp(cur, j->release)))
+		return;
+	if (wf_release_switch(&env->rel, j->release) == 0)
+		wf_say("workflow: repair: %s/current switched to %s, the release %s is on", env->rel.path, j->release,
+		       env->branch);
+}

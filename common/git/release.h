@@ -1,0 +1,96 @@
+/* Releases: the code of an env with a `path`, on disk (README
+ * "Environments that run code").
+ *
+ *     path/current -> releases/<name>     switched by one rename(2)
+ *     path/releases/<name>/               the deployed commit's tree (+ build)
+ *     path/releases/<name>.release        its marker, written when it is complete
+ *     path/shared/<p>                     each shared path, linked into every release
+ *     path/.store/<blob>-<mode>           one read-only copy of each file,
+ *                                         hard-linked into the releases
+ *
+ * A release without its marker is unfinished: never switched to, never a
+ * rollback target, removed by the next deploy. */
+#ifndef WF_RELEASE_H
+#define WF_RELEASE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <git2.h>
+#include "config.h"
+#include "release_names.h"
+#include "hook_input.h"
+
+
+struct wf_release_info {
+	char name[WF_RELEASE_NAME_MAX];
+	char commit[WF_OID_MAX + 1];
+	long long time;         /* when it was completed (unix s) */
+	long long size;         /* bytes of its tracked files */
+};
+
+/* A file written as a fresh copy for a build: if the build leaves it as
+ * written (same inode, size, mtime and ctime), it is replaced by a link to
+ * the store afterwards. */
+struct wf_fresh_file {
+	char *path;             /* relative to the release */
+	char key[WF_OID_MAX + 8];  /* its store name, "<blob>-<mode>" */
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct wf_placed {
+	long long size;
+	struct wf_fresh_file *fresh;    /* only when placed for a build */
+	size_t n_fresh, cap_fresh;
+	char **links;                   /* the tree's symlinks, checked once all is placed */
+	size_t n_links, cap_links;
+};
+
+/* --- placing (release_place.c) ------------------------------------------ */
+
+/* Write commit's tree into path/releases/<name>/ (it must not exist), then
+ * link the shared paths into it.  fresh: files are writable copies for a
+ * build (out->fresh), else hard links to the store.  0, or -1 with err
+ * (the partial release is left for the caller to remove). */
+int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, const char *commit,
+		     const char *name, int fresh, struct wf_placed *out, char *err, size_t errlen);
+/* After the build: each fresh file the build left as written becomes a
+ * link to the store (one copy on disk again). */
+void wf_release_relink(const struct wf_release_conf *rc, const char *name, struct wf_placed *p);
+void wf_placed_free(struct wf_placed *p);
+/* Each shared path exists under path/shared/ (created empty, a directory). */
+int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t errlen);
+
+/* --- the set of releases (release_store.c) ------------------------------- */
+
+char *wf_release_dir(const struct wf_release_conf *rc, const char *name);
+/* Mark name complete.  0 or -1 (errno). */
+int wf_release_mark(const struct wf_release_conf *rc, const struct wf_release_info *info);
+/* 0 read (complete), 1 no such complete release, -1 error. */
+int wf_release_read(const struct wf_release_conf *rc, const char *name, struct wf_release_info *info);
+/* The complete releases, oldest first; count, or -1. */
+long wf_release_list(const struct wf_release_conf *rc, struct wf_release_info **out);
+/* The newest complete release of commit; 0 found, 1 none. */
+int wf_release_find_commit(const struct wf_release_conf *rc, const char *commit, struct wf_release_info *out);
+/* Remove a release (marker first, so a half-removed one is unfinished). */
+int wf_release_remove(const struct wf_release_conf *rc, const char *name);
+/* Remove every unfinished release (a killed hook's or a failed build's). */
+void wf_release_remove_unfinished(const struct wf_release_conf *rc);
+/* Rename a release (the runner had to take another tag number). */
+int wf_release_rename(const struct wf_release_conf *rc, const char *from, const char *to);
+/* path/current -> releases/<name>, replaced atomically.  0 or -1 (errno). */
+int wf_release_switch(const struct wf_release_conf *rc, const char *name);
+/* The release current names (""), 0; 1 when there is none. */
+int wf_release_current(const struct wf_release_conf *rc, char name[WF_RELEASE_NAME_MAX]);
+/* Remove complete releases beyond keep, oldest first, never current nor
+ * prev; then store files no release links any more.  The number removed. */
+int wf_release_prune(const struct wf_release_conf *rc, const char *prev);
+/* Bytes of name's files: own (linked once) and shared (with the store). */
+void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared);
+/* Free bytes on the filesystem of path; -1 when unknown. */
+long long wf_release_free_space(const struct wf_release_conf *rc);
+/* rm -r that never follows a symlink. */
+int wf_remove_tree(const char *path);
+
+#endif

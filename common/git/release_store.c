@@ -1,0 +1,205 @@
+/* The content store of an env (path/.store): one read-only copy of each
+ * file, hard-linked into the releases.  After a build, the files it left
+ * alone are linked back; files no release links any more are removed. */
+#include "release.h"
+#include "fileio.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void wf_placed_free(struct wf_placed *p)
+{
+	for (size_t i = 0; i < p->n_fresh; i++)
+		free(p->fresh[i].path);
+	free(p->fresh);
+	for (size_t i = 0; i < p->n_links; i++)
+		free(p->links[i]);
+	free(p->links);
+	memset(p, 0, sizeof(*p));
+}
+
+static int same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* One fresh file the build did not touch: the store's copy takes its
+ * place (renamed over it), or it becomes the store's copy. */
+static void relink_one(const char *dir, const char *store, const struct wf_fresh_file *f)
+{
+	char *file = xasprintf("%s/%s", dir, f->path), *key = xasprintf("%s/%s", store, f->key);
+	char *tmp = xasprintf("%s.wf-link", file);
+	struct stat st;
+	int exec = strstr(f->key, "-755") != NULL;
+
+	if (lstat(file, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != f->ino || st.st_size != f->size ||
+	    !same_time(st.st_mtim, f->mtime) || !same_time(st.st_ctim, f->ctime))
+		goto out; /* the build changed it: this release's own */
+	if (link(key, tmp) == 0) {
+		if (rename(tmp, file) < 0)
+			unlink(tmp);
+	} else if (errno == ENOENT && chmod(file, exec ? 0555 : 0444) == 0) {
+		/* nobody has it yet: this copy, read-only now, is the store's */
+		if (link(file, key) < 0)
+			chmod(file, exec ? 0755 : 0644);
+	}
+out:
+	free(tmp);
+	free(key);
+	free(file);
+}
+
+void wf_release_relink(const struct wf_release_conf *rc, const char *name, struct wf_placed *p)
+{
+	char *dir = wf_release_dir(rc, name), *store = xasprintf("%s/.store", rc->path);
+
+	for (size_t i = 0; i < p->n_fresh; i++)
+		relink_one(dir, store, &p->fresh[i]);
+	free(store);
+	free(dir);
+}
+
+int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < rc->n_shared; i++) {
+		char *p = xasprintf("%s/shared/%s", rc->path, rc->shared[i]);
+		struct stat st;
+		/* what is there (an upload dir, a settings file) is the site's */
+		int r = lstat(p, &st) == 0 ? 0 : wf_mkdir_p(p, 0775);
+		if (r < 0)
+			snprintf(err, errlen, "cannot create the shared path %s: %s", p, strerror(errno));
+		free(p);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* rm -r dirfd/name without following symlinks; a directory a build made
+ * read-only is made writable to empty it. */
+static int remove_at(int at, const char *name)
+{
+	int fd, rc = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (unlinkat(at, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -1;
+	fchmodat(at, name, 0700, 0);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && remove_at(dirfd(d), e->d_name) < 0)
+			rc = -1;
+	closedir(d);
+	if (unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
+
+int wf_remove_tree(const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+	int dfd, rc;
+
+	if (!slash) {
+		free(copy);
+		return remove_at(AT_FDCWD, path);
+	}
+	*slash = 0;
+	dfd = open(*copy ? copy : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc = dfd < 0 ? -1 : remove_at(dfd, slash + 1);
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return rc;
+}
+
+static void store_gc(const struct wf_release_conf *rc)
+{
+	char *p = xasprintf("%s/.store", rc->path);
+	DIR *d = opendir(p);
+	struct dirent *e;
+	struct stat st;
+
+	free(p);
+	if (!d)
+		return;
+	/* linked by no release: only the store's own name is left */
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_nlink == 1)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+int wf_release_prune(const struct wf_release_conf *rc, const char *prev)
+{
+	struct wf_release_info *l;
+	long n = wf_release_list(rc, &l), extra;
+	char cur[WF_RELEASE_NAME_MAX];
+	int removed = 0;
+
+	wf_release_current(rc, cur);
+	extra = n - rc->keep;
+	for (long i = 0; i < n && extra > 0; i++) {
+		if (!strcmp(l[i].name, cur) || (prev && !strcmp(l[i].name, prev)))
+			continue;
+		if (wf_release_remove(rc, l[i].name) == 0)
+			removed++;
+		extra--;
+	}
+	free(l);
+	if (removed)
+		store_gc(rc);
+	return removed;
+}
+
+static void usage_at(int fd0, long long *own, long long *shared)
+{
+	DIR *d = fdopendir(fd0);
+	struct dirent *e;
+	struct stat st;
+
+	if (!d) {
+		close(fd0);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				usage_at(fd, own, shared);
+		} else if (S_ISREG(st.st_mode)) {
+			*(st.st_nlink > 1 ? shared : own) += st.st_size;
+		}
+	}
+	closedir(d);
+}
+
+void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared)
+{
+	char *dir = wf_release_dir(rc, name);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	*own = *shared = 0;
+	if (fd >= 0)
+		usage_at(fd, own, shared);
+	free(dir);
+}
