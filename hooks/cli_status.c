@@ -21,101 +21,131 @@ static long count_between(struct wf_repo *r, const char *a, const char *b, struc
 	return n;
 }
 
-static int status(struct wf_repo *r, int json)
-{
-	const struct wf_config *c = r->c;
-	const char *names[3] = { c->dev_branch, c->test.branch, c->live.branch };
-	const char *refs[3] = { c->dev_ref, c->test.ref, c->live.ref };
-	const char *envs[3] = { NULL, c->test.name, c->live.name };
-	const struct wf_env *env[3] = { NULL, &c->test, &c->live };
-	int outside[3] = { 0, 0, 0 };
+/* What status shows, gathered once for the text and the JSON. */
+struct view {
+	const struct wf_config *c;
+	const char *names[3];
+	const struct wf_env *env[3];    /* NULL for Dev */
 	char tips[3][GIT_OID_HEXSZ + 1];
-	int have[3];
-	long pending_test = -1, pending_live = -1;
+	int have[3], outside[3];
+	char last[3][128];
+	long pending_test, pending_live;
 	struct wf_hotfix_report hot;
 	struct wf_lock_info lock;
-	int locked = wf_lock_status(r->git_dir, &lock) == 0;
-	char last[3][128];
+	int locked;
+};
 
+static void gather(struct wf_repo *r, struct view *v)
+{
+	const struct wf_config *c = r->c;
+	const char *refs[3] = { c->dev_ref, c->test.ref, c->live.ref };
+
+	memset(v, 0, sizeof(*v));
+	v->c = c;
+	v->names[0] = c->dev_branch, v->names[1] = c->test.branch, v->names[2] = c->live.branch;
+	v->env[1] = &c->test, v->env[2] = &c->live;
+	v->locked = wf_lock_status(r->git_dir, &v->lock) == 0;
+	v->pending_test = v->pending_live = -1;
 	for (int i = 0; i < 3; i++) {
-		have[i] = wf_repo_ref_tip(r, refs[i], tips[i]) == 0;
-		last[i][0] = '\0';
-		if (envs[i]) {
-			long n = wf_repo_last_deploy_number(r, envs[i]);
+		v->have[i] = wf_repo_ref_tip(r, refs[i], v->tips[i]) == 0;
+		if (v->env[i]) {
+			const char *e = v->env[i]->name;
+			long n = wf_repo_last_deploy_number(r, e);
 			char t[GIT_OID_HEXSZ + 1];
-			if (n > 0 && wf_repo_deploy_tag_target(r, envs[i], n, t) == 0)
-				snprintf(last[i], sizeof(last[i]), "%s_%s_%ld%s", c->tag_prefix, envs[i], n,
-					 have[i] && !strcmp(t, tips[i]) ? "" : " (tip moved since)");
-			outside[i] = wf_outside_check(r, env[i], (char[WF_OID_MAX + 1]){ 0 });
+			if (n > 0 && wf_repo_deploy_tag_target(r, e, n, t) == 0)
+				snprintf(v->last[i], sizeof(v->last[i]), "%s_%s_%ld%s", c->tag_prefix, e, n,
+					 v->have[i] && !strcmp(t, v->tips[i]) ? "" : " (tip moved since)");
+			v->outside[i] = wf_outside_check(r, v->env[i], (char[WF_OID_MAX + 1]){ 0 });
 		}
 	}
-	if (have[0])
-		pending_test = count_between(r, have[1] ? tips[1] : NULL, tips[0], NULL);
-	if (have[1])
-		pending_live = count_between(r, have[2] ? tips[2] : NULL, tips[1], NULL);
+	if (v->have[0])
+		v->pending_test = count_between(r, v->have[1] ? v->tips[1] : NULL, v->tips[0], NULL);
+	if (v->have[1])
+		v->pending_live = count_between(r, v->have[2] ? v->tips[2] : NULL, v->tips[1], NULL);
 	/* from the hotfix deploy tags: a rollback may have taken a hotfix off
 	 * its env, and Dev still lacks it */
-	if (wf_hotfix_report(r, have[0] ? tips[0] : NULL, &hot) < 0)
+	if (wf_hotfix_report(r, v->have[0] ? v->tips[0] : NULL, &v->hot) < 0)
 		fprintf(stderr, "git-workflow: status: cannot read the hotfix deploy tags\n");
+}
 
-	if (json) {
-		struct sbuf sb = SBUF_INIT;
-		sbuf_adds(&sb, "{\"envs\":[");
-		for (int i = 0; i < 3; i++) {
-			sbuf_addf(&sb, "%s{\"name\":", i ? "," : "");
-			wf_json_string(&sb, names[i], strlen(names[i]));
-			sbuf_addf(&sb, ",\"tip\":%s%s%s,\"deploy_tag\":", have[i] ? "\"" : "", have[i] ? tips[i] : "null",
-				  have[i] ? "\"" : "");
-			if (last[i][0])
-				wf_json_string(&sb, last[i], strlen(last[i]));
-			else
-				sbuf_adds(&sb, "null");
-			sbuf_addf(&sb, ",\"outside_workflow\":%s", outside[i] < 0 ? "null" : outside[i] ? "true" : "false");
-			cli_releases_json(i ? &env[i]->rel : &c->dev.rel, &sb);
-			sbuf_adds(&sb, "}");
-		}
-		sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld", pending_test, pending_live);
-		wf_hotfix_report_json(&hot, &sb);
-		sbuf_adds(&sb, ",\"deploy_in_progress\":");
-		if (locked) {
-			char when[32];
-			wf_format_time(lock.time, when);
-			sbuf_adds(&sb, "{\"env\":");
-			wf_json_string(&sb, lock.env, strlen(lock.env));
-			sbuf_adds(&sb, ",\"user\":");
-			wf_json_string(&sb, lock.user, strlen(lock.user));
-			sbuf_addf(&sb, ",\"since\":\"%s\"}", when);
-		} else {
+static void print_json(const struct view *v)
+{
+	struct sbuf sb = SBUF_INIT;
+	char when[32];
+
+	sbuf_adds(&sb, "{\"envs\":[");
+	for (int i = 0; i < 3; i++) {
+		sbuf_addf(&sb, "%s{\"name\":", i ? "," : "");
+		wf_json_string(&sb, v->names[i], strlen(v->names[i]));
+		sbuf_addf(&sb, ",\"tip\":%s%s%s,\"deploy_tag\":", v->have[i] ? "\"" : "",
+			  v->have[i] ? v->tips[i] : "null", v->have[i] ? "\"" : "");
+		if (v->last[i][0])
+			wf_json_string(&sb, v->last[i], strlen(v->last[i]));
+		else
 			sbuf_adds(&sb, "null");
-		}
-		sbuf_adds(&sb, "}\n");
-		fputs(sb.buf, stdout);
-		sbuf_free(&sb);
-		wf_hotfix_report_free(&hot);
-		return 0;
+		sbuf_addf(&sb, ",\"outside_workflow\":%s",
+			  v->outside[i] < 0 ? "null" : v->outside[i] ? "true" : "false");
+		cli_releases_json(i ? &v->env[i]->rel : &v->c->dev.rel, &sb);
+		sbuf_adds(&sb, "}");
 	}
+	sbuf_addf(&sb, "],\"pending_test\":%ld,\"pending_live\":%ld", v->pending_test, v->pending_live);
+	wf_hotfix_report_json(&v->hot, &sb);
+	sbuf_adds(&sb, ",\"deploy_in_progress\":");
+	if (v->locked) {
+		wf_format_time(v->lock.time, when);
+		sbuf_adds(&sb, "{\"env\":");
+		wf_json_string(&sb, v->lock.env, strlen(v->lock.env));
+		sbuf_adds(&sb, ",\"user\":");
+		wf_json_string(&sb, v->lock.user, strlen(v->lock.user));
+		sbuf_addf(&sb, ",\"since\":\"%s\"}", when);
+	} else {
+		sbuf_adds(&sb, "null");
+	}
+	sbuf_adds(&sb, "}\n");
+	fputs(sb.buf, stdout);
+	sbuf_free(&sb);
+}
+
+static void print_text(const struct view *v)
+{
+	const char *const *names = v->names;
+	char when[32];
+
 	for (int i = 0; i < 3; i++)
-		printf("%-8s %-14.12s %s\n", names[i], have[i] ? tips[i] : "(none)", last[i]);
-	cli_releases_status(c);
+		printf("%-8s %-14.12s %s\n", names[i], v->have[i] ? v->tips[i] : "(none)", v->last[i]);
+	cli_releases_status(v->c);
 	for (int i = 1; i < 3; i++) {
-		char *m = outside[i] > 0 ? wf_outside_message(c, env[i], tips[i]) : NULL;
-		if (outside[i] < 0)
+		char *m = v->outside[i] > 0 ? wf_outside_message(v->c, v->env[i], v->tips[i]) : NULL;
+		if (v->outside[i] < 0)
 			printf("cannot tell whether %s moved outside the workflow\n", names[i]);
 		else if (m)
 			printf("%s\n", m);
 		free(m);
 	}
-	if (pending_test >= 0)
-		printf("%ld commit%s on %s not yet on %s\n", pending_test, pending_test == 1 ? "" : "s", names[0], names[1]);
-	if (pending_live >= 0)
-		printf("%ld commit%s on %s not yet on %s\n", pending_live, pending_live == 1 ? "" : "s", names[1], names[2]);
-	wf_hotfix_report_print(&hot, c);
-	if (locked) {
-		char when[32];
-		wf_format_time(lock.time, when);
-		printf("a deploy to %s is in progress (started by %s at %s)\n", lock.env, lock.user, when);
+	if (v->pending_test >= 0)
+		printf("%ld commit%s on %s not yet on %s\n", v->pending_test, v->pending_test == 1 ? "" : "s",
+		       names[0], names[1]);
+	if (v->pending_live >= 0)
+		printf("%ld commit%s on %s not yet on %s\n", v->pending_live, v->pending_live == 1 ? "" : "s",
+		       names[1], names[2]);
+	wf_hotfix_report_print(&v->hot, v->c);
+	if (v->locked) {
+		wf_format_time(v->lock.time, when);
+		printf("a deploy to %s is in progress (started by %s at %s)\n", v->lock.env, v->lock.user, when);
 	}
-	wf_hotfix_report_free(&hot);
+}
+
+static int status(struct wf_repo *r, int json)
+{
+	struct view *v = xcalloc(1, sizeof(*v));
+
+	gather(r, v);
+	if (json)
+		print_json(v);
+	else
+		print_text(v);
+	wf_hotfix_report_free(&v->hot);
+	free(v);
 	return 0;
 }
 

@@ -147,16 +147,142 @@ fail:
 	return -1;
 }
 
+/* The config loads and the push options are ours: else say why (the push
+ * is refused).  0 when the push can be judged. */
+static int session_ready(struct wf_session *s)
+{
+	if (!s->config_ok) {
+		wf_say("workflow: %s", s->config_err);
+		wf_say("workflow: the workflow config is broken, so every push is refused until it is fixed "
+		       "(check it with: git-workflow check-config)");
+		return -1;
+	}
+	if (!s->opts_ok) {
+		wf_say("workflow: %s", s->opts_err);
+		return -1;
+	}
+	if (s->opts.note)
+		wf_say("workflow: note: no step of this repository's config uses %s, so %s nothing",
+		       s->opts.note, strchr(s->opts.note, ',') ? "they change" : "it changes");
+	return 0;
+}
+
+/* -o dry-run: what each ref would do; nothing changes. */
+static void dry_run(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].action == WF_REFUSE) {
+			char *m = wf_decision_message(&d[i]);
+			wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
+			free(m);
+		} else if (needs_lock(d[i].action)) {
+			struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "", NULL };
+			char tip[WF_OID_MAX + 1];
+			if (d[i].action != WF_HOTFIX)
+				strcpy(dep.old_oid, u[i].old_oid);
+			else if (wf_repo_ref_tip(&s->repo, d[i].env->ref, tip) == 0)
+				strcpy(dep.old_oid, tip);
+			strcpy(dep.new_oid, u[i].new_oid);
+			wf_deploy_describe(s, &dep);
+		} else {
+			wf_say("dry-run: %s: would be accepted", u[i].ref);
+		}
+	}
+	wf_say("dry-run: nothing was changed (the push is declined on purpose)");
+}
+
+/* The deploys' locks, and what must hold before a deploy starts: its record
+ * and its events can be kept (fail closed), and no other deploy moved the
+ * env meanwhile.  0, or -1 (said why; the locks released). */
+static int take_locks(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
+		      const char *lock_env)
+{
+	char err[1024], when[32], now[WF_OID_MAX + 1] = "";
+	struct wf_lock_info holder;
+	const struct wf_env *moved;
+	int l, e;
+
+	wf_test_pause(s->repo.git_dir, "before-deploy-lock");
+	l = lock_envs(s, d, n, &holder, err, sizeof(err));
+	if (l < 0) {
+		wf_say("workflow: %s; deploy refused", err);
+		return -1;
+	}
+	if (l == 1) {
+		wf_format_time(holder.time, when);
+		wf_say("workflow: a deploy to %s is in progress (started by %s at %s); push again when it has "
+		       "finished", holder.env, holder.user, when);
+		return -1;
+	}
+	if (wf_record_check_space(s->repo.git_dir, &s->config, err, sizeof(err)) < 0) {
+		wf_say("workflow: %s; deploy to %s refused so that its record is not lost", err, lock_env);
+	} else if (wf_notify_check_spool(s->repo.git_dir, &s->config, err, sizeof(err)) < 0) {
+		e = errno;
+		wf_say("workflow: %s; deploy to %s refused so that its events are not lost. %s "
+		       "(see git-workflow notify --list), then push again", err, lock_env, wf_spool_fix_hint(e));
+	} else if ((moved = env_moved(s, u, d, n, now))) {
+		wf_say("workflow: %s moved to %.12s while this push was checked (another deploy finished); fetch "
+		       "and push again", moved->branch, now[0] ? now : "(unknown)");
+	} else {
+		return 0;
+	}
+	wf_lock_release(s->repo.git_dir, wf_push_owner());
+	return -1;
+}
+
+/* Judge the push (u, n) and start what it deploys.  0 when accepted. */
+static int judge(struct wf_session *s, const struct wf_update *u, size_t n)
+{
+	struct wf_push p = { u, n, s->pusher, s->opts.drop_hotfix };
+	struct wf_decision *d = xcalloc(n + 1, sizeof(*d));
+	const char *lock_env = NULL;
+	struct wf_repo_ops ops;
+	int rc = -1;
+
+	wf_repo_policy_ops(&s->repo, &ops);
+	wf_policy_decide(&s->config, &p, &ops, d);
+	/* an env moved outside the hooks takes no deploys (outside.h) */
+	wf_outside_guard(s, u, d, n, 1);
+	if (s->opts.dry_run) {
+		dry_run(s, u, d, n);
+		goto out;
+	}
+	dev_deploys(s, u, d, n);
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].action == WF_REFUSE)
+			wf_report_refusal(s, &u[i], &d[i]);
+		if (deploys(&d[i]))
+			lock_env = d[i].env->branch;
+	}
+	wf_push_state_cleanup(s->repo.git_dir);
+	if (lock_env && take_locks(s, u, d, n, lock_env) < 0)
+		goto out;
+	/* post-receive is needed for deploys (to follow them) and webhooks */
+	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), u, d, n, s->opts.drop_hotfix,
+			       lock_env || s->config.n_webhooks) < 0) {
+		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s->repo.git_dir,
+		       strerror(errno));
+	} else if (lock_env && start_deploys(s, u, d, n) < 0) {
+		wf_push_state_remove(s->repo.git_dir, wf_push_owner());
+	} else {
+		rc = 0;
+		lock_env = NULL;
+	}
+	if (lock_env)
+		wf_lock_release(s->repo.git_dir, wf_push_owner());
+out:
+	wf_decisions_free(d, n);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct sbuf in = SBUF_INIT;
 	struct wf_session s;
 	struct wf_update *u = NULL;
-	struct wf_decision *d = NULL;
 	size_t n = 0;
 	char err[1024];
 	int rc = 1;
-	const char *lock_env = NULL;
 
 	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
 		return wf_runner_main(argc, argv);
@@ -166,133 +292,18 @@ int main(int argc, char **argv)
 	}
 	if (wf_hook_input_parse(in.buf ? in.buf : "", in.len, &u, &n, err, sizeof(err)) < 0) {
 		wf_say("workflow: %s; push refused", err);
-		sbuf_free(&in);
-		return 1;
-	}
-	if (wf_session_open(&s, err, sizeof(err)) < 0) {
+	} else if (wf_session_open(&s, err, sizeof(err)) < 0) {
 		wf_say("workflow: %s; push refused", err);
-		goto out_input;
-	}
-	if (!s.config_ok) {
-		wf_say("workflow: %s", s.config_err);
-		wf_say("workflow: the workflow config is broken, so every push is refused until it is fixed "
-		       "(check it with: git-workflow check-config)");
-		goto out;
-	}
-	if (!s.opts_ok) {
-		wf_say("workflow: %s", s.opts_err);
-		goto out;
-	}
-	if (s.opts.note)
-		wf_say("workflow: note: no step of this repository's config uses %s, so %s nothing",
-		       s.opts.note, strchr(s.opts.note, ',') ? "they change" : "it changes");
-	/* A deploy a killed post-receive left unfinished gets tagged and
-	 * recorded before this push is judged. */
-	if (!s.opts.dry_run)
-		wf_repair_if_needed(&s, wf_push_owner());
-	{
-		struct wf_push p = { u, n, s.pusher, s.opts.drop_hotfix };
-		struct wf_repo_ops ops;
-		wf_repo_policy_ops(&s.repo, &ops);
-		d = xcalloc(n + 1, sizeof(*d));
-		wf_policy_decide(&s.config, &p, &ops, d);
-		/* an env moved outside the hooks takes no deploys (outside.h) */
-		wf_outside_guard(&s, u, d, n, 1);
-	}
-	if (s.opts.dry_run) {
-		for (size_t i = 0; i < n; i++) {
-			if (d[i].action == WF_REFUSE) {
-				char *m = wf_decision_message(&d[i]);
-				wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
-				free(m);
-			} else if (needs_lock(d[i].action)) {
-				struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "", NULL };
-				char tip[WF_OID_MAX + 1];
-				if (d[i].action == WF_HOTFIX) {
-					if (wf_repo_ref_tip(&s.repo, d[i].env->ref, tip) == 0)
-						strcpy(dep.old_oid, tip);
-				} else {
-					strcpy(dep.old_oid, u[i].old_oid);
-				}
-				strcpy(dep.new_oid, u[i].new_oid);
-				wf_deploy_describe(&s, &dep);
-			} else {
-				wf_say("dry-run: %s: would be accepted", u[i].ref);
-			}
+	} else {
+		/* a deploy a dead runner left unfinished is finished before
+		 * this push is judged */
+		if (session_ready(&s) == 0) {
+			if (!s.opts.dry_run)
+				wf_repair_if_needed(&s, wf_push_owner());
+			rc = judge(&s, u, n) == 0 ? 0 : 1;
 		}
-		wf_say("dry-run: nothing was changed (the push is declined on purpose)");
-		goto out;
+		wf_session_close(&s);
 	}
-	dev_deploys(&s, u, d, n);
-	for (size_t i = 0; i < n; i++) {
-		if (d[i].action == WF_REFUSE)
-			wf_report_refusal(&s, &u[i], &d[i]);
-		if (deploys(&d[i]))
-			lock_env = d[i].env->branch;
-	}
-	wf_push_state_cleanup(s.repo.git_dir);
-	if (lock_env) {
-		struct wf_lock_info holder;
-		int l;
-		wf_test_pause(s.repo.git_dir, "before-deploy-lock");
-		l = lock_envs(&s, d, n, &holder, err, sizeof(err));
-		if (l < 0) {
-			wf_say("workflow: %s; deploy refused", err);
-			goto out;
-		}
-		if (l == 1) {
-			char when[32];
-			wf_format_time(holder.time, when);
-			wf_say("workflow: a deploy to %s is in progress (started by %s at %s); push again when it "
-			       "has finished", holder.env, holder.user, when);
-			goto out;
-		}
-		/* a deploy that could not be recorded would be lost: where its
-		 * record cannot be kept, the deploy waits (fail closed) */
-		if (wf_record_check_space(s.repo.git_dir, &s.config, err, sizeof(err)) < 0) {
-			wf_say("workflow: %s; deploy to %s refused so that its record is not lost", err, lock_env);
-			wf_lock_release(s.repo.git_dir, wf_push_owner());
-			goto out;
-		}
-		/* a deploy's webhook events are spooled before they are sent:
-		 * where they cannot be kept, the deploy waits (fail closed) */
-		if (wf_notify_check_spool(s.repo.git_dir, &s.config, err, sizeof(err)) < 0) {
-			int e = errno;
-			wf_say("workflow: %s; deploy to %s refused so that its events are not lost. %s "
-			       "(see git-workflow notify --list), then push again", err, lock_env, wf_spool_fix_hint(e));
-			wf_lock_release(s.repo.git_dir, wf_push_owner());
-			goto out;
-		}
-		{
-			char now[WF_OID_MAX + 1] = "";
-			const struct wf_env *moved = env_moved(&s, u, d, n, now);
-			if (moved) {
-				wf_say("workflow: %s moved to %.12s while this push was checked (another deploy "
-				       "finished); fetch and push again", moved->branch, now[0] ? now : "(unknown)");
-				wf_lock_release(s.repo.git_dir, wf_push_owner());
-				goto out;
-			}
-		}
-	}
-	/* post-receive is needed for deploys (to follow them) and webhooks */
-	if (wf_push_state_save(s.repo.git_dir, wf_push_owner(), u, d, n, s.opts.drop_hotfix,
-			       lock_env || s.config.n_webhooks) < 0) {
-		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s.repo.git_dir,
-		       strerror(errno));
-		if (lock_env)
-			wf_lock_release(s.repo.git_dir, wf_push_owner());
-		goto out;
-	}
-	if (lock_env && start_deploys(&s, u, d, n) < 0) {
-		wf_lock_release(s.repo.git_dir, wf_push_owner());
-		wf_push_state_remove(s.repo.git_dir, wf_push_owner());
-		goto out;
-	}
-	rc = 0;
-out:
-	wf_decisions_free(d, n);
-	wf_session_close(&s);
-out_input:
 	wf_updates_free(u, n);
 	sbuf_free(&in);
 	return rc;

@@ -13,6 +13,9 @@ struct ld {
 	size_t errlen;
 };
 
+/* Longest timeout, seconds. */
+#define WF_TIMEOUT_MAX 86400
+
 /* The release keys an env section may have, for its list of known keys. */
 #define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks"
 
@@ -28,6 +31,22 @@ int wf_cfg_get_strv(struct ld *ld, const config_setting_t *g, const char *key, c
 int wf_cfg_load_steps(struct ld *ld, const config_setting_t *g, const char *key, const char *where,
 		      struct wf_step **steps, size_t *n_steps);
 void wf_cfg_step_free(struct wf_step *s);
+int wf_cfg_load_step(struct ld *ld, const config_setting_t *g, const char *where, struct wf_step *st);
+
+/* config_get.c: the typed getters and checks */
+int wf_cfg_in_list(const char *s, const char *const *list, size_t n);
+int wf_cfg_get_group(struct ld *ld, const config_setting_t *parent, const char *key, const char *where,
+		     config_setting_t **out);
+int wf_cfg_get_bool(struct ld *ld, const config_setting_t *g, const char *key, const char *where, int *out);
+int wf_cfg_get_timeout(struct ld *ld, const config_setting_t *g, const char *key, const char *where, int *out);
+int wf_cfg_valid_branch(const char *b);
+int wf_cfg_valid_charset(const char *s, const char *extra, int upper);
+int wf_cfg_valid_env_var(const char *s);
+char **wf_cfg_strv_dup(const char *const *v, size_t n);
+void wf_cfg_strv_free(char **v, size_t n);
+
+/* config_notify.c */
+int wf_cfg_load_notify(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 
 /* config_release.c */
 int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);

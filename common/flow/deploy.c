@@ -227,104 +227,143 @@ static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 			 d->env->branch, d->new_oid);
 }
 
-int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
-{
-	char err[512], when[32];
-	char *message = deploy_message(s, d), *tag = NULL, *annot, *opts = options_line(s), *note = NULL;
-	char *dropped;
-	char *shown = message_line(message);
-	struct sbuf commits = SBUF_INIT;
-	struct wf_record r;
-	struct wf_record_step *rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + 2, sizeof(*rsteps));
+/* One deploy from its tag to its record: what wf_deploy_run's stages
+ * hand on to each other. */
+struct run {
+	struct wf_session *s;
+	struct wf_deploy *d;
+	char *message, *shown, *opts, *tag, *note, *annot, *dropped;
+	struct sbuf commits;
+	struct wf_record_step *rsteps;
+	size_t n_rsteps;
 	struct wf_step_ctx cx;
-	size_t n_rsteps = 0;
-	int failed = 0;
-	long n;
+	long n;                 /* the tag's number (0: Dev, untagged) */
+	int failed;
+};
 
-	memset(&cx, 0, sizeof(cx));
+/* The annotation (naming a dropped hotfix), then the deploy tag; Dev's
+ * deploys are its pushes: no tag (its release is named dev-N-<sha>).
+ * 0, or -1 when the tag could not be made (recorded as failed). */
+static int tag_it(struct run *x)
+{
+	struct wf_session *s = x->s;
+	struct wf_deploy *d = x->d;
+	char err[512];
+
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
-	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &commits);
-	dropped = dropped_hotfixes(s, d);
-	annot = annotation(s, d, message, dropped, commits.buf);
-	if (dropped) {
+	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &x->commits);
+	x->dropped = dropped_hotfixes(s, d);
+	x->annot = annotation(s, d, x->message, x->dropped, x->commits.buf);
+	if (x->dropped) {
 		wf_say("workflow: %s of %s dropped hotfix commits not on %s: %s", wf_deploy_kind_word(d->kind),
-		       d->env->branch, s->config.dev_branch, dropped);
-		note = xasprintf("dropped hotfix: %s", dropped);
+		       d->env->branch, s->config.dev_branch, x->dropped);
+		x->note = xasprintf("dropped hotfix: %s", x->dropped);
 	}
-	/* Dev's deploys are its pushes: no tag (its release is named dev-N-<sha>) */
-	if (d->env->tagless) {
-		n = 0;
-		goto untagged;
-	}
-	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, annot, &tag, err,
+	if (d->env->tagless)
+		return 0;
+	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, x->annot, &x->tag, err,
 				      sizeof(err)) < 0) {
 		wf_say("workflow: %s %s: %s", wf_deploy_kind_word(d->kind), d->env->branch, err);
-		failed = 1;
-		note = wf_join_note(note, xasprintf("tag not created: %s", err));
-		goto record;
+		x->failed = 1;
+		x->note = wf_join_note(x->note, xasprintf("tag not created: %s", err));
+		return -1;
 	}
-	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, tag, d->new_oid);
-	n = atol(strrchr(tag, '_') + 1);
-	wf_notify_deploy(s, d, "started", tag, message, NULL, 0, NULL, 0);
+	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, x->tag,
+	       d->new_oid);
+	x->n = atol(strrchr(x->tag, '_') + 1);
+	wf_notify_deploy(s, d, "started", x->tag, x->message, NULL, 0, NULL, 0);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
-untagged:
-	cx.tag = tag;
-	cx.message = shown;
-	if (wf_release_go(s, d, tag, &cx, &note) < 0) {
-		failed = 1;
-		goto record;
+	return 0;
+}
+
+/* The switch to the release, the steps, the checks; on a failure, what
+ * the env says to do (stop, or roll back). */
+static void run_steps(struct run *x)
+{
+	struct wf_session *s = x->s;
+	struct wf_deploy *d = x->d;
+	const struct wf_env *e = d->env;
+
+	x->cx.tag = x->tag;
+	x->cx.message = x->shown;
+	if (wf_release_go(s, d, x->tag, &x->cx, &x->note) < 0) {
+		x->failed = 1;
+		return;
 	}
-	failed = wf_deploy_steps(s, d, d->env->steps, d->env->n_steps, &cx, "step", rsteps, &n_rsteps);
-	if (!failed && d->env->rel.n_checks &&
-	    wf_deploy_steps(s, d, d->env->rel.checks, d->env->rel.n_checks, &cx, "check", rsteps, &n_rsteps)) {
-		wf_release_check_failed(s, d, &cx, &note);
-		failed = 1;
-		goto record;
+	x->failed = wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps, &x->n_rsteps);
+	if (!x->failed && e->rel.n_checks &&
+	    wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps, &x->n_rsteps)) {
+		wf_release_check_failed(s, d, &x->cx, &x->note);
+		x->failed = 1;
+		return;
 	}
-	if (failed) {
-		wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), d->env->branch);
-		if (d->env->on_failure == WF_ON_FAILURE_ROLLBACK) {
-			char *back = roll_back(s, d, n);
-			wf_say("workflow: %s", back);
-			note = wf_join_note(note, back);
-			wf_release_back(s, d, &cx, &note);
-		}
-	} else {
-		wf_release_done(s, d, &cx);
+	if (!x->failed) {
+		wf_release_done(s, d, &x->cx);
+		return;
 	}
-record:
-	record_base(s, &r, wf_deploy_kind_word(d->kind), failed ? "failed" : "ok", d->env->name, d->ref, d->old_oid,
-		    d->new_oid);
-	r.tag = tag;
-	r.options = opts;
-	r.message = message;
-	r.note = note;
-	r.steps = rsteps;
-	r.n_steps = n_rsteps;
+	wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), e->branch);
+	if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
+		char *back = roll_back(s, d, x->n);
+		wf_say("workflow: %s", back);
+		x->note = wf_join_note(x->note, back);
+		wf_release_back(s, d, &x->cx, &x->note);
+	}
+}
+
+/* The record, then the journal goes (untagged, it stays: repair tags it
+ * later, and the env is never taken for one moved outside the workflow),
+ * then the webhooks. */
+static void record_it(struct run *x)
+{
+	struct wf_session *s = x->s;
+	struct wf_deploy *d = x->d;
+	struct wf_record r;
+
+	record_base(s, &r, wf_deploy_kind_word(d->kind), x->failed ? "failed" : "ok", d->env->name, d->ref,
+		    d->old_oid, d->new_oid);
+	r.tag = x->tag;
+	r.options = x->opts;
+	r.message = x->message;
+	r.note = x->note;
+	r.steps = x->rsteps;
+	r.n_steps = x->n_rsteps;
 	if (wf_record_write(s->repo.git_dir, &r) < 0) {
-		/* the journal stays, so repair records it later */
 		wf_say("workflow: warning: could not write the deploy record");
 	} else {
-		wf_format_time(r.time, when);
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
-		/* untagged, the journal stays too: repair tags it later, and the
-		 * env is never taken for one moved outside the workflow */
-		if (tag || d->env->tagless)
+		if (x->tag || d->env->tagless)
 			wf_job_remove(s->repo.git_dir, d->env->name);
 	}
-	wf_notify_deploy(s, d, failed ? "failed" : "succeeded", tag, message, rsteps, n_rsteps, note, r.seq);
-	for (size_t i = 0; i < n_rsteps; i++) {
-		free(rsteps[i].name);
-		free(rsteps[i].zoutput);
+	wf_notify_deploy(s, d, x->failed ? "failed" : "succeeded", x->tag, x->message, x->rsteps, x->n_rsteps,
+			 x->note, r.seq);
+}
+
+int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
+{
+	struct run x;
+
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	x.d = d;
+	x.message = deploy_message(s, d);
+	x.shown = message_line(x.message);
+	x.opts = options_line(s);
+	x.rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + 2, sizeof(*x.rsteps));
+	if (tag_it(&x) == 0)
+		run_steps(&x);
+	record_it(&x);
+	for (size_t i = 0; i < x.n_rsteps; i++) {
+		free(x.rsteps[i].name);
+		free(x.rsteps[i].zoutput);
 	}
-	free(rsteps);
-	sbuf_free(&commits);
-	free(annot);
-	free(dropped);
-	free(note);
-	free(opts);
-	free(tag);
-	free(message);
-	free(shown);
-	return failed;
+	free(x.rsteps);
+	sbuf_free(&x.commits);
+	free(x.annot);
+	free(x.dropped);
+	free(x.note);
+	free(x.opts);
+	free(x.tag);
+	free(x.message);
+	free(x.shown);
+	return x.failed;
 }

@@ -25,6 +25,8 @@ int wf_repo_open(struct wf_repo *r, char *err, size_t errlen);
 int wf_repo_open_path(struct wf_repo *r, const char *path, char *err, size_t errlen);
 void wf_repo_close(struct wf_repo *r);
 
+/* The commit-graph, opened on first use (NULL when the repository has none). */
+struct wf_cgraph *wf_repo_cgraph(struct wf_repo *r);
 /* The wf_repo_ops for the policy; r->c must be set. */
 void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops);
 
