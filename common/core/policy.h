@@ -79,6 +79,8 @@ void wf_policy_fail_closed(const struct wf_push *p, const char *config_error,
 char *wf_decision_message(const struct wf_decision *d);
 
 const char *wf_action_name(enum wf_action a);
+/* "deploy", "rollback" or "hotfix": the kind of a deploy in tags and records. */
+const char *wf_deploy_kind_word(enum wf_action k);
 
 /* "<prefix>_<env>_" when ref is refs/tags/<prefix>_<env>_..., used to
  * protect the deploy-tag namespace.  1 when ref is in it. */

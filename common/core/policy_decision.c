@@ -47,3 +47,8 @@ void wf_decisions_free(struct wf_decision *d, size_t n)
 	}
 	free(d);
 }
+
+const char *wf_deploy_kind_word(enum wf_action k)
+{
+	return k == WF_ROLLBACK ? "rollback" : k == WF_HOTFIX ? "hotfix" : "deploy";
+}

@@ -15,11 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *wf_deploy_kind_word(enum wf_action k)
-{
-	return k == WF_ROLLBACK ? "rollback" : k == WF_HOTFIX ? "hotfix" : "deploy";
-}
-
 static char *default_message(struct wf_session *s, const struct wf_deploy *d)
 {
 	if (d->kind == WF_ROLLBACK)

@@ -36,9 +36,6 @@ int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struc
 /* note, then more, in one record note; both malloc'd, note may be NULL */
 char *wf_join_note(char *note, char *more);
 
-/* "deploy", "rollback" or "hotfix": the kind in tags and records. */
-const char *wf_deploy_kind_word(enum wf_action k);
-
 /* Print what the deploy would do (tag, commits, steps); change nothing. */
 void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d);
 

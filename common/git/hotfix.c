@@ -145,7 +145,7 @@ int wf_hotfix_report(struct wf_repo *r, const char *dev_tip, struct wf_hotfix_re
 	memset(h, 0, sizeof(*h));
 	if (!dev_tip)
 		return 0;
-	wf_repo_policy_ops(r, &ops);
+	wf_repo_base_ops(r, &ops);
 	if (report_env(r, &ops, &r->c->test, 0, dev_tip, h) < 0 ||
 	    report_env(r, &ops, &r->c->live, 1, dev_tip, h) < 0)
 		return -1;

@@ -1,5 +1,4 @@
 #include "repo.h"
-#include "hotfix.h"
 #include "text.h"
 #include "deploy_tag.h"
 
@@ -190,12 +189,9 @@ static char *missing_commits(void *ctx, const char *have, const char *tip, size_
 	return sbuf_detach(&sb);
 }
 
-static long hotfix_tags(void *ctx, const char *env, struct wf_hotfix_tag **out)
-{
-	return wf_repo_hotfix_tags(ctx, env, out);
-}
-
-void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops)
+/* The ops the policy asks; repo_ops.c adds the hotfix tags (hotfix.c reads
+ * them through this file: one direction only). */
+void wf_repo_base_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 {
 	ops->ctx = r;
 	ops->is_ancestor = is_ancestor;
@@ -203,7 +199,7 @@ void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 	ops->has_deploy_tag = has_deploy_tag;
 	ops->is_commit = is_commit;
 	ops->missing_commits = missing_commits;
-	ops->hotfix_tags = hotfix_tags;
+	ops->hotfix_tags = NULL;
 }
 
 static int by_number_desc(const void *a, const void *b)

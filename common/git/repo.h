@@ -27,8 +27,10 @@ void wf_repo_close(struct wf_repo *r);
 
 /* The commit-graph, opened on first use (NULL when the repository has none). */
 struct wf_cgraph *wf_repo_cgraph(struct wf_repo *r);
-/* The wf_repo_ops for the policy; r->c must be set. */
+/* The wf_repo_ops for the policy; r->c must be set (repo_ops.c). */
 void wf_repo_policy_ops(struct wf_repo *r, struct wf_repo_ops *ops);
+/* All of them but the hotfix tags (repo.c). */
+void wf_repo_base_ops(struct wf_repo *r, struct wf_repo_ops *ops);
 
 /* N of a tag name "<prefix>_<env>_<N>"; 0 when name is not one. */
 long wf_repo_deploy_number(const struct wf_config *c, const char *env, const char *name);
