@@ -97,6 +97,7 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 	const char *envs[3];
 	size_t ne = 0;
 	char err[512];
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		struct wf_job j;
@@ -129,7 +130,10 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 		envs[ne++] = d[i].env->name;
 		/* an env that runs code: its release is placed and built now,
 		 * before the ref moves; a failed build refuses the push */
-		if (wf_release_prepare(s, &j, d[i].env) < 0)
+		rc = wf_release_prepare(s, &j, d[i].env);
+		/* the journal keeps what the build noted; j borrowed the rest */
+		free(j.steps_done);
+		if (rc < 0)
 			goto fail;
 	}
 	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0)

@@ -101,7 +101,11 @@ Test(release, set_on_disk)
 	free(l);
 	/* r4 has no marker: unfinished */
 	wf_release_remove_unfinished(&rc);
-	cr_assert_neq(access(wf_release_dir(&rc, "r4"), F_OK), 0);
+	{
+		char *r4 = wf_release_dir(&rc, "r4");
+		cr_assert_neq(access(r4, F_OK), 0);
+		free(r4);
+	}
 	cr_assert_eq(wf_release_switch(&rc, "r1"), 0);
 	cr_assert_eq(wf_release_current(&rc, cur), 0);
 	cr_assert_str_eq(cur, "r1");
