@@ -66,8 +66,7 @@ int main(int argc, char **argv)
 	}
 	if (git_dir && *git_dir &&
 	    wf_hook_input_parse(in.buf ? in.buf : "", in.len, &u, &n, err, sizeof(err)) == 0) {
-		size_t len = strlen(git_dir);
-		char *dir = git_dir[len - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+		char *dir = wf_dir_slash(git_dir);
 		long owner = wf_push_owner();
 		int needed = wf_push_state_post_needed(dir, owner, u, n);
 		if (!needed) {

@@ -43,8 +43,7 @@ int main(int argc, char **argv)
 	const char *git_dir = getenv("GIT_DIR");
 
 	if (argc == 4 && git_dir && *git_dir) {
-		size_t len = strlen(git_dir);
-		char *dir = git_dir[len - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+		char *dir = wf_dir_slash(git_dir);
 		int v = wf_push_state_verdict(dir, wf_push_owner(), argv[1], argv[2], argv[3]);
 		free(dir);
 		/* a refused ref: pre-receive already told the pusher why */

@@ -130,6 +130,12 @@ char *sbuf_detach(struct sbuf *sb)
 	return p;
 }
 
+char *wf_dir_slash(const char *path)
+{
+	size_t n = strlen(path);
+	return n && path[n - 1] == '/' ? xstrdup(path) : xasprintf("%s/", path);
+}
+
 int wf_is_hex_oid(const char *s)
 {
 	size_t i;

@@ -28,6 +28,9 @@ void sbuf_free(struct sbuf *sb);
 /* Hand the buffer over to the caller (never NULL). */
 char *sbuf_detach(struct sbuf *sb);
 
+/* path with a trailing '/' (as the hooks keep GIT_DIR), malloc'd. */
+char *wf_dir_slash(const char *path);
+
 /* 1 when s is exactly 40 lowercase hex digits. */
 int wf_is_hex_oid(const char *s);
 /* 1 when s is the all-zero object name git uses for "no object". */

@@ -169,7 +169,7 @@ int wf_runner_main(int argc, char **argv)
 	if (argc < 4 || !gd || !*gd)
 		return 2;
 	run = atol(argv[2]);
-	git_dir = gd[strlen(gd) - 1] == '/' ? xstrdup(gd) : xasprintf("%s/", gd);
+	git_dir = wf_dir_slash(gd);
 	if (wait_for_go(git_dir, argv[3]) < 0 || wf_job_read(git_dir, argv[3], &first) != 0) {
 		mark_done(git_dir, run);
 		free(git_dir);

@@ -15,8 +15,7 @@ static void git_err(char *err, size_t errlen, const char *what)
 static int finish_open(struct wf_repo *r, char *err, size_t errlen)
 {
 	const char *path = git_repository_path(r->git);
-	size_t len = strlen(path);
-	r->git_dir = len && path[len - 1] == '/' ? xstrdup(path) : xasprintf("%s/", path);
+	r->git_dir = wf_dir_slash(path);
 	(void)err;
 	(void)errlen;
 	return 0;

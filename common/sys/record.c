@@ -61,8 +61,7 @@ char *wf_record_path(const char *git_dir, long seq)
  * NULL with errno. */
 static char *write_tmp(const char *git_dir, const char *dir, const struct wf_record *r)
 {
-	size_t n = strlen(git_dir);
-	char *gd = n && git_dir[n - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+	char *gd = wf_dir_slash(git_dir);
 	char *json = wf_record_json(gd, r), *tmp = xasprintf("%s/.tmp-XXXXXX", dir);
 	int fd = json ? mkstemp(tmp) : -1, ok, e;
 	mode_t um = umask(0);

@@ -237,8 +237,7 @@ int wf_record_read_why(const char *git_dir, long seq, struct wf_record *r, char 
 	if (rc == 0)
 		sbuf_add(&sb, "", 0);
 	if (rc == 0 && json) {
-		size_t n = strlen(git_dir);
-		char *gd = n && git_dir[n - 1] == '/' ? xstrdup(git_dir) : xasprintf("%s/", git_dir);
+		char *gd = wf_dir_slash(git_dir);
 		rc = wf_record_parse_json(gd, sb.buf ? sb.buf : "", sb.len, r, why, whylen);
 		free(gd);
 	} else if (rc == 0) {
