@@ -26,9 +26,13 @@ int cli_log(struct cli *x);
 int cli_show(struct cli *x);
 int cli_dashboard(struct cli *x);      /* cli_dashboard.c */
 int cli_releases(struct cli *x);       /* cli_releases.c */
+int cli_multidev(struct cli *x);       /* cli_multidev.c */
+void cli_multidev_status(struct cli *x);
 void cli_releases_status(const struct wf_config *c);
 struct sbuf;
 /* ,"path":...,"release":... of one env, for status --json */
 void cli_releases_json(const struct wf_release_conf *rel, struct sbuf *sb);
+/* ,"branch_envs":[...] for status --json */
+void cli_multidev_json(struct cli *x, struct sbuf *sb);
 
 #endif

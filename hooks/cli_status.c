@@ -68,7 +68,7 @@ static void gather(struct wf_repo *r, struct view *v)
 		fprintf(stderr, "git-workflow: status: cannot read the hotfix deploy tags\n");
 }
 
-static void print_json(const struct view *v)
+static void print_json(struct cli *x, const struct view *v)
 {
 	struct sbuf sb = SBUF_INIT;
 	char when[32];
@@ -101,12 +101,13 @@ static void print_json(const struct view *v)
 	} else {
 		sbuf_adds(&sb, "null");
 	}
+	cli_multidev_json(x, &sb);
 	sbuf_adds(&sb, "}\n");
 	fputs(sb.buf, stdout);
 	sbuf_free(&sb);
 }
 
-static void print_text(const struct view *v)
+static void print_text(struct cli *x, const struct view *v)
 {
 	const char *const *names = v->names;
 	char when[32];
@@ -114,6 +115,7 @@ static void print_text(const struct view *v)
 	for (int i = 0; i < 3; i++)
 		printf("%-8s %-14.12s %s\n", names[i], v->have[i] ? v->tips[i] : "(none)", v->last[i]);
 	cli_releases_status(v->c);
+	cli_multidev_status(x);
 	for (int i = 1; i < 3; i++) {
 		char *m = v->outside[i] > 0 ? wf_outside_message(v->c, v->env[i], v->tips[i]) : NULL;
 		if (v->outside[i] < 0)
@@ -135,15 +137,15 @@ static void print_text(const struct view *v)
 	}
 }
 
-static int status(struct wf_repo *r, int json)
+static int status(struct cli *x)
 {
 	struct view *v = xcalloc(1, sizeof(*v));
 
-	gather(r, v);
-	if (json)
-		print_json(v);
+	gather(&x->r, v);
+	if (x->json)
+		print_json(x, v);
 	else
-		print_text(v);
+		print_text(x, v);
 	wf_hotfix_report_free(&v->hot);
 	free(v);
 	return 0;
@@ -151,5 +153,5 @@ static int status(struct wf_repo *r, int json)
 
 int cli_status(struct cli *x)
 {
-	return status(&x->r, x->json);
+	return status(x);
 }

@@ -1,6 +1,7 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
  *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | follow N | repair |
- *                adopt ENV | dashboard [-o DIR] | check-config [FILE]
+ *                adopt ENV | dashboard [-o DIR] | releases [ENV] | check-config [FILE]
+ *                | multidev list | multidev delete NAME | multidev prune --older AGE
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "cli.h"
@@ -26,6 +27,12 @@ static void usage(FILE *f)
 	      "                     dashboard.dir (default $GIT_DIR/workflow/dashboard)\n"
 	      "  releases [ENV]     each release of the envs with a path: name, commit, when,\n"
 	      "                     size own/shared; current marked with *\n"
+	      "  multidev list      the branch environments: name, branch, current release,\n"
+	      "                     created when and by whom\n"
+	      "  multidev delete NAME  remove a branch environment (its shared files are kept\n"
+	      "                     in multidev.path/.deleted/); the branch stays\n"
+	      "  multidev prune --older AGE  remove what .deleted/ kept for longer than AGE\n"
+	      "                     (14d, 12h, 30m, 90s)\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -72,6 +79,7 @@ static const struct command {
 	{ "notify", 0, 3, "notify takes --list, --retry or --drop WEBHOOK [--all]", 1, cli_notify },
 	{ "dashboard", 0, 2, "dashboard takes at most -o DIR", 1, cli_dashboard },
 	{ "releases", 0, 1, "releases takes at most an env", 1, cli_releases },
+	{ "multidev", 1, 3, "multidev takes list, delete NAME or prune --older AGE", 1, cli_multidev },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
 };
 

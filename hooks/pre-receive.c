@@ -7,6 +7,7 @@
 #include "hook_input.h"
 #include "owner.h"
 #include "lock.h"
+#include "multidev_flow.h"
 #include "notify.h"
 #include "notify_hooks.h"
 #include "outside.h"
@@ -30,8 +31,9 @@ static int needs_lock(enum wf_action a)
 	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
 }
 
-/* A deploy: a promotion, rollback or hotfix, or a Dev push when Dev runs
- * code (its decision names the Dev env, see dev_deploys). */
+/* A deploy: a promotion, rollback or hotfix, or a push to an untagged env
+ * that runs code: Dev (see dev_deploys) or a branch env (multidev_flow.h),
+ * whose deletion is a deploy too. */
 static int deploys(const struct wf_decision *d)
 {
 	return needs_lock(d->action) || (d->action == WF_ALLOW && d->env && d->env->tagless);
@@ -92,13 +94,18 @@ static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n
 /* The accepted deploys, journaled, and their runner started: from here on
  * they run whatever the pusher does.  0, or -1 (said why) when none could
  * be started: the push is refused. */
-static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n)
+static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
+			 const struct wf_md_plan *plan)
 {
-	const char *envs[3];
+	const char **envs = xcalloc(n + 1, sizeof(*envs));
 	size_t ne = 0;
 	char err[512];
 	int rc;
 
+	if (wf_md_reserve(s, u, d, plan, n) < 0) {
+		free(envs);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct wf_job j;
 		if (!deploys(&d[i]))
@@ -110,7 +117,8 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 			}
 		memset(&j, 0, sizeof(j));
 		snprintf(j.env, sizeof(j.env), "%s", d[i].env->name);
-		snprintf(j.kind, sizeof(j.kind), "%s", wf_deploy_kind_word(d[i].action));
+		snprintf(j.kind, sizeof(j.kind), "%s",
+			 wf_is_zero_oid(u[i].new_oid) ? "delete" : wf_deploy_kind_word(d[i].action));
 		snprintf(j.ref, sizeof(j.ref), "%s", u[i].ref);
 		if (d[i].action == WF_HOTFIX)
 			strcpy(j.base, d[i].base), strcpy(j.old_oid, d[i].base);
@@ -136,18 +144,22 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 		if (rc < 0)
 			goto fail;
 	}
-	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0)
+	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0) {
+		free(envs);
 		return 0;
+	}
 	wf_say("workflow: %s; push refused", err);
 fail:
 	for (size_t k = 0; k < ne; k++) {
 		struct wf_job j;
 		if (wf_job_read(s->repo.git_dir, envs[k], &j) == 0) {
-			wf_release_forget(s, &j, wf_config_deploy_env(&s->config, envs[k]));
+			wf_release_forget(s, &j, wf_session_env(s, envs[k], NULL));
 			wf_job_free(&j);
 		}
 		wf_job_remove(s->repo.git_dir, envs[k]);
 	}
+	wf_md_unreserve(s, d, plan, n);
+	free(envs);
 	return -1;
 }
 
@@ -172,10 +184,16 @@ static int session_ready(struct wf_session *s)
 }
 
 /* -o dry-run: what each ref would do; nothing changes. */
-static void dry_run(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n)
+static void dry_run(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
+		    const struct wf_md_plan *plan)
 {
+	static const char *const md_op[] = { "", "deploy", "create", "delete" };
+
 	for (size_t i = 0; i < n; i++) {
-		if (d[i].action == WF_REFUSE) {
+		if (plan[i].op != WF_MD_NONE) {
+			wf_say("dry-run: %s: would be accepted and %s the branch environment %s (%s)", u[i].ref,
+			       md_op[plan[i].op], plan[i].name, d[i].env->rel.path);
+		} else if (d[i].action == WF_REFUSE) {
 			char *m = wf_decision_message(&d[i]);
 			wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
 			free(m);
@@ -239,6 +257,7 @@ static int judge(struct wf_session *s, const struct wf_update *u, size_t n)
 {
 	struct wf_push p = { u, n, s->pusher, s->opts.drop_hotfix };
 	struct wf_decision *d = xcalloc(n + 1, sizeof(*d));
+	struct wf_md_plan *plan = xcalloc(n + 1, sizeof(*plan));
 	const char *lock_env = NULL;
 	struct wf_repo_ops ops;
 	int rc = -1;
@@ -247,8 +266,10 @@ static int judge(struct wf_session *s, const struct wf_update *u, size_t n)
 	wf_policy_decide(&s->config, &p, &ops, d);
 	/* an env moved outside the hooks takes no deploys (outside.h) */
 	wf_outside_guard(s, u, d, n, 1);
+	if (wf_md_judge(s, u, d, n, plan) < 0)
+		goto out;
 	if (s->opts.dry_run) {
-		dry_run(s, u, d, n);
+		dry_run(s, u, d, n, plan);
 		goto out;
 	}
 	dev_deploys(s, u, d, n);
@@ -266,7 +287,7 @@ static int judge(struct wf_session *s, const struct wf_update *u, size_t n)
 			       lock_env || s->config.n_webhooks) < 0) {
 		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s->repo.git_dir,
 		       strerror(errno));
-	} else if (lock_env && start_deploys(s, u, d, n) < 0) {
+	} else if (lock_env && start_deploys(s, u, d, n, plan) < 0) {
 		wf_push_state_remove(s->repo.git_dir, wf_push_owner());
 	} else {
 		rc = 0;
@@ -276,6 +297,7 @@ static int judge(struct wf_session *s, const struct wf_update *u, size_t n)
 		wf_lock_release(s->repo.git_dir, wf_push_owner());
 out:
 	wf_decisions_free(d, n);
+	free(plan);
 	return rc;
 }
 

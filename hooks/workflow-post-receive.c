@@ -22,13 +22,14 @@
 /* Tell the runner of each deploy of this push to go on; its run, or 0. */
 static long start_runs(struct wf_session *s)
 {
-	const struct wf_env *envs[3] = { &s->config.test, &s->config.live, &s->config.dev };
+	size_t n;
+	char **envs = wf_job_envs(s->repo.git_dir, &n);
 	long owner = wf_push_owner(), run = 0;
 	unsigned long long start = wf_proc_start_time(owner);
 
-	for (int i = 0; i < 3; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct wf_job j;
-		if (wf_job_read(s->repo.git_dir, envs[i]->name, &j) != 0)
+		if (wf_job_read(s->repo.git_dir, envs[i], &j) != 0)
 			continue;
 		if (j.owner_pid == owner && j.owner_start == start && !j.running) {
 			wf_runner_go(j.runner_pid, j.runner_start);
@@ -36,6 +37,7 @@ static long start_runs(struct wf_session *s)
 		}
 		wf_job_free(&j);
 	}
+	wf_strv_free(envs, n);
 	return run;
 }
 

@@ -194,7 +194,7 @@ Test(config, full_config_fields)
 	cr_assert_str_eq(cfg.webhooks[0].format, "slack");
 	cr_assert_str_eq(cfg.webhooks[0].secret_file, "/etc/workflow/s");
 	/* defaults of a bare webhook: every event, json, unsigned */
-	cr_assert_eq(cfg.webhooks[1].n_events, 5);
+	cr_assert_eq(cfg.webhooks[1].n_events, 6);
 	cr_assert_str_eq(cfg.webhooks[1].events[4], "refused");
 	cr_assert_str_eq(cfg.webhooks[1].format, "json");
 	cr_assert_null(cfg.webhooks[1].secret_file);
@@ -308,7 +308,7 @@ Test(config_errors, parse_error)
 Test(config_errors, unknown_top_level_key)
 {
 	load_err("dev = { branch = \"master\"; };\n\nstaging = { branch = \"s\"; };\n",
-		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard)");
+		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard, multidev)");
 }
 
 Test(config_errors, unknown_key_in_workflow)
@@ -410,7 +410,7 @@ Test(config_errors, bad_event)
 {
 	load_err("notify = { webhooks = (\n  { url = \"https://h/\";\n    events = [ \"deploy\",\n \"pushed\" ]; }\n); };\n",
 		 "t.conf:4: 'notify.webhooks[0].events': unknown event 'pushed' (known: deploy, hotfix, rollback, "
-		 "failure, refused)");
+		 "failure, refused, multidev)");
 }
 
 Test(config_errors, bad_format)

@@ -69,6 +69,22 @@ struct wf_env {
 	size_t n_steps;
 	struct wf_release_conf rel;
 	int tagless;            /* Dev: its deploys get no deploy tag */
+	int multidev;           /* a branch env (multidev.c): no lock of its own, no tags */
+};
+
+/* Multidev (README "Branch environments"): each branch matching one of
+ * branches is an env of its own at rel.path/<name>, made on its first push
+ * and removed with the branch.  n_branches 0: none. */
+#define WF_MULTIDEV_MAX_DEFAULT 10
+struct wf_multidev {
+	char **branches;        /* globs of short branch names (fnmatch(3)) */
+	size_t n_branches;
+	int max;                /* how many may exist at once */
+	struct wf_release_conf rel;  /* path: where they go; keep, shared, build, checks: each one's */
+	struct wf_step *steps;
+	size_t n_steps;
+	struct wf_step *create; /* run once, after an env's first release */
+	size_t n_create;
 };
 
 struct wf_webhook {
@@ -105,6 +121,7 @@ struct wf_config {
 	long long notify_retry_for;  /* seconds a deploy runner retries events no receiver took; 3600 */
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
+	struct wf_multidev multidev;
 	/* dashboard.dir (dashboard_config.c); "" = $GIT_DIR/workflow/dashboard.
 	 * A buffer, not a string to free: the group stays out of config.c. */
 	char dashboard_dir[1024];

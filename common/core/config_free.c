@@ -76,6 +76,7 @@ void wf_config_free(struct wf_config *c)
 	for (i = 0; i < c->n_webhooks; i++)
 		webhook_free(&c->webhooks[i]);
 	free(c->webhooks);
+	wf_cfg_multidev_free(&c->multidev);
 	memset(c, 0, sizeof(*c));
 }
 

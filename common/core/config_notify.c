@@ -8,7 +8,7 @@
 #include <string.h>
 #include <libconfig.h>
 
-static const char *const known_events[] = { "deploy", "hotfix", "rollback", "failure", "refused" };
+static const char *const known_events[] = { "deploy", "hotfix", "rollback", "failure", "refused", "multidev" };
 #define N_KNOWN_EVENTS (sizeof(known_events) / sizeof(known_events[0]))
 static const char *const notify_keys[] = { "connect_timeout", "timeout", "retry_for", "webhooks", NULL };
 static const char *const webhook_keys[] = { "url", "events", "format", "secret_file", NULL };
@@ -39,7 +39,7 @@ static int load_webhook(struct ld *ld, const config_setting_t *g, const char *wh
 		for (i = 0; i < w->n_events; i++)
 			if (!wf_cfg_in_list(w->events[i], known_events, N_KNOWN_EVENTS))
 				return wf_cfg_fail(ld, config_setting_get_elem(s, (unsigned)i),
-					    "'%s.events': unknown event '%s' (known: deploy, hotfix, rollback, failure, refused)",
+					    "'%s.events': unknown event '%s' (known: deploy, hotfix, rollback, failure, refused, multidev)",
 					    where, w->events[i]);
 	} else {
 		w->events = wf_cfg_strv_dup(known_events, N_KNOWN_EVENTS);

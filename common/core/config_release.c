@@ -140,11 +140,11 @@ static int nested(const char *a, const char *b)
 
 int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const struct wf_config *c)
 {
-	const char *name[3] = { "dev", "test", "live" };
-	const struct wf_release_conf *r[3] = { &c->dev.rel, &c->test.rel, &c->live.rel };
+	const char *name[4] = { "dev", "test", "live", "multidev" };
+	const struct wf_release_conf *r[4] = { &c->dev.rel, &c->test.rel, &c->live.rel, &c->multidev.rel };
 
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++)
 			if (r[i]->path && r[j]->path && nested(r[i]->path, r[j]->path)) {
 				config_setting_t *g = config_setting_get_member(root, name[j]);
 				return wf_cfg_fail(ld, g ? config_setting_get_member(g, "path") : NULL,
@@ -156,9 +156,14 @@ int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const stru
 
 void wf_cfg_release_max_output(struct wf_config *c)
 {
-	struct wf_release_conf *r[3] = { &c->dev.rel, &c->test.rel, &c->live.rel };
+	struct wf_release_conf *r[4] = { &c->dev.rel, &c->test.rel, &c->live.rel, &c->multidev.rel };
+	struct wf_multidev *m = &c->multidev;
 
-	for (int i = 0; i < 3; i++) {
+	for (size_t k = 0; k < m->n_steps; k++)
+		m->steps[k].max_output = (size_t)c->max_output;
+	for (size_t k = 0; k < m->n_create; k++)
+		m->create[k].max_output = (size_t)c->max_output;
+	for (int i = 0; i < 4; i++) {
 		for (size_t k = 0; k < r[i]->n_build; k++)
 			r[i]->build[k].max_output = (size_t)c->max_output;
 		for (size_t k = 0; k < r[i]->n_checks; k++)

@@ -92,7 +92,7 @@ int wf_push_option_is_host(const char *o, const char *const *host, size_t n_host
 
 static void known_list(struct sbuf *sb, const char *const *step_opts, size_t n)
 {
-	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix");
+	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV");
 	for (size_t i = 0; i < N_CONVENTIONAL; i++)
 		sbuf_addf(sb, ", %s, no-%s", conventional[i], conventional[i]);
 	for (size_t i = 0; i < n; i++)
@@ -157,6 +157,9 @@ int wf_push_options_parse_host(const char *const *raw, size_t n, const char *con
 		if (!strncmp(o, "message=", 8)) {
 			free(out->message);
 			out->message = xstrdup(o + 8);
+		} else if (!strncmp(o, "clone-from=", 11)) {
+			free(out->clone_from);
+			out->clone_from = xstrdup(o + 11);
 		} else if (!strcmp(o, "dry-run")) {
 			out->dry_run = 1;
 		} else if (!strcmp(o, "drop-hotfix")) {
@@ -175,6 +178,7 @@ int wf_push_options_parse_host(const char *const *raw, size_t n, const char *con
 void wf_push_options_free(struct wf_push_options *o)
 {
 	free(o->message);
+	free(o->clone_from);
 	free(o->note);
 	wf_strv_free(o->toggles, o->n_toggles);
 	wf_strv_free(o->raw, o->n_raw);

@@ -1,5 +1,6 @@
 #include "deploy.h"
 #include "dashboard.h"
+#include "multidev_flow.h"
 #include "notify_hooks.h"
 #include "owner.h"
 #include "record.h"
@@ -285,7 +286,10 @@ static void run_steps(struct run *x)
 		x->failed = 1;
 		return;
 	}
-	x->failed = wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps, &x->n_rsteps);
+	/* a new branch env gets its content before its steps run */
+	x->failed = e->multidev && wf_md_create_steps(s, d, &x->cx, x->rsteps, &x->n_rsteps);
+	if (!x->failed)
+		x->failed = wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps, &x->n_rsteps);
 	if (!x->failed && e->rel.n_checks &&
 	    wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps, &x->n_rsteps)) {
 		wf_release_check_failed(s, d, &x->cx, &x->note);
@@ -343,7 +347,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	x.message = deploy_message(s, d);
 	x.shown = message_line(x.message);
 	x.opts = options_line(s);
-	x.rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + 2, sizeof(*x.rsteps));
+	x.rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + s->config.multidev.n_create + 2, sizeof(*x.rsteps));
 	if (tag_it(&x) == 0)
 		run_steps(&x);
 	record_it(&x);

@@ -40,7 +40,7 @@ static void stream_line(void *ctx, const char *line, size_t len)
 
 static char **step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx)
 {
-	char **env = xcalloc(10, sizeof(*env));
+	char **env = xcalloc(14, sizeof(*env));
 	int k = 0;
 
 	env[k++] = xasprintf("WF_ENV=%s", d->env->name);
@@ -53,6 +53,10 @@ static char **step_env(struct wf_session *s, const struct wf_deploy *d, const st
 	if (cx->release[0]) {
 		env[k++] = xasprintf("WF_PATH=%s", d->env->rel.path);
 		env[k++] = xasprintf("WF_RELEASE=%s", cx->cwd);
+	}
+	if (cx->clone_from) {
+		env[k++] = xasprintf("WF_CLONE_FROM=%s", cx->clone_from);
+		env[k++] = xasprintf("WF_CLONE_FROM_PATH=%s", cx->clone_from_path ? cx->clone_from_path : "");
 	}
 	return env;
 }

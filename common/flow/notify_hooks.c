@@ -181,6 +181,30 @@ void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const st
 	free(repo);
 }
 
+void wf_notify_multidev(struct wf_session *s, const struct wf_env *env, const char *status, const char *oid,
+			const char *note, long record)
+{
+	struct wf_event ev;
+	char *repo;
+
+	if (!s->config_ok || !s->config.n_webhooks)
+		return;
+	repo = wf_repo_name(s->repo.git_dir);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = "multidev";
+	ev.status = status;
+	ev.repository = repo;
+	ev.env = env->name;
+	ev.ref = env->ref;
+	ev.to = oid;
+	ev.pusher = s->pusher;
+	ev.note = note;
+	ev.time = (long long)time(NULL);
+	ev.record = record;
+	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
+	free(repo);
+}
+
 const char *wf_spool_fix_hint(int errnum)
 {
 	switch (errnum) {

@@ -26,6 +26,11 @@ void wf_notify_interrupted(struct wf_session *s, const struct wf_env *env, const
 void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_env *env,
 		       const char *reason, long record);
 
+/* A branch env created (status "created", or "failed" when its create
+ * steps failed) or deleted ("deleted"): events multidev.<status>. */
+void wf_notify_multidev(struct wf_session *s, const struct wf_env *env, const char *status, const char *oid,
+			const char *note, long record);
+
 /* The repository's name for events: "site" for /srv/git/site.git/ or
  * /home/x/site/.git/ (malloc'd). */
 char *wf_repo_name(const char *git_dir);

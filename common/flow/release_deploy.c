@@ -192,18 +192,20 @@ out:
 	return rc2;
 }
 
-/* Dev's releases are numbered in the order they were placed. */
-static long next_dev_number(const struct wf_release_conf *rc)
+/* An untagged env's releases (Dev's, a branch env's) are numbered in the
+ * order they were placed: <env>-<N>-<commit>. */
+static long next_number(const struct wf_release_conf *rc, const char *env)
 {
 	char *dir = xasprintf("%s/releases", rc->path);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	long hi = 0;
+	size_t len = strlen(env);
 
 	free(dir);
 	while (d && (e = readdir(d))) {
 		long k;
-		if (sscanf(e->d_name, "dev-%ld-", &k) == 1 && k > hi)
+		if (!strncmp(e->d_name, env, len) && sscanf(e->d_name + len, "-%ld-", &k) == 1 && k > hi)
 			hi = k;
 	}
 	if (d)
@@ -218,7 +220,8 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 	char name[WF_RELEASE_NAME_MAX];
 	long last;
 
-	if (!rc->path)
+	/* a branch env's deletion places nothing */
+	if (!rc->path || !strcmp(j->kind, "delete"))
 		return 0;
 	wf_release_remove_unfinished(rc);
 	if (!strcmp(j->kind, "rollback") && wf_release_find_commit(rc, j->new_oid, &info) == 0) {
@@ -227,7 +230,7 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 		j->reused = 1;
 	} else {
 		if (env->tagless)
-			snprintf(name, sizeof(name), "dev-%ld-%.12s", next_dev_number(rc), j->new_oid);
+			snprintf(name, sizeof(name), "%s-%ld-%.12s", env->name, next_number(rc, env->name), j->new_oid);
 		else {
 			/* under the env's lock the next tag is last + 1; the
 			 * runner renames the release if it has to take another */

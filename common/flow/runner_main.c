@@ -7,6 +7,7 @@
 #include "hotfix_move.h"
 #include "journal.h"
 #include "lock.h"
+#include "multidev_flow.h"
 #include "notify.h"
 #include "release_deploy.h"
 #include "session.h"
@@ -76,23 +77,28 @@ static enum wf_action kind_of(const char *word)
 	return WF_PROMOTE;
 }
 
-/* Did git move the env's ref as the job says (a hotfix: its special ref)? */
+/* Did git move the env's ref as the job says (a hotfix: its special ref;
+ * a branch env's deletion: the branch is gone)? */
 int wf_job_applied(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
 {
 	char tip[WF_OID_MAX + 1];
 	const char *ref = kind_of(j->kind) == WF_HOTFIX ? j->ref : env->ref;
+	int r = wf_repo_ref_tip(&s->repo, ref, tip);
 
-	return wf_repo_ref_tip(&s->repo, ref, tip) == 0 && !strcmp(tip, j->new_oid);
+	if (!strcmp(j->kind, "delete"))
+		return r == 1;
+	return r == 0 && !strcmp(tip, j->new_oid);
 }
 
 static void run_job(struct wf_session *s, const char *name)
 {
-	const struct wf_env *env = wf_config_deploy_env(&s->config, name);
+	const struct wf_env *env;
 	struct wf_deploy d;
 	struct wf_job j;
 
 	if (wf_job_read(s->repo.git_dir, name, &j) != 0)
 		return;
+	env = wf_session_env(s, name, j.ref);
 	if (j.runner_pid != (long)getpid() || !env) {
 		wf_job_free(&j);
 		return;
@@ -101,6 +107,13 @@ static void run_job(struct wf_session *s, const char *name)
 		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
 		       kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
 		wf_release_forget(s, &j, env);
+		wf_md_forget(s, env);
+		wf_job_remove(s->repo.git_dir, name);
+		wf_job_free(&j);
+		return;
+	}
+	if (!strcmp(j.kind, "delete")) {
+		wf_md_delete(s, env, "its branch was deleted");
 		wf_job_remove(s->repo.git_dir, name);
 		wf_job_free(&j);
 		return;

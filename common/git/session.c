@@ -1,5 +1,6 @@
 #include "session.h"
 #include "identity.h"
+#include "multidev.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,8 +47,34 @@ int wf_session_open(struct wf_session *s, char *err, size_t errlen)
 	return 0;
 }
 
+const struct wf_env *wf_session_env(struct wf_session *s, const char *name, const char *ref)
+{
+	const struct wf_env *fixed = wf_config_deploy_env(&s->config, name);
+	char got[WF_MD_NAME_MAX + 1], why[256];
+	struct wf_env *e;
+
+	if (fixed || !name)
+		return fixed;
+	for (size_t i = 0; i < s->n_md_envs; i++)
+		if (!strcmp(s->md_envs[i]->name, name))
+			return s->md_envs[i];
+	if (!ref || !wf_multidev_matches(&s->config.multidev, ref) ||
+	    wf_multidev_name(&s->config.multidev, ref + 11, got, why, sizeof(why)) < 0 || strcmp(got, name))
+		return NULL;
+	e = xcalloc(1, sizeof(*e));
+	wf_multidev_env(&s->config, name, ref + 11, e);
+	s->md_envs = xrealloc(s->md_envs, (s->n_md_envs + 1) * sizeof(*s->md_envs));
+	s->md_envs[s->n_md_envs++] = e;
+	return e;
+}
+
 void wf_session_close(struct wf_session *s)
 {
+	for (size_t i = 0; i < s->n_md_envs; i++) {
+		wf_multidev_env_free(s->md_envs[i]);
+		free(s->md_envs[i]);
+	}
+	free(s->md_envs);
 	wf_repo_close(&s->repo);
 	wf_config_free(&s->config);
 	wf_push_options_free(&s->opts);

@@ -5,6 +5,7 @@
 #include "fileio.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,4 +205,31 @@ void wf_job_step(const char *git_dir, struct wf_job *j, const char *name, long p
 	}
 	/* best effort: a journal that lags a step only makes repair vaguer */
 	(void)wf_job_write(git_dir, j);
+}
+
+char **wf_job_envs(const char *git_dir, size_t *n)
+{
+	char *dir = xasprintf("%sworkflow", git_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	free(dir);
+	while (d && (e = readdir(d))) {
+		const char *env = e->d_name + 9;
+		size_t len = strlen(env);
+		/* env names are [a-z0-9-]: anything else is a temporary file */
+		if (strncmp(e->d_name, "inflight-", 9) || !len || len >= 64 ||
+		    strspn(env, "abcdefghijklmnopqrstuvwxyz0123456789-") != len)
+			continue;
+		if (*n + 1 >= cap)
+			names = xrealloc(names, (cap = cap ? 2 * cap : 4) * sizeof(*names));
+		names[(*n)++] = xstrdup(env);
+		names[*n] = NULL;
+	}
+	if (d)
+		closedir(d);
+	return names;
 }

@@ -41,6 +41,9 @@ int wf_job_write(const char *git_dir, const struct wf_job *j);
 /* 0 read, 1 none, -1 unreadable or malformed. */
 int wf_job_read(const char *git_dir, const char *env, struct wf_job *j);
 void wf_job_remove(const char *git_dir, const char *env);
+/* The envs that have a journal (Dev, Test, Live and branch envs): a
+ * malloc'd array of n names (free with wf_strv_free), or NULL when none. */
+char **wf_job_envs(const char *git_dir, size_t *n);
 /* 1 when env has a journal (of any push), 0 none, -1 cannot tell. */
 int wf_job_present(const char *git_dir, const char *env);
 void wf_job_free(struct wf_job *j);

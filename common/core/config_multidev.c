@@ -1,0 +1,84 @@
+/* The multidev group of workflow.conf: which branches are environments,
+ * where they go, how many, and what each runs.  Checked as strictly as
+ * the env sections: a glob that took in Dev, Test or Live would make a
+ * protected branch a free-for-all. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+#include "util.h"
+
+#define WF_MULTIDEV_MAX_MAX 1000
+
+static const char *const multidev_keys[] = { "branches", "max", "steps", "create", WF_RELEASE_KEYS, NULL };
+
+/* Each glob: a branch name but for * ? [ ], matching none of the fixed
+ * envs' branches. */
+static int load_branches(struct ld *ld, const config_setting_t *g, const struct wf_config *c, struct wf_multidev *m)
+{
+	config_setting_t *s;
+	int rc;
+	const char *fixed[3] = { c->dev_branch, c->test.branch, c->live.branch };
+	const char *fixed_name[3] = { "dev", "test", "live" };
+
+	rc = wf_cfg_get_strv(ld, g, "branches", "multidev", 1, &s, &m->branches, &m->n_branches);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return wf_cfg_fail(ld, g, "'multidev' needs 'branches', the globs of the branches that are "
+				   "environments (e.g. [ \"md/*\" ])");
+	for (size_t i = 0; i < m->n_branches; i++) {
+		const char *b = m->branches[i];
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (!strncmp(b, "refs/", 5) || !*b || strspn(b, "*?[]") == strlen(b) ||
+		    strcspn(b, " \t\n\\:~^") != strlen(b))
+			return wf_cfg_fail(ld, e, "'multidev.branches' entry '%s' must be a glob of short branch "
+					   "names with a fixed part, such as \"md/*\"", b);
+		for (int k = 0; k < 3; k++)
+			if (fnmatch(b, fixed[k], 0) == 0)
+				return wf_cfg_fail(ld, e, "'multidev.branches' entry '%s' matches '%s', the branch of "
+						   "%s: a branch environment must not be one of those", b, fixed[k],
+						   fixed_name[k]);
+	}
+	return 0;
+}
+
+int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c)
+{
+	struct wf_multidev *m = &c->multidev;
+	config_setting_t *g;
+	long long max = WF_MULTIDEV_MAX_DEFAULT;
+
+	if (wf_cfg_get_group(ld, root, "multidev", "multidev", &g) < 0)
+		return -1;
+	if (!g)
+		return 0;
+	if (wf_cfg_check_keys(ld, g, "multidev", multidev_keys) < 0 || load_branches(ld, g, c, m) < 0 ||
+	    wf_cfg_get_int_in(ld, g, "max", "multidev", 1, WF_MULTIDEV_MAX_MAX, "environments", &max) < 0)
+		return -1;
+	m->max = (int)max;
+	m->rel.keep = WF_KEEP_DEFAULT;
+	if (wf_cfg_load_release(ld, g, "multidev", &m->rel) < 0)
+		return -1;
+	if (!m->rel.path)
+		return wf_cfg_fail(ld, g, "'multidev' needs 'path', the directory each branch environment is "
+				   "placed in (as path/<name>)");
+	return wf_cfg_load_steps(ld, g, "steps", "multidev", &m->steps, &m->n_steps) < 0 ||
+			       wf_cfg_load_steps(ld, g, "create", "multidev", &m->create, &m->n_create) < 0
+		       ? -1
+		       : 0;
+}
+
+void wf_cfg_multidev_free(struct wf_multidev *m)
+{
+	wf_cfg_strv_free(m->branches, m->n_branches);
+	wf_cfg_release_free(&m->rel);
+	for (size_t i = 0; i < m->n_steps; i++)
+		wf_cfg_step_free(&m->steps[i]);
+	free(m->steps);
+	for (size_t i = 0; i < m->n_create; i++)
+		wf_cfg_step_free(&m->create[i]);
+	free(m->create);
+	memset(m, 0, sizeof(*m));
+}

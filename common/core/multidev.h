@@ -1,0 +1,53 @@
+/* Multidev, the pure part: which branches are environments, the name each
+ * gets, and what a push does to them, decided from the push and the branch
+ * envs that exist (given as data).  README "Branch environments". */
+#ifndef WF_MULTIDEV_H
+#define WF_MULTIDEV_H
+
+#include <stddef.h>
+#include "config.h"
+#include "hook_input.h"
+#include "policy.h"
+
+#define WF_MD_NAME_MAX 63       /* a DNS label */
+
+/* A branch env that exists (the registry's entry, as data). */
+struct wf_md_known {
+	const char *name;
+	const char *branch;     /* short name */
+};
+
+/* What one update does to a branch env.  Zero: nothing. */
+enum wf_md_op { WF_MD_NONE = 0, WF_MD_DEPLOY, WF_MD_CREATE, WF_MD_DELETE };
+struct wf_md_plan {
+	enum wf_md_op op;
+	char name[WF_MD_NAME_MAX + 1];
+};
+
+/* 1 when ref is refs/heads/<b> and b matches one of m's globs. */
+int wf_multidev_matches(const struct wf_multidev *m, const char *ref);
+
+/* The env name of branch b (short name): its last part, letters made
+ * lowercase, '_' and '.' made '-'.  0, or -1 with why: a '.' or '..'
+ * part, control bytes, more parts than the glob has, a name that is not a
+ * DNS label (a-z 0-9 '-', 1..63, no '-' at either end), a reserved one. */
+int wf_multidev_name(const struct wf_multidev *m, const char *b, char name[WF_MD_NAME_MAX + 1], char *why,
+		     size_t whylen);
+
+/* For each accepted update (d[i].action WF_ALLOW) of a branch that is an
+ * env: plan[i] says what it does, or d[i] becomes a refusal (a name that
+ * is not safe, taken by another branch, twice in this push, max reached). */
+void wf_multidev_decide(const struct wf_config *c, const struct wf_update *u, size_t n,
+			const struct wf_md_known *known, size_t n_known, struct wf_decision *d,
+			struct wf_md_plan *plan);
+
+/* The env of branch env name (branch: its short branch): the multidev
+ * group's steps, build and checks, at multidev.path/<name>, no tags. */
+void wf_multidev_env(const struct wf_config *c, const char *name, const char *branch, struct wf_env *out);
+/* What wf_multidev_env allocated (the rest is the config's). */
+void wf_multidev_env_free(struct wf_env *e);
+
+/* "14d", "12h", "30m", "90s" or plain seconds: seconds, or -1. */
+long long wf_parse_age(const char *s);
+
+#endif

@@ -1,0 +1,149 @@
+/* Multidev in pre-receive: judging, and the registry entries of the envs
+ * a push creates (multidev_flow.h). */
+#include "multidev_flow.h"
+#include "multidev_registry.h"
+#include "release.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* -o clone-from names an env there is: Dev, Test, Live or a branch env. */
+static int clone_from_ok(struct wf_session *s, const struct wf_md_entry *l, long n)
+{
+	const char *c = s->opts.clone_from;
+
+	if (!c || !strcmp(c, "dev") || !strcmp(c, "test") || !strcmp(c, "live"))
+		return 1;
+	for (long i = 0; i < n; i++)
+		if (!strcmp(l[i].name, c))
+			return 1;
+	return 0;
+}
+
+int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n,
+		struct wf_md_plan *plan)
+{
+	struct wf_md_entry *l = NULL;
+	struct wf_md_known *k;
+	long nl;
+	int rc = 0;
+
+	memset(plan, 0, n * sizeof(*plan));
+	if (!s->config.multidev.n_branches)
+		return 0;
+	nl = wf_md_list(s->repo.git_dir, &l);
+	if (nl < 0) {
+		wf_say("workflow: cannot read the branch environments in %sworkflow/multidev: %s; push refused",
+		       s->repo.git_dir, strerror(errno));
+		free(l);
+		return -1;
+	}
+	k = wf_md_known_of(l, nl);
+	wf_multidev_decide(&s->config, u, n, k, (size_t)nl, d, plan);
+	for (size_t i = 0; i < n; i++)
+		if (plan[i].op != WF_MD_NONE)
+			d[i].env = wf_session_env(s, plan[i].name, u[i].ref);
+	if (!clone_from_ok(s, l, nl)) {
+		wf_say("workflow: -o clone-from=%s: no such environment (dev, test, live or a branch "
+		       "environment: git-workflow multidev list); push refused", s->opts.clone_from);
+		rc = -1;
+	}
+	free(k);
+	wf_md_list_free(l, nl);
+	return rc;
+}
+
+/* Is name free in the registry as it is now, and is there room? */
+static int still_free(struct wf_session *s, const char *name, const char *branch, long have, long adding)
+{
+	struct wf_md_entry e;
+	int r = wf_md_read(s->repo.git_dir, name, &e);
+
+	if (r == 0) {
+		wf_say("workflow: the branch environment %s was just made for branch %s; fetch and push again",
+		       name, e.branch);
+		wf_md_entry_free(&e);
+		return 0;
+	}
+	if (r < 0 || have + adding >= s->config.multidev.max) {
+		wf_say("workflow: %s: %s; push refused", branch,
+		       r < 0 ? "the branch environments cannot be read" : "multidev.max was reached meanwhile");
+		return 0;
+	}
+	return 1;
+}
+
+static int enter(struct wf_session *s, const struct wf_env *env)
+{
+	struct wf_md_entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.name, sizeof(e.name), "%s", env->name);
+	e.branch = env->branch;
+	e.created_by = s->pusher;
+	e.created = (long long)time(NULL);
+	strcpy(e.create, "pending");
+	if (wf_md_write(s->repo.git_dir, &e) == 0)
+		return 0;
+	wf_say("workflow: cannot enter the branch environment %s in %sworkflow/multidev: %s; push refused",
+	       env->name, s->repo.git_dir, strerror(errno));
+	return -1;
+}
+
+int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d,
+		  const struct wf_md_plan *plan, size_t n)
+{
+	struct wf_md_entry *l = NULL;
+	long have, adding = 0, room = 0;
+	size_t i, entered = 0;
+	int fd, ok = 1;
+
+	for (i = 0; i < n; i++)
+		adding += plan[i].op == WF_MD_CREATE, room += plan[i].op == WF_MD_DELETE;
+	if (!adding)
+		return 0;
+	if ((fd = wf_md_lock(s->repo.git_dir)) < 0) {
+		wf_say("workflow: cannot lock %sworkflow/multidev: %s; push refused", s->repo.git_dir,
+		       strerror(errno));
+		return -1;
+	}
+	have = wf_md_list(s->repo.git_dir, &l);
+	wf_md_list_free(l, have);
+	for (i = 0, adding = 0; ok && i < n; i++)
+		if (plan[i].op == WF_MD_CREATE)
+			ok = still_free(s, plan[i].name, u[i].ref + 11, have < 0 ? 0 : have - room, adding++);
+	for (i = 0; ok && i < n; i++)
+		if (plan[i].op == WF_MD_CREATE && enter(s, d[i].env) < 0)
+			ok = 0, entered = i;
+	/* one could not be entered: those before it go */
+	for (i = 0; i < entered; i++)
+		if (plan[i].op == WF_MD_CREATE)
+			wf_md_remove(s->repo.git_dir, plan[i].name);
+	wf_md_unlock(fd);
+	return ok ? 0 : -1;
+}
+
+void wf_md_forget(struct wf_session *s, const struct wf_env *env)
+{
+	struct wf_md_entry e;
+	char cur[WF_RELEASE_NAME_MAX];
+
+	if (!env || !env->multidev || wf_md_read(s->repo.git_dir, env->name, &e) != 0)
+		return;
+	if (!strcmp(e.create, "pending") && wf_release_current(&env->rel, cur) != 0) {
+		wf_remove_tree(env->rel.path);
+		wf_md_remove(s->repo.git_dir, env->name);
+	}
+	wf_md_entry_free(&e);
+}
+
+void wf_md_unreserve(struct wf_session *s, const struct wf_decision *d, const struct wf_md_plan *plan, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (plan[i].op == WF_MD_CREATE)
+			wf_md_forget(s, d[i].env);
+}

@@ -1,0 +1,215 @@
+/* git-workflow multidev list | delete NAME | prune --older AGE, and the
+ * branch envs in status (README "Branch environments"). */
+#include "cli.h"
+#include "identity.h"
+#include "lock.h"
+#include "multidev_flow.h"
+#include "multidev_registry.h"
+#include "release.h"
+#include "text.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A session over what the tool opened: what the flow functions take. */
+static void session_of(struct cli *x, struct wf_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->repo = x->r;
+	s->config = x->c;
+	s->config_ok = s->opts_ok = 1;
+	s->repo.c = &s->config;
+	s->pusher = wf_identity((const char *const *)x->c.identity_vars, x->c.n_identity_vars);
+}
+
+/* What session_of made, without the repository and config the tool owns. */
+static void session_end(struct wf_session *s)
+{
+	for (size_t i = 0; i < s->n_md_envs; i++) {
+		wf_multidev_env_free(s->md_envs[i]);
+		free(s->md_envs[i]);
+	}
+	free(s->md_envs);
+	free(s->pusher);
+}
+
+static const struct wf_env *env_of(struct wf_session *s, const struct wf_md_entry *e)
+{
+	char *ref = xasprintf("refs/heads/%s", e->branch);
+	const struct wf_env *env = wf_session_env(s, e->name, ref);
+
+	free(ref);
+	return env;
+}
+
+/* One line of text for a field people or pushes wrote. */
+static char *shown(const char *v)
+{
+	struct sbuf sb = SBUF_INIT;
+	wf_text_line(&sb, v, strlen(v));
+	return sbuf_detach(&sb);
+}
+
+static void entry_json(struct wf_session *s, const struct wf_md_entry *e, struct sbuf *sb)
+{
+	const struct wf_env *env = env_of(s, e);
+	char when[32];
+
+	wf_format_time(e->created, when);
+	sbuf_adds(sb, "{\"name\":");
+	wf_json_string(sb, e->name, strlen(e->name));
+	sbuf_adds(sb, ",\"branch\":");
+	wf_json_string(sb, e->branch, strlen(e->branch));
+	sbuf_addf(sb, ",\"created\":\"%s\",\"created_by\":", when);
+	wf_json_string(sb, e->created_by, strlen(e->created_by));
+	sbuf_addf(sb, ",\"create_steps\":\"%s\"", e->create);
+	if (env)
+		cli_releases_json(&env->rel, sb);
+	sbuf_adds(sb, "}");
+}
+
+static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
+{
+	const struct wf_env *env = env_of(s, e);
+	char cur[WF_RELEASE_NAME_MAX] = "", when[32];
+	char *b = shown(e->branch), *by = shown(e->created_by);
+
+	if (!env || wf_release_current(&env->rel, cur) != 0)
+		strcpy(cur, "(none yet)");
+	wf_format_time(e->created, when);
+	printf("%-16s %-24s %-28s created %s by %s%s\n", e->name, b, cur, when, by,
+	       !strcmp(e->create, "ok") ? "" : !strcmp(e->create, "failed") ? " (create steps failed)"
+										: " (being created)");
+	free(b);
+	free(by);
+}
+
+/* Every branch env: text lines, or a JSON array into json; say_none: a
+ * line when there is none. */
+static int list(struct cli *x, struct sbuf *json, int say_none)
+{
+	struct wf_session s;
+	struct wf_md_entry *l;
+	long n = wf_md_list(x->r.git_dir, &l);
+
+	if (n < 0) {
+		fprintf(stderr, "git-workflow: multidev: cannot read %sworkflow/multidev\n", x->r.git_dir);
+		free(l);
+		return 1;
+	}
+	session_of(x, &s);
+	if (json)
+		sbuf_adds(json, "[");
+	for (long i = 0; i < n; i++) {
+		if (json && i)
+			sbuf_adds(json, ",");
+		if (json)
+			entry_json(&s, &l[i], json);
+		else
+			entry_text(&s, &l[i]);
+	}
+	if (json)
+		sbuf_adds(json, "]");
+	else if (!n && say_none)
+		printf("no branch environments%s\n", x->c.multidev.n_branches ? "" : " (multidev is not configured)");
+	session_end(&s);
+	wf_md_list_free(l, n);
+	return 0;
+}
+
+/* delete NAME: under the env's deploy lock, as a push deleting its branch
+ * would (the branch itself stays). */
+static int delete(struct cli *x, const char *name)
+{
+	struct wf_session s;
+	struct wf_md_entry e;
+	struct wf_lock_info holder;
+	char err[512];
+	int rc = 1, l;
+
+	if (!wf_release_name_ok(name) || wf_md_read(x->r.git_dir, name, &e) != 0) {
+		fprintf(stderr, "git-workflow: multidev delete: no branch environment '%s' (git-workflow multidev "
+			"list shows them)\n", name);
+		return 1;
+	}
+	session_of(x, &s);
+	l = wf_lock_acquire(x->r.git_dir, (long)getpid(), s.pusher, name, &holder, err, sizeof(err));
+	if (l != 0) {
+		fprintf(stderr, "git-workflow: multidev delete: %s\n",
+			l < 0 ? err : "a deploy to it is in progress; run this again when it has finished");
+	} else {
+		const struct wf_env *env = env_of(&s, &e);
+		rc = env && wf_md_delete(&s, env, "deleted with git-workflow multidev delete") == 0 ? 0 : 1;
+		if (rc == 0)
+			printf("deleted %s; its branch %s is kept: a push to it makes the environment again (git push "
+			       "origin :%s deletes the branch)\n", name, e.branch, e.branch);
+		wf_lock_release(x->r.git_dir, (long)getpid());
+	}
+	wf_md_entry_free(&e);
+	session_end(&s);
+	return rc;
+}
+
+static int prune(struct cli *x, const char *age_text)
+{
+	long long age = wf_parse_age(age_text);
+	struct wf_session s;
+	int n;
+
+	if (age < 0) {
+		fprintf(stderr, "git-workflow: multidev prune: --older takes an age such as 14d, 12h, 30m or 90s, "
+			"not '%s'\n", age_text);
+		return 2;
+	}
+	if (!x->c.multidev.n_branches) {
+		fprintf(stderr, "git-workflow: multidev prune: multidev is not configured in workflow.conf\n");
+		return 1;
+	}
+	session_of(x, &s);
+	n = wf_md_prune(&s, age);
+	session_end(&s);
+	if (n < 0) {
+		fprintf(stderr, "git-workflow: multidev prune: cannot read %s/.deleted\n", x->c.multidev.rel.path);
+		return 1;
+	}
+	printf("%d kept director%s removed\n", n, n == 1 ? "y" : "ies");
+	return 0;
+}
+
+int cli_multidev(struct cli *x)
+{
+	const char *what = x->argv[0];
+
+	if (!strcmp(what, "list") && x->argc == 1) {
+		struct sbuf sb = SBUF_INIT;
+		int rc = list(x, x->json ? &sb : NULL, 1);
+		if (x->json && rc == 0)
+			printf("%s\n", sb.buf);
+		sbuf_free(&sb);
+		return rc;
+	}
+	if (!strcmp(what, "delete") && x->argc == 2)
+		return delete(x, x->argv[1]);
+	if (!strcmp(what, "prune") && x->argc == 3 && !strcmp(x->argv[1], "--older"))
+		return prune(x, x->argv[2]);
+	fprintf(stderr, "git-workflow: multidev takes list, delete NAME or prune --older AGE\n");
+	return 2;
+}
+
+void cli_multidev_status(struct cli *x)
+{
+	if (!x->c.multidev.n_branches)
+		return;
+	printf("branch environments (multidev, at most %d):\n", x->c.multidev.max);
+	list(x, NULL, 1);
+}
+
+void cli_multidev_json(struct cli *x, struct sbuf *sb)
+{
+	sbuf_adds(sb, ",\"branch_envs\":");
+	if (list(x, sb, 0) != 0)
+		sbuf_adds(sb, "null");
+}
