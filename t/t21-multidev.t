@@ -30,7 +30,7 @@ multidev = {
     { name = "slow"; when = "slow"; default = false; timeout = 120;
       run = [ "sh", "-c", "touch $S/slow.on; while [ ! -e $S/slow.go ]; do sleep 0.1; done" ]; } );
   create = ( { name = "clone-content"; timeout = 60; run = [ "sh", "-c",
-    "echo \$WF_CLONE_FROM \$WF_CLONE_FROM_PATH >>$S/create.\$WF_ENV; cp -R \$WF_CLONE_FROM_PATH/files/. files/" ]; } );
+    "if [ -e $S/fail-create ]; then echo clone broke; exit 1; fi; echo \$WF_CLONE_FROM \$WF_CLONE_FROM_PATH >>$S/create.\$WF_ENV; cp -R \$WF_CLONE_FROM_PATH/files/. files/" ]; } );
 };
 CONF
 setup --conf "$T/workflow.conf"
@@ -78,6 +78,10 @@ check "a later push deploys the branch env" pushed_ok
 check "  ... to a second release" test "$(readlink "$P/md/feature-one/current")" = "releases/feature-one-2-$(git rev-parse --short=12 HEAD)"
 check "  ... without running the create steps again" test "$(lines "$S/create.feature-one")" = 1
 check "  ... the uploads are still there" grep -q live-photo "$P/md/feature-one/current/files/photo.jpg"
+commit "more still" feature.txt
+push -o clone-from=test origin md/Feature_One
+check "-o clone-from on a push that makes no branch env is noted" says "makes no branch environment, so -o clone-from changes nothing"
+check "  ... and changes nothing" test "$(lines "$S/create.feature-one")" = 1
 
 # --- -o clone-from chooses the env the content comes from ------------------
 git checkout -q master && git checkout -q -b md/Two && commit "two" two.txt
@@ -147,8 +151,18 @@ check "  ... and multidev.deleted" event "multidev.deleted"
 
 # --- now there is room again; delete by the tool keeps the branch ----------
 git checkout -q md/three
+touch "$S/fail-create"
 push origin md/three
 check "with one deleted, md/three can be made" pushed_ok
+check "  ... a create step that fails fails its deploy" says "create clone-content: failed (exit 1)"
+wf multidev list >"$T/list" 2>&1
+check "  ... multidev list says so" grep -q "^three .*(create steps failed)" "$T/list"
+rm -f "$S/fail-create"
+commit "three again" three.txt
+push origin md/three
+check "  ... and the next push runs the create steps again" test "$(lines "$S/create.three")" = 1
+wf multidev list >"$T/list" 2>&1
+check "  ... which now succeed" sh -c "grep -q '^three ' '$T/list' && ! grep -q 'create steps failed' '$T/list'"
 wf multidev delete two >"$T/del" 2>&1; rc=$?
 check "git-workflow multidev delete two succeeds" pushed_ok
 check "  ... two is gone" test ! -e "$P/md/two"

@@ -24,6 +24,16 @@ static int clone_from_ok(struct wf_session *s, const struct wf_md_entry *l, long
 	return 0;
 }
 
+/* -o clone-from on a push that makes no branch env: it changes nothing. */
+static void note_clone_from(struct wf_session *s, const struct wf_md_plan *plan, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (plan[i].op == WF_MD_CREATE)
+			return;
+	if (s->opts.clone_from)
+		wf_say("workflow: note: this push makes no branch environment, so -o clone-from changes nothing");
+}
+
 int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n,
 		struct wf_md_plan *plan)
 {
@@ -33,8 +43,10 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 	int rc = 0;
 
 	memset(plan, 0, n * sizeof(*plan));
-	if (!s->config.multidev.n_branches)
+	if (!s->config.multidev.n_branches) {
+		note_clone_from(s, plan, n);
 		return 0;
+	}
 	nl = wf_md_list(s->repo.git_dir, &l);
 	if (nl < 0) {
 		wf_say("workflow: cannot read the branch environments in %sworkflow/multidev: %s; push refused",
@@ -51,6 +63,8 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 		wf_say("workflow: -o clone-from=%s: no such environment (dev, test, live or a branch "
 		       "environment: git-workflow multidev list); push refused", s->opts.clone_from);
 		rc = -1;
+	} else {
+		note_clone_from(s, plan, n);
 	}
 	free(k);
 	wf_md_list_free(l, nl);
