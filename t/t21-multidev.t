@@ -163,6 +163,8 @@ push origin md/three
 check "  ... and the next push runs the create steps again" test "$(lines "$S/create.three")" = 1
 wf multidev list >"$T/list" 2>&1
 check "  ... which now succeed" sh -c "grep -q '^three ' '$T/list' && ! grep -q 'create steps failed' '$T/list'"
+wf dashboard -o "$T/dash" >/dev/null 2>&1
+check "the dashboard lists the branch envs" sh -c "grep -q 'id=\"branch-envs\"' '$T/dash/index.html' && grep -q '<td>three</td><td>md/three</td><td>three-2-' '$T/dash/index.html'"
 wf multidev delete two >"$T/del" 2>&1; rc=$?
 check "git-workflow multidev delete two succeeds" pushed_ok
 check "  ... two is gone" test ! -e "$P/md/two"

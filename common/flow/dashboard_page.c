@@ -344,6 +344,7 @@ void wf_dash_index(struct sbuf *sb, struct wf_dash *d)
 		env_column(sb, d, &d->envs[i]);
 	}
 	sbuf_adds(sb, "</section>\n");
+	wf_dash_branch_envs(sb, d);
 	hotfixes(sb, d);
 	deploy_log(sb, d);
 	webhooks(sb, d);
