@@ -93,6 +93,8 @@ push -o clone-from=test origin md/Two
 check "-o clone-from=test makes md/Two from Test" pushed_ok
 check "  ... WF_CLONE_FROM names test" test "$(cat "$S/create.two")" = "test $P/test/current"
 check "  ... and Test's uploads came over" grep -q test-photo "$P/md/two/shared/files/photo.jpg"
+check "branch envs share one store: index.php is one inode in both" \
+	test "$(stat -c %i "$P/md/two/current/index.php")" = "$(stat -c %i "$P/md/feature-one/current/index.php")"
 
 # --- refusals: a name taken, max, unsafe names ------------------------------
 git checkout -q -b md/TWO && commit "two again" two.txt

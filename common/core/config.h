@@ -45,6 +45,7 @@ struct wf_step {
 #define WF_KEEP_DEFAULT 5
 struct wf_release_conf {
 	char *path;             /* absolute, no trailing '/' */
+	char *store;            /* the content store; NULL: path/.store (branch envs share one) */
 	int keep;               /* releases kept, >= 1 (default WF_KEEP_DEFAULT) */
 	char **shared;          /* relative paths kept in path/shared/ */
 	size_t n_shared;

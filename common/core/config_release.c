@@ -174,6 +174,7 @@ void wf_cfg_release_max_output(struct wf_config *c)
 void wf_cfg_release_free(struct wf_release_conf *r)
 {
 	free(r->path);
+	free(r->store);
 	for (size_t i = 0; i < r->n_shared; i++)
 		free(r->shared[i]);
 	free(r->shared);

@@ -193,6 +193,8 @@ void wf_multidev_env(const struct wf_config *c, const char *name, const char *br
 	out->n_steps = m->n_steps;
 	out->rel = m->rel;
 	out->rel.path = xasprintf("%s/%s", m->rel.path, name);
+	/* one store for all of them: an unchanged file is on disk once */
+	out->rel.store = xasprintf("%s/.store", m->rel.path);
 	out->tagless = 1;
 	out->multidev = 1;
 }
@@ -203,6 +205,7 @@ void wf_multidev_env_free(struct wf_env *e)
 	free(e->branch);
 	free(e->ref);
 	free(e->rel.path);
+	free(e->rel.store);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -145,6 +145,7 @@ int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why
 		rc = -1;
 	}
 	wf_md_remove(s->repo.git_dir, env->name);
+	wf_release_store_gc(&env->rel);
 	note = *kept ? xasprintf("%s; its shared files are kept in %s", why, kept)
 		     : xasprintf("%s; it had no shared files", why);
 	wf_say("workflow: the branch environment %s is deleted: %s%s", env->name, note,

@@ -86,6 +86,11 @@ int wf_release_current(const struct wf_release_conf *rc, char name[WF_RELEASE_NA
 /* Remove complete releases beyond keep, oldest first, never current nor
  * prev; then store files no release links any more.  The number removed. */
 int wf_release_prune(const struct wf_release_conf *rc, const char *prev);
+/* Where rc's content store is (malloc'd): path/.store, or the one
+ * rc->store names (the branch envs' common store). */
+char *wf_release_store(const struct wf_release_conf *rc);
+/* Remove the store files no release links any more. */
+void wf_release_store_gc(const struct wf_release_conf *rc);
 /* Bytes of name's files: own (linked once) and shared (with the store). */
 void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared);
 /* Free bytes on the filesystem of path; -1 when unknown. */

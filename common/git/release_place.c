@@ -236,7 +236,7 @@ static int links_inside(struct place *pl, const char *dir)
 
 static int open_store(const struct wf_release_conf *rc)
 {
-	char *p = xasprintf("%s/.store", rc->path);
+	char *p = wf_release_store(rc);
 	int fd;
 
 	if (mkdir(p, 0755) < 0 && errno != EEXIST) {

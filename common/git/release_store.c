@@ -58,7 +58,7 @@ out:
 
 void wf_release_relink(const struct wf_release_conf *rc, const char *name, struct wf_placed *p)
 {
-	char *dir = wf_release_dir(rc, name), *store = xasprintf("%s/.store", rc->path);
+	char *dir = wf_release_dir(rc, name), *store = wf_release_store(rc);
 
 	for (size_t i = 0; i < p->n_fresh; i++)
 		relink_one(dir, store, &p->fresh[i]);
@@ -128,9 +128,16 @@ int wf_remove_tree(const char *path)
 	return rc;
 }
 
-static void store_gc(const struct wf_release_conf *rc)
+char *wf_release_store(const struct wf_release_conf *rc)
 {
-	char *p = xasprintf("%s/.store", rc->path);
+	return rc->store ? xstrdup(rc->store) : xasprintf("%s/.store", rc->path);
+}
+
+/* A file linked only from the store goes: a placement racing with it
+ * keeps its own link and at worst makes a copy of its own. */
+void wf_release_store_gc(const struct wf_release_conf *rc)
+{
+	char *p = wf_release_store(rc);
 	DIR *d = opendir(p);
 	struct dirent *e;
 	struct stat st;
@@ -164,7 +171,7 @@ int wf_release_prune(const struct wf_release_conf *rc, const char *prev)
 	}
 	free(l);
 	if (removed)
-		store_gc(rc);
+		wf_release_store_gc(rc);
 	return removed;
 }
 
