@@ -91,7 +91,7 @@ static void log_line(FILE *out, const struct wf_record *rec)
 	char *msg = line_of(rec->message, LOG_MESSAGE_MAX);
 
 	wf_format_time(rec->time, when);
-	fprintf(out, "%4ld %s %-8s %-8s %-5s %-18s %-10s %s\n", rec->seq, when, kind, status, env, tag, pusher, msg);
+	fprintf(out, "%4ld %s %-16s %-8s %-11s %-18s %-10s %s\n", rec->seq, when, kind, status, env, tag, pusher, msg);
 	free(kind);
 	free(status);
 	free(env);
