@@ -72,7 +72,7 @@ int wf_multidev_name(const struct wf_multidev *m, const char *b, char name[WF_MD
 	if (slashes(b) > slashes(glob))
 		return snprintf(why, whylen, "'%s' cannot be a branch environment: its name would have a '/' "
 			       "(branches matching '%s' are one name after the prefix)", b, glob), -1;
-	for (k = 0; k < n && k < WF_MD_NAME_MAX + 1; k++) {
+	for (k = 0; k < n && k < WF_MD_NAME_MAX; k++) {
 		unsigned char ch = (unsigned char)last[k];
 		name[k] = ch == '_' || ch == '.' ? '-' : (char)tolower(ch < 0x80 ? ch : '?');
 	}
