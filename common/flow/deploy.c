@@ -4,6 +4,7 @@
 #include "owner.h"
 #include "record.h"
 #include "release_deploy.h"
+#include "release_hosts.h"
 #include "steps.h"
 #include "text.h"
 #include "fileio.h"
@@ -281,13 +282,18 @@ static void run_steps(struct run *x)
 
 	x->cx.tag = x->tag;
 	x->cx.message = x->shown;
+	x->cx.out = x->rsteps;
+	x->cx.n_out = &x->n_rsteps;
 	if (wf_release_go(s, d, x->tag, &x->cx, &x->note) < 0) {
 		x->failed = 1;
 		return;
 	}
-	x->failed = wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps, &x->n_rsteps);
+	x->failed = e->rel.n_hosts ? wf_hosts_steps(s, d, e->steps, e->n_steps, &x->cx, "step")
+				   : wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps, &x->n_rsteps);
 	if (!x->failed && e->rel.n_checks &&
-	    wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps, &x->n_rsteps)) {
+	    (e->rel.n_hosts ? wf_hosts_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check")
+			    : wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps,
+					      &x->n_rsteps))) {
 		wf_release_check_failed(s, d, &x->cx, &x->note);
 		x->failed = 1;
 		return;
@@ -343,7 +349,10 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	x.message = deploy_message(s, d);
 	x.shown = message_line(x.message);
 	x.opts = options_line(s);
-	x.rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + 2, sizeof(*x.rsteps));
+	/* each step and check once, or once a host; a switch, a switch back
+	 * and a second one back (after a failed check) a host */
+	x.rsteps = xcalloc((d->env->n_steps + d->env->rel.n_checks + 4) * (d->env->rel.n_hosts + 1),
+			   sizeof(*x.rsteps));
 	if (tag_it(&x) == 0)
 		run_steps(&x);
 	record_it(&x);
