@@ -184,7 +184,8 @@ char *wf_remote_prune(const struct wf_host *h, const char *const *keep, size_t n
 	for (size_t i = 0; i < n_keep; i++)
 		sbuf_addf(&sb, "'%s'|'%s.release'|", keep[i], keep[i]);
 	sbuf_adds(&sb, "'*') continue;; esac; case \"$cur\" in \"releases/$d\"|\"releases/${d%.release}\") continue;; "
-		  "esac; [ -d \"$d\" ] && n=$((n+1)); rm -rf -- \"$d\"; done; echo \"removed $n old release(s)\"");
+		  "esac; [ -d \"$d\" ] && n=$((n+1)); rm -rf -- \"$d\"; done; "
+		  "[ $n = 0 ] || echo \"removed $n old release(s)\"");
 	return sbuf_detach(&sb);
 }
 

@@ -154,7 +154,7 @@ static char *where_hosts_are(const struct wf_release_conf *rc)
 }
 
 int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const char *to, const char *prev,
-		    struct wf_step_ctx *cx, char **note)
+		    const char *what, struct wf_step_ctx *cx, char **note)
 {
 	int *want = xcalloc(rc->n_hosts + 1, sizeof(*want));
 	size_t failed, back_failed = 0;
@@ -162,7 +162,7 @@ int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const ch
 
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		want[i] = 1;
-	failed = switch_some(rc, from, to, want, cx, "switch");
+	failed = switch_some(rc, from, to, want, cx, what);
 	if (!failed) {
 		wf_say("workflow: all %zu hosts are on %s", rc->n_hosts, to);
 		free(want);

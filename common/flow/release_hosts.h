@@ -20,9 +20,10 @@ void wf_hosts_remove(const struct wf_release_conf *rc, const char *name);
 /* Every host's current to releases/<to> (the copies are called from:
  * renamed first).  0, or -1 when a host failed: those switched go back to
  * prev (if any); the pusher is told which host is on which release when
- * one cannot be brought back.  cx->out gets each host's result. */
+ * one cannot be brought back.  cx->out gets each host's result, as
+ * "<what>@<host>" (what: "switch", "back"). */
 int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const char *to, const char *prev,
-		    struct wf_step_ctx *cx, char **note);
+		    const char *what, struct wf_step_ctx *cx, char **note);
 /* Steps ("step": on the first host, or all with steps_on = "all") or
  * checks ("check": on all) in the hosts' new release, over ssh, the WF_*
  * variables on stdin.  1 when one failed (the rest did not run), else 0. */

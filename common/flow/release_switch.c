@@ -54,7 +54,7 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 	}
 	wf_release_current(rc, cx->prev);
 	/* every host first: here, current follows only once they all did */
-	if (rc->n_hosts && wf_hosts_switch(rc, from, j->release, cx->prev, cx, note) < 0) {
+	if (rc->n_hosts && wf_hosts_switch(rc, from, j->release, cx->prev, "switch", cx, note) < 0) {
 		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
@@ -86,7 +86,7 @@ static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx,
 	/* a host that cannot go back is said (which host is on which release);
 	 * the others and this one go back all the same */
 	if (rc->n_hosts)
-		wf_hosts_switch(rc, cx->prev, cx->prev, NULL, cx, note);
+		wf_hosts_switch(rc, cx->prev, cx->prev, NULL, "back", cx, note);
 	if (wf_release_switch(rc, cx->prev) < 0) {
 		*note = wf_join_note(*note, xasprintf("cannot switch current back to %s: %s", cx->prev, strerror(errno)));
 		return -1;
@@ -169,7 +169,7 @@ void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struc
 		return;
 	if (env->rel.n_hosts) {
 		char *note = NULL;
-		wf_hosts_switch(&env->rel, j->release, j->release, NULL, NULL, &note);
+		wf_hosts_switch(&env->rel, j->release, j->release, NULL, "switch", NULL, &note);
 		free(note);
 	}
 	if (wf_release_switch(&env->rel, j->release) == 0)
