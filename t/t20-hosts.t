@@ -187,6 +187,25 @@ check "  ... with each host's switch back" last_record_says "back@web1"
 check "  ... and the failed check of web2" last_record_says "check:health@web2: failed, exit 1"
 git rm -q fail-check && git commit -q -m "checks pass again"
 
+# --- a host that fails during the switch: the others are switched back ----------
+good=$(tip refs/heads/live)
+commit "S" other.txt && git push -q origin master 2>/dev/null && git push -q origin master:test 2>/dev/null && fetch
+(WF_TEST_PAUSE=deploy-after-tag git push origin test:live >"$T/paused.out" 2>&1) &
+pusher=$!
+i=0; while [ ! -e "$T/origin.git/workflow/paused.deploy-after-tag" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+chmod 555 "$H/web2/live"        # copied already: now its current cannot be replaced
+rm -f "$T/origin.git/workflow/paused.deploy-after-tag"
+wait $pusher
+chmod 755 "$H/web2/live"
+cp "$T/paused.out" "$OUT"
+check "a host that cannot switch is said, with why" says "remote: workflow: \[web2\] cannot switch current to deploy_live_.*: "
+check "  ... the host that switched is switched back" test "$(on web1)" = releases/deploy_live_3
+check "  ... web2 stayed" test "$(on web2)" = releases/deploy_live_3
+check "  ... the pusher is told where each host is" says "every host is back on deploy_live_3 (web1 on deploy_live_3, web2 on deploy_live_3)"
+check "  ... the git host's current did not move" test "$(readlink "$P/live/current")" = releases/deploy_live_3
+check "  ... the branch is back" at refs/heads/live "$good"
+check "  ... recorded as failed, naming the hosts" last_record_says "1 host could not switch to deploy_live_"
+
 # --- steps_on = "all" ------------------------------------------------------------
 sed -i 's/steps_on = "first";/steps_on = "all";/' "$CONF"
 : >"$H/steps.log"
