@@ -100,6 +100,9 @@ lines() { grep -c -- "$1" "$OUT"; }
 echo '<?php echo "v1";' >index.php
 git add -A && git commit -q -m site && git push -q origin master 2>/dev/null && git push -q origin master:test 2>/dev/null
 fetch
+push -o dry-run origin test:live
+check "a dry run says it would copy to each host" says "would copy it to \[web2\] $DU@127.0.0.1:$H/web2/live"
+check "  ... and copies nothing" test ! -e "$H/web1/live"
 push origin test:live
 check "a deploy to two hosts is accepted" pushed_ok
 check "  ... the release is on web1, current switched" test "$(on web1)" = releases/deploy_live_1

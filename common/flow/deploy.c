@@ -135,6 +135,9 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		wf_say("dry-run: %s: would place the release %s_%s_%ld in %s/releases, build it (%zu build step%s) "
 		       "and switch %s/current to it", d->env->branch, s->config.tag_prefix, d->env->name, n + 1,
 		       d->env->rel.path, d->env->rel.n_build, d->env->rel.n_build == 1 ? "" : "s", d->env->rel.path);
+	for (size_t i = 0; i < d->env->rel.n_hosts; i++)
+		wf_say("dry-run: %s: would copy it to [%s] %s and switch it there, once every host has it",
+		       d->env->branch, d->env->rel.hosts[i].name, d->env->rel.hosts[i].target);
 	for (size_t i = 0; i < d->env->n_steps; i++) {
 		const struct wf_step *st = &d->env->steps[i];
 		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");
