@@ -36,8 +36,8 @@ struct wf_step_ctx {
 int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
 		    const struct wf_step_ctx *cx, const char *what, struct wf_record_step *out, size_t *n_out);
 
-/* The WF_* variables of a step ("NAME=value", NULL-terminated, room
- * for two more entries); free each and the array. */
+/* The WF_* variables of a step ("NAME=value", NULL-terminated); free
+ * each and the array. */
 char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx);
 
 /* note, then more, in one record note; both malloc'd, note may be NULL */

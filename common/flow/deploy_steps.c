@@ -40,7 +40,7 @@ static void stream_line(void *ctx, const char *line, size_t len)
 
 char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx)
 {
-	char **env = xcalloc(12, sizeof(*env));
+	char **env = xcalloc(10, sizeof(*env));
 	int k = 0;
 
 	env[k++] = xasprintf("WF_ENV=%s", d->env->name);

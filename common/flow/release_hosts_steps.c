@@ -23,21 +23,23 @@ static void free_env(char **env)
 static char **host_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx,
 		       const struct wf_host *h)
 {
-	char **env = wf_deploy_step_env(s, d, cx);
-	size_t k = 0;
+	char **base = wf_deploy_step_env(s, d, cx), **env;
+	size_t n = 0, k = 0;
 
-	for (; env[k]; k++) {
-		if (!strncmp(env[k], "WF_PATH=", 8)) {
-			free(env[k]);
-			env[k] = xasprintf("WF_PATH=%s", h->path);
-		} else if (!strncmp(env[k], "WF_RELEASE=", 11)) {
-			free(env[k]);
-			env[k] = xasprintf("WF_RELEASE=%s/releases/%s", h->path, cx->release);
-		}
+	while (base[n])
+		n++;
+	env = xcalloc(n + 3, sizeof(*env));
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(base[i], "WF_PATH=", 8))
+			env[k++] = xasprintf("WF_PATH=%s", h->path);
+		else if (!strncmp(base[i], "WF_RELEASE=", 11))
+			env[k++] = xasprintf("WF_RELEASE=%s/releases/%s", h->path, cx->release);
+		else
+			env[k++] = xstrdup(base[i]);
 	}
 	env[k++] = xasprintf("WF_HOST=%s", h->host);
 	env[k++] = xasprintf("WF_HOST_NAME=%s", h->name);
-	env[k] = NULL;
+	free_env(base);
 	return env;
 }
 
