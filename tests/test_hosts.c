@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "fanout.h"
 #include "remote_cmd.h"
 #include "util.h"
 
@@ -189,4 +190,48 @@ Test(remote_cmd, switch_line)
 	c = wf_remote_switch(&rc, &h, "deploy_live_3", "deploy_live_3");
 	cr_assert_null(strstr(c, "mv -T --"), "%s", c);
 	free(c);
+}
+
+/* fanout.c: jobs at once, each a sequence stopped at its first failure,
+ * stdin given to each command, lines told apart by label. */
+TestSuite(fanout);
+
+struct seen {
+	struct sbuf sb;
+};
+
+static void seen_line(void *ctx, const char *label, const char *line, size_t len)
+{
+	struct seen *s = ctx;
+	sbuf_addf(&s->sb, "%s:%.*s\n", label, (int)len, line);
+}
+
+Test(fanout, parallel_sequences_and_input)
+{
+	char *a1[] = { "sh", "-c", "read -r x; echo \"a got $x\"", NULL };
+	char *a2[] = { "sh", "-c", "read -r x; echo \"again $x\"", NULL };
+	char *b1[] = { "sh", "-c", "echo b; exit 3", NULL };
+	char *b2[] = { "sh", "-c", "echo never", NULL };
+	char *c1[] = { "sleep", "5", NULL };
+	struct wf_fan_job j[3];
+	struct seen s = { SBUF_INIT };
+	size_t failed;
+
+	memset(j, 0, sizeof(j));
+	j[0].label = "web1", j[0].cmds[0] = a1, j[0].cmds[1] = a2, j[0].n_cmds = 2, j[0].input = "v $(x)\n";
+	j[1].label = "web2", j[1].cmds[0] = b1, j[1].cmds[1] = b2, j[1].n_cmds = 2;
+	j[2].label = "web3", j[2].cmds[0] = c1, j[2].n_cmds = 1, j[2].timeout = 1;
+	failed = wf_fan_run(j, 3, seen_line, &s);
+	cr_assert_eq(failed, 2);
+	cr_assert_eq(j[0].exit_status, 0);
+	cr_assert_eq(j[1].exit_status, 3);
+	cr_assert_eq(j[2].exit_status, 124);
+	cr_assert(strstr(s.sb.buf, "web1:a got v $(x)\n"), "%s", s.sb.buf);
+	cr_assert(strstr(s.sb.buf, "web1:again v $(x)\n"), "%s", s.sb.buf);
+	cr_assert(strstr(s.sb.buf, "web2:b\n"), "%s", s.sb.buf);
+	cr_assert_null(strstr(s.sb.buf, "never"), "%s", s.sb.buf);
+	cr_assert(strstr(j[2].output, "killed after its timeout of 1 s"), "%s", j[2].output);
+	cr_assert_str_eq(j[1].output, "b\n");
+	wf_fan_free(j, 3);
+	sbuf_free(&s.sb);
 }
