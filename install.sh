@@ -35,7 +35,7 @@ deps=0
 layout=auto
 hooks_dir=
 all_dirs=
-PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libssl-dev libjansson-dev libcriterion-dev python3"
+PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libssl-dev libjansson-dev libcriterion-dev python3 rsync openssh-client"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 

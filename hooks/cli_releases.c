@@ -2,6 +2,7 @@
  * (name, commit, when, size own/shared), current marked with '*'. */
 #include "cli.h"
 #include "release.h"
+#include "release_hosts.h"
 #include "text.h"
 #include "util.h"
 
@@ -78,6 +79,26 @@ int cli_releases(struct cli *x)
 	return 0;
 }
 
+/* Each host's current, flagged where it is not the one here. */
+static void hosts_status(const struct wf_release_conf *rel, const char *here)
+{
+	char (*cur)[WF_RELEASE_NAME_MAX] = xcalloc(rel->n_hosts + 1, sizeof(*cur));
+	size_t differ = 0;
+
+	wf_hosts_current(rel, cur);
+	for (size_t i = 0; i < rel->n_hosts; i++) {
+		int same = !strcmp(cur[i], here);
+		differ += !same;
+		printf("  [%s] %s, current: %s%s\n", rel->hosts[i].name, rel->hosts[i].target,
+		       cur[i][0] == '?' ? "(no answer)" : cur[i][0] ? cur[i] : "(none yet)",
+		       same ? "" : "  <- DIFFERS from the git host's");
+	}
+	if (differ)
+		printf("  %zu of %zu hosts are not on %s: push again, or roll back, to bring them together\n", differ,
+		       rel->n_hosts, here[0] ? here : "a release");
+	free(cur);
+}
+
 void cli_releases_status(const struct wf_config *c)
 {
 	struct named e[3];
@@ -87,7 +108,32 @@ void cli_releases_status(const struct wf_config *c)
 		char cur[WF_RELEASE_NAME_MAX];
 		int have = wf_release_current(e[i].rel, cur) == 0;
 		printf("%-8s runs in %s, current: %s\n", e[i].name, e[i].rel->path, have ? cur : "(none yet)");
+		if (e[i].rel->n_hosts)
+			hosts_status(e[i].rel, cur);
 	}
+}
+
+static void hosts_json(const struct wf_release_conf *rel, const char *here, struct sbuf *sb)
+{
+	char (*cur)[WF_RELEASE_NAME_MAX] = xcalloc(rel->n_hosts + 1, sizeof(*cur));
+
+	wf_hosts_current(rel, cur);
+	sbuf_adds(sb, ",\"hosts\":[");
+	for (size_t i = 0; i < rel->n_hosts; i++) {
+		sbuf_addf(sb, "%s{\"name\":", i ? "," : "");
+		wf_json_string(sb, rel->hosts[i].name, strlen(rel->hosts[i].name));
+		sbuf_adds(sb, ",\"target\":");
+		wf_json_string(sb, rel->hosts[i].target, strlen(rel->hosts[i].target));
+		sbuf_adds(sb, ",\"release\":");
+		if (cur[i][0] && cur[i][0] != '?')
+			wf_json_string(sb, cur[i], strlen(cur[i]));
+		else
+			sbuf_adds(sb, "null");
+		sbuf_addf(sb, ",\"answered\":%s,\"differs\":%s}", cur[i][0] == '?' ? "false" : "true",
+			  strcmp(cur[i], here) ? "true" : "false");
+	}
+	sbuf_adds(sb, "]");
+	free(cur);
 }
 
 void cli_releases_json(const struct wf_release_conf *rel, struct sbuf *sb)
@@ -105,4 +151,6 @@ void cli_releases_json(const struct wf_release_conf *rel, struct sbuf *sb)
 		wf_json_string(sb, cur, strlen(cur));
 	else
 		sbuf_adds(sb, "null");
+	if (rel->n_hosts)
+		hosts_json(rel, cur, sb);
 }

@@ -294,7 +294,8 @@ Test(config_errors, file_error_names_the_file)
 	cr_assert_eq(write(fd, "dev = {\n  branch = \"main\";\n  alow_force = true;\n};\n", 51), 51);
 	close(fd);
 	cr_assert_eq(wf_config_load_file(&cfg, path, err, sizeof(err)), -1);
-	want = xasprintf("%s:3: unknown key 'alow_force' in dev (known: branch, allow_force, path, keep, shared, build, checks)", path);
+	want = xasprintf("%s:3: unknown key 'alow_force' in dev (known: branch, allow_force, path, keep, shared, build, checks, hosts, ssh, "
+			 "steps_on)", path);
 	cr_assert_str_eq(err, want);
 	free(want);
 	unlink(path);

@@ -54,6 +54,8 @@ Test(multidev, config_errors_name_file_and_line)
 	load_err("multidev = { branches = [ \"t?st\" ]; path = \"/tmp/x\"; };", "matches 'test', the branch of test");
 	load_err("multidev = { branches = [ \"md/*\" ]; path = \"relative\"; };", "'multidev.path' must be an absolute path");
 	load_err("multidev = { branches = [ \"md/*\" ]; path = \"/tmp/x\"; bogus = 1; };", "unknown key 'bogus' in multidev");
+	load_err("multidev = { branches = [ \"md/*\" ]; path = \"/tmp/x\";\n hosts = ( { target = \"deploy@web1:/var/www/md\"; } ); };",
+		 "t.conf:2: 'multidev.hosts': branch environments run on the git host");
 	load_err("live = { path = \"/tmp/x/live\"; };\nmultidev = { branches = [ \"md/*\" ]; path = \"/tmp/x\"; };",
 		 "overlap");
 }

@@ -43,6 +43,20 @@ struct wf_step {
  * with a path, every deploy places a release under path/releases/ and
  * switches path/current to it.  path NULL: the env places nothing. */
 #define WF_KEEP_DEFAULT 5
+
+/* A web server an env's releases are copied to (README "Several web
+ * servers"): target "[user@]host:/path", checked against the charsets
+ * below, so that what the hooks put on an ssh command line is only what
+ * the admin wrote and it needs no more than single quotes. */
+struct wf_host {
+	char *target;           /* as configured */
+	char *login;            /* "[user@]host" */
+	char *host;             /* "host" */
+	char *path;             /* absolute, no trailing '/' */
+	char *name;             /* the label of its output: "[web1] ..." */
+	int port;               /* 0: ssh's default */
+};
+
 struct wf_release_conf {
 	char *path;             /* absolute, no trailing '/' */
 	char *store;            /* the content store; NULL: path/.store (branch envs share one) */
@@ -53,6 +67,11 @@ struct wf_release_conf {
 	size_t n_build;
 	struct wf_step *checks; /* run after the switch; a failure switches back */
 	size_t n_checks;
+	struct wf_host *hosts;  /* none: the release runs where it is built */
+	size_t n_hosts;
+	char **ssh;             /* extra ssh arguments (before ours) */
+	size_t n_ssh;
+	int steps_all;          /* steps_on = "all": steps on every host, else the first */
 };
 
 /* 1 when p is a safe relative path: not empty, not absolute, no empty,

@@ -17,7 +17,7 @@ struct ld {
 #define WF_TIMEOUT_MAX 86400
 
 /* The release keys an env section may have, for its list of known keys. */
-#define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks"
+#define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on"
 
 int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -58,5 +58,9 @@ void wf_cfg_release_free(struct wf_release_conf *r);
 /* config_multidev.c */
 int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 void wf_cfg_multidev_free(struct wf_multidev *m);
+
+/* config_hosts.c: hosts, ssh, steps_on of an env with a path */
+int wf_cfg_load_hosts(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);
+void wf_cfg_hosts_free(struct wf_release_conf *r);
 
 #endif

@@ -64,6 +64,10 @@ int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_
 	if (!m->rel.path)
 		return wf_cfg_fail(ld, g, "'multidev' needs 'path', the directory each branch environment is "
 				   "placed in (as path/<name>)");
+	for (const char *const *k = (const char *const[]){ "hosts", "ssh", "steps_on", NULL }; *k; k++)
+		if (config_setting_get_member(g, *k))
+			return wf_cfg_fail(ld, config_setting_get_member(g, *k), "'multidev.%s': branch environments "
+					   "run on the git host, under multidev.path (no hosts, ssh or steps_on)", *k);
 	return wf_cfg_load_steps(ld, g, "steps", "multidev", &m->steps, &m->n_steps) < 0 ||
 			       wf_cfg_load_steps(ld, g, "create", "multidev", &m->create, &m->n_create) < 0
 		       ? -1

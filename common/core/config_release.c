@@ -97,7 +97,7 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	config_setting_t *s;
 	const char *v;
 	long long keep = r->keep;
-	static const char *const needs_path[] = { "keep", "shared", "build", "checks" };
+	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;
@@ -125,7 +125,8 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	r->keep = (int)keep;
 	if (load_shared(ld, g, where, r) < 0 ||
 	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
-	    wf_cfg_load_steps(ld, g, "checks", where, &r->checks, &r->n_checks) < 0)
+	    wf_cfg_load_steps(ld, g, "checks", where, &r->checks, &r->n_checks) < 0 ||
+	    wf_cfg_load_hosts(ld, g, where, r) < 0)
 		return -1;
 	checks_get(g, r);
 	return 0;
@@ -184,6 +185,7 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 	for (size_t i = 0; i < r->n_checks; i++)
 		wf_cfg_step_free(&r->checks[i]);
 	free(r->checks);
+	wf_cfg_hosts_free(r);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -5,6 +5,7 @@
 #include "owner.h"
 #include "record.h"
 #include "release_deploy.h"
+#include "release_hosts.h"
 #include "steps.h"
 #include "text.h"
 #include "fileio.h"
@@ -135,6 +136,9 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		wf_say("dry-run: %s: would place the release %s_%s_%ld in %s/releases, build it (%zu build step%s) "
 		       "and switch %s/current to it", d->env->branch, s->config.tag_prefix, d->env->name, n + 1,
 		       d->env->rel.path, d->env->rel.n_build, d->env->rel.n_build == 1 ? "" : "s", d->env->rel.path);
+	for (size_t i = 0; i < d->env->rel.n_hosts; i++)
+		wf_say("dry-run: %s: would copy it to [%s] %s and switch it there, once every host has it",
+		       d->env->branch, d->env->rel.hosts[i].name, d->env->rel.hosts[i].target);
 	for (size_t i = 0; i < d->env->n_steps; i++) {
 		const struct wf_step *st = &d->env->steps[i];
 		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");
@@ -282,6 +286,8 @@ static void run_steps(struct run *x)
 
 	x->cx.tag = x->tag;
 	x->cx.message = x->shown;
+	x->cx.out = x->rsteps;
+	x->cx.n_out = &x->n_rsteps;
 	if (wf_release_go(s, d, x->tag, &x->cx, &x->note) < 0) {
 		x->failed = 1;
 		return;
@@ -289,9 +295,13 @@ static void run_steps(struct run *x)
 	/* a new branch env gets its content before its steps run */
 	x->failed = e->multidev && wf_md_create_steps(s, d, &x->cx, x->rsteps, &x->n_rsteps);
 	if (!x->failed)
-		x->failed = wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps, &x->n_rsteps);
+		x->failed = e->rel.n_hosts ? wf_hosts_steps(s, d, e->steps, e->n_steps, &x->cx, "step")
+					   : wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps,
+							     &x->n_rsteps);
 	if (!x->failed && e->rel.n_checks &&
-	    wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps, &x->n_rsteps)) {
+	    (e->rel.n_hosts ? wf_hosts_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check")
+			    : wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps,
+					      &x->n_rsteps))) {
 		wf_release_check_failed(s, d, &x->cx, &x->note);
 		x->failed = 1;
 		return;
@@ -347,7 +357,12 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	x.message = deploy_message(s, d);
 	x.shown = message_line(x.message);
 	x.opts = options_line(s);
-	x.rsteps = xcalloc(d->env->n_steps + d->env->rel.n_checks + s->config.multidev.n_create + 2, sizeof(*x.rsteps));
+	/* each step and check once, or once a host; a switch, a switch back
+	 * and a second one back (after a failed check) a host; a new branch
+	 * env's create steps */
+	x.rsteps = xcalloc((d->env->n_steps + d->env->rel.n_checks + 4) * (d->env->rel.n_hosts + 1) +
+				   s->config.multidev.n_create,
+			   sizeof(*x.rsteps));
 	if (tag_it(&x) == 0)
 		run_steps(&x);
 	record_it(&x);

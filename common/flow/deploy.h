@@ -27,6 +27,9 @@ struct wf_step_ctx {
 	char prev[128];                 /* the release current named before ("" none) */
 	const char *clone_from;         /* create steps of a branch env: WF_CLONE_FROM (NULL: others) */
 	const char *clone_from_path;    /* that env's path ("" when it has none) */
+	/* the run's record steps, where the hosts' results go (NULL: not kept) */
+	struct wf_record_step *out;
+	size_t *n_out;
 };
 
 /* Run steps (what: "step", "build", "check" in the messages), streaming
@@ -34,6 +37,10 @@ struct wf_step_ctx {
  * not run), else 0. */
 int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
 		    const struct wf_step_ctx *cx, const char *what, struct wf_record_step *out, size_t *n_out);
+
+/* The WF_* variables of a step ("NAME=value", NULL-terminated); free
+ * each and the array. */
+char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx);
 
 /* note, then more, in one record note; both malloc'd, note may be NULL */
 char *wf_join_note(char *note, char *more);

@@ -38,7 +38,7 @@ static void stream_line(void *ctx, const char *line, size_t len)
 	sbuf_free(&sb);
 }
 
-static char **step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx)
+char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx)
 {
 	char **env = xcalloc(14, sizeof(*env));
 	int k = 0;
@@ -89,7 +89,7 @@ int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struc
 			wf_say("workflow: %s %s: skipped", what, st->name);
 			continue;
 		}
-		env = step_env(s, d, cx);
+		env = wf_deploy_step_env(s, d, cx);
 		wf_say("workflow: %s %s: running", what, st->name);
 		memset(&res, 0, sizeof(res));
 		/* the runner's journal names the step's process group, so that

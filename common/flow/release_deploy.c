@@ -1,6 +1,7 @@
 #include "release_deploy.h"
 #include "record.h"
 #include "release.h"
+#include "release_hosts.h"
 #include "steps.h"
 #include "fileio.h"
 #include "util.h"
@@ -192,6 +193,28 @@ out:
 	return rc2;
 }
 
+/* The release, complete here, onto every host at once; a host that
+ * cannot take it refuses the push as a failed build does. */
+static int copy_to_hosts(struct wf_session *s, struct wf_job *j, const struct wf_env *env)
+{
+	struct wf_record_step *st;
+	char why[1024], *note;
+	size_t n;
+
+	if (wf_hosts_copy(&env->rel, j->release, j->reused, &st, &n, why, sizeof(why)) == 0) {
+		free_steps(st, n);
+		return 0;
+	}
+	wf_say("workflow: push refused: %s and current on every host did not move", env->branch);
+	note = xasprintf("copy to a host failed (%s); nothing was switched", why);
+	record_refused(s, j, note, st, n);
+	free(note);
+	free_steps(st, n);
+	if (!j->reused)
+		wf_release_remove(&env->rel, j->release);
+	return -1;
+}
+
 /* An untagged env's releases (Dev's, a branch env's) are numbered in the
  * order they were placed: <env>-<N>-<commit>. */
 static long next_number(const struct wf_release_conf *rc, const char *env)
@@ -240,6 +263,8 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 		if (place_and_build(s, j, env, name) < 0)
 			return -1;
 	}
+	if (rc->n_hosts && copy_to_hosts(s, j, env) < 0)
+		return -1;
 	if (wf_job_write(s->repo.git_dir, j) < 0) {
 		wf_say("workflow: cannot write the deploy journal: %s; push refused", strerror(errno));
 		if (!j->reused)

@@ -2,6 +2,7 @@
  * a failed check, keeping N. */
 #include "release_deploy.h"
 #include "release.h"
+#include "release_hosts.h"
 #include "util.h"
 
 #include <errno.h>
@@ -9,11 +10,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A host could not switch: the branch goes back to what current names
+ * (on every host that answers, switched back). */
+static void branch_back(struct wf_session *s, struct wf_deploy *d, const char *prev, char **note)
+{
+	struct wf_release_info info;
+	int r;
+
+	if (!prev[0] || wf_release_read(&d->env->rel, prev, &info) != 0) {
+		wf_say("workflow: %s stays on %.12s: there is no earlier release to go back to", d->env->branch,
+		       d->new_oid);
+		return;
+	}
+	r = wf_repo_move_ref(&s->repo, d->env->ref, info.commit, d->new_oid, "workflow: back after a failed switch");
+	wf_say("workflow: %s %s %.12s (%s)", d->env->branch, r == 0 ? "is back on" : "moved meanwhile; it stays off",
+	       info.commit, prev);
+	*note = wf_join_note(*note, xasprintf("%s %s %.12s", d->env->branch,
+					      r == 0 ? "moved back to" : "could not move back to", info.commit));
+}
+
 int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note)
 {
 	const struct wf_release_conf *rc = &d->env->rel;
 	struct wf_job *j = d->job;
-	char *dir;
+	char *dir, from[WF_RELEASE_NAME_MAX];
 
 	if (!rc->path)
 		return 0;
@@ -23,6 +43,7 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		wf_say("workflow: %s: no release was placed for this deploy; current did not move", d->env->branch);
 		return -1;
 	}
+	snprintf(from, sizeof(from), "%s", j->release);
 	if (tag && !j->reused && strcmp(j->release, tag)) {
 		/* another deploy took the number foreseen: the release follows the tag */
 		if (wf_release_rename(rc, j->release, tag) == 0) {
@@ -32,6 +53,11 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		}
 	}
 	wf_release_current(rc, cx->prev);
+	/* every host first: here, current follows only once they all did */
+	if (rc->n_hosts && wf_hosts_switch(rc, from, j->release, cx->prev, "switch", cx, note) < 0) {
+		branch_back(s, d, cx->prev, note);
+		return -1;
+	}
 	if (strcmp(cx->prev, j->release) && wf_release_switch(rc, j->release) < 0) {
 		*note = wf_join_note(*note, xasprintf("cannot switch %s/current to %s: %s", rc->path, j->release,
 						      strerror(errno)));
@@ -57,6 +83,10 @@ static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx,
 		*note = wf_join_note(*note, xstrdup("no earlier release to switch back to"));
 		return -1;
 	}
+	/* a host that cannot go back is said (which host is on which release);
+	 * the others and this one go back all the same */
+	if (rc->n_hosts)
+		wf_hosts_switch(rc, cx->prev, cx->prev, NULL, "back", cx, note);
 	if (wf_release_switch(rc, cx->prev) < 0) {
 		*note = wf_join_note(*note, xasprintf("cannot switch current back to %s: %s", cx->prev, strerror(errno)));
 		return -1;
@@ -108,6 +138,8 @@ void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 	if (n > 0)
 		wf_say("workflow: %s: removed %d old release%s (keep = %d)", d->env->branch, n, n == 1 ? "" : "s",
 		       d->env->rel.keep);
+	if (d->env->rel.n_hosts)
+		wf_hosts_prune(&d->env->rel);
 }
 
 void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
@@ -117,8 +149,11 @@ void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struc
 	(void)s;
 	if (!env || !env->rel.path || !j->release[0] || j->reused || !wf_release_name_ok(j->release))
 		return;
-	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release))
+	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release)) {
 		wf_release_remove(&env->rel, j->release);
+		if (env->rel.n_hosts)
+			wf_hosts_remove(&env->rel, j->release);
+	}
 }
 
 void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
@@ -132,6 +167,11 @@ void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struc
 	    wf_release_read(&env->rel, j->release, &info) != 0 || wf_repo_ref_tip(&s->repo, env->ref, tip) != 0 ||
 	    strcmp(tip, info.commit) || (wf_release_current(&env->rel, cur) == 0 && !strcmp(cur, j->release)))
 		return;
+	if (env->rel.n_hosts) {
+		char *note = NULL;
+		wf_hosts_switch(&env->rel, j->release, j->release, NULL, "switch", NULL, &note);
+		free(note);
+	}
 	if (wf_release_switch(&env->rel, j->release) == 0)
 		wf_say("workflow: repair: %s/current switched to %s, the release %s is on", env->rel.path, j->release,
 		       env->branch);

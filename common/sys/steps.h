@@ -32,6 +32,10 @@ void wf_step_result_free(struct wf_step_result *res);
 /* Called in the parent right after a command step's process group is made
  * (pgid), so the deploy runner can journal what repair may have to stop. */
 void wf_steps_on_start(void (*cb)(void *ctx, long pgid), void *ctx);
+/* The stdin of the command steps run from now on: fd (read from where
+ * it stands), or /dev/null again with -1.  For a process of its own
+ * (fanout.c), which gives a step over ssh its WF_* variables that way. */
+void wf_steps_stdin(int fd);
 
 /* Does step s run for a push with these options (the option names as
  * given, e.g. "no-update", "clone-content")?  WORKFLOW.md: it runs when its

@@ -62,6 +62,13 @@ static void child_fail(int outfd, int errfd, int stage, const char *what, int er
 	_exit(127);
 }
 
+static int step_stdin = -1;
+
+void wf_steps_stdin(int fd)
+{
+	step_stdin = fd;
+}
+
 static void run_child(const struct wf_step *s, const char *cwd, char *const env[], int outfd, int errfd)
 {
 	sigset_t all;
@@ -77,7 +84,7 @@ static void run_child(const struct wf_step *s, const char *cwd, char *const env[
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 
-	devnull = open("/dev/null", O_RDONLY);
+	devnull = step_stdin >= 0 ? dup(step_stdin) : open("/dev/null", O_RDONLY);
 	if (devnull >= 0 && devnull != 0) {
 		dup2(devnull, 0);
 		close(devnull);
