@@ -124,31 +124,42 @@ void wf_notify_deploy(struct wf_session *s, const struct wf_deploy *d, const cha
 	free(repo);
 }
 
+/* What every event has: kind, status, where, who, when.  The
+ * repository's name (malloc'd) is ev->repository; NULL when no webhook
+ * would take an event (nothing to build). */
+static char *event_base(struct wf_session *s, struct wf_event *ev, const char *kind, const char *status,
+			const char *env, const char *ref, long record)
+{
+	if (!s->config_ok || !s->config.n_webhooks)
+		return NULL;
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->status = status;
+	ev->repository = wf_repo_name(s->repo.git_dir);
+	ev->env = env;
+	ev->ref = ref;
+	ev->pusher = s->pusher;
+	ev->time = (long long)time(NULL);
+	ev->record = record;
+	return (char *)ev->repository;
+}
+
 void wf_notify_interrupted(struct wf_session *s, const struct wf_env *env, const char *kind, const char *tag,
 			   const char *old, const char *new, const char *pusher, const char *message,
 			   const char *note, long record)
 {
 	struct wf_event ev;
 	struct wf_event_commit *commits;
-	char *repo;
+	char *repo = event_base(s, &ev, kind, "interrupted", env->name, env->ref, record);
 
-	if (!s->config_ok || !s->config.n_webhooks)
+	if (!repo)
 		return;
-	repo = wf_repo_name(s->repo.git_dir);
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.status = "interrupted";
-	ev.repository = repo;
-	ev.env = env->name;
-	ev.ref = env->ref;
 	ev.tag = tag;
 	ev.from = old;
 	ev.to = new;
 	ev.pusher = pusher;
 	ev.message = message;
 	ev.note = note;
-	ev.time = (long long)time(NULL);
-	ev.record = record;
 	ev.n_commits = collect_commits(s, old, new, &commits, &ev.commits_total);
 	ev.commits = commits;
 	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
@@ -160,23 +171,13 @@ void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const st
 		       const char *reason, long record)
 {
 	struct wf_event ev;
-	char *repo;
+	char *repo = event_base(s, &ev, "refused", "refused", env ? env->name : NULL, u->ref, record);
 
-	if (!s->config_ok || !s->config.n_webhooks)
+	if (!repo)
 		return;
-	repo = wf_repo_name(s->repo.git_dir);
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = "refused";
-	ev.status = "refused";
-	ev.repository = repo;
-	ev.env = env ? env->name : NULL;
-	ev.ref = u->ref;
 	ev.from = u->old_oid;
 	ev.to = wf_is_zero_oid(u->new_oid) ? NULL : u->new_oid;
-	ev.pusher = s->pusher;
 	ev.message = reason;
-	ev.time = (long long)time(NULL);
-	ev.record = record;
 	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
 	free(repo);
 }
@@ -185,22 +186,12 @@ void wf_notify_multidev(struct wf_session *s, const struct wf_env *env, const ch
 			const char *note, long record)
 {
 	struct wf_event ev;
-	char *repo;
+	char *repo = event_base(s, &ev, "multidev", status, env->name, env->ref, record);
 
-	if (!s->config_ok || !s->config.n_webhooks)
+	if (!repo)
 		return;
-	repo = wf_repo_name(s->repo.git_dir);
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = "multidev";
-	ev.status = status;
-	ev.repository = repo;
-	ev.env = env->name;
-	ev.ref = env->ref;
 	ev.to = oid;
-	ev.pusher = s->pusher;
 	ev.note = note;
-	ev.time = (long long)time(NULL);
-	ev.record = record;
 	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
 	free(repo);
 }
