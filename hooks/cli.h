@@ -28,6 +28,10 @@ int cli_dashboard(struct cli *x);      /* cli_dashboard.c */
 int cli_releases(struct cli *x);       /* cli_releases.c */
 int cli_multidev(struct cli *x);       /* cli_multidev.c */
 void cli_multidev_status(struct cli *x);
+/* fn for each branch env (only: the one of that name or branch, NULL
+ * all), with its releases' place; how many. */
+size_t cli_multidev_each(struct cli *x, const char *only,
+			 void (*fn)(const char *name, const struct wf_release_conf *rel));
 void cli_releases_status(const struct wf_config *c);
 struct sbuf;
 /* ,"path":...,"release":... of one env, for status --json */

@@ -160,7 +160,7 @@ static int prune(struct cli *x, const char *age_text)
 	int n;
 
 	if (age < 0) {
-		fprintf(stderr, "git-workflow: multidev prune: --older takes an age such as 14d, 12h, 30m or 90s, "
+		fprintf(stderr, "git-workflow: multidev prune: --older takes an age with its unit, such as 14d, 12h, 30m or 90s, "
 			"not '%s'\n", age_text);
 		return 2;
 	}
@@ -197,6 +197,29 @@ int cli_multidev(struct cli *x)
 		return prune(x, x->argv[2]);
 	fprintf(stderr, "git-workflow: multidev takes list, delete NAME or prune --older AGE\n");
 	return 2;
+}
+
+size_t cli_multidev_each(struct cli *x, const char *only,
+			 void (*fn)(const char *name, const struct wf_release_conf *rel))
+{
+	struct wf_session s;
+	struct wf_md_entry *l;
+	long n = wf_md_list(x->r.git_dir, &l);
+	size_t shown = 0;
+
+	session_of(x, &s);
+	for (long i = 0; i < n; i++) {
+		const struct wf_env *env;
+		if (only && strcmp(only, l[i].name) && strcmp(only, l[i].branch))
+			continue;
+		if ((env = env_of(&s, &l[i]))) {
+			fn(l[i].name, &env->rel);
+			shown++;
+		}
+	}
+	session_end(&s);
+	wf_md_list_free(l, n < 0 ? 0 : n);
+	return shown;
 }
 
 void cli_multidev_status(struct cli *x)

@@ -60,6 +60,12 @@ static void list_env(const struct named *e)
 	free(l);
 }
 
+static void list_branch_env(const char *name, const struct wf_release_conf *rel)
+{
+	struct named e = { name, rel };
+	list_env(&e);
+}
+
 int cli_releases(struct cli *x)
 {
 	struct named e[3];
@@ -71,6 +77,7 @@ int cli_releases(struct cli *x)
 		list_env(&e[i]);
 		shown++;
 	}
+	shown += cli_multidev_each(x, x->argc > 0 ? x->argv[0] : NULL, list_branch_env);
 	if (!shown) {
 		fprintf(stderr, "git-workflow: releases: %s\n",
 			x->argc > 0 ? "no such env with a path in workflow.conf" : "no env has a path in workflow.conf");

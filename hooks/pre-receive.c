@@ -193,6 +193,10 @@ static void dry_run(struct wf_session *s, const struct wf_update *u, const struc
 		if (plan[i].op != WF_MD_NONE) {
 			wf_say("dry-run: %s: would be accepted and %s the branch environment %s (%s)", u[i].ref,
 			       md_op[plan[i].op], plan[i].name, d[i].env->rel.path);
+			if (plan[i].op == WF_MD_CREATE)
+				wf_say("dry-run: %s: would run %zu create step%s, content from %s", plan[i].name,
+				       s->config.multidev.n_create, s->config.multidev.n_create == 1 ? "" : "s",
+				       s->opts.clone_from ? s->opts.clone_from : "live");
 		} else if (d[i].action == WF_REFUSE) {
 			char *m = wf_decision_message(&d[i]);
 			wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);

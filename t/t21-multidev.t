@@ -53,6 +53,7 @@ commit "feature" feature.txt
 push -o dry-run origin md/Feature_One
 check "a dry run says it would create the branch environment" says "would be accepted and create the branch environment feature-one ($P/md/feature-one)"
 check "  ... and makes nothing" test ! -e "$P/md/feature-one"
+check "  ... it names the create steps and where the content comes from" says "would run 1 create step, content from live"
 push origin md/Feature_One
 check "the first push of md/Feature_One is accepted" pushed_ok
 check "  ... its name is made DNS-safe" says "feature-one is a new branch environment"
@@ -100,12 +101,12 @@ check "branch envs share one store: index.php is one inode in both" \
 git checkout -q -b md/TWO && commit "two again" two.txt
 push origin md/TWO
 check "a branch that would get a name another branch has is refused" refused
-check "  ... saying which branch has it" says "'md/TWO' would be the branch environment 'two', which is branch 'md/Two''s"
+check "  ... saying which branch has it" says "'md/TWO' would be the branch environment 'two', which branch 'md/Two' already is"
 check "  ... the branch was not created" test -z "$(tip refs/heads/md/TWO)"
 git checkout -q -b md/three && commit "three" three.txt
 push origin md/three
 check "a third branch env with max = 2 is refused" refused
-check "  ... saying why" says "there are 2 of at most 2 (multidev.max)"
+check "  ... saying why" says "there are 2 of at most 2 (multidev.max: feature-one, two)"
 check "  ... nothing was placed" test ! -e "$P/md/three"
 git checkout -q -b md/a/b
 push origin md/a/b
@@ -159,10 +160,15 @@ check "with one deleted, md/three can be made" pushed_ok
 check "  ... a create step that fails fails its deploy" says "create clone-content: failed (exit 1)"
 wf multidev list >"$T/list" 2>&1
 check "  ... multidev list says so" grep -q "^three .*(create steps failed)" "$T/list"
+check "  ... and says the next push runs them again" says "the create steps of three failed; the next push to md/three runs them again"
 rm -f "$S/fail-create"
 commit "three again" three.txt
-push origin md/three
+push -o clone-from=test origin md/three
 check "  ... and the next push runs the create steps again" test "$(lines "$S/create.three")" = 1
+check "  ... -o clone-from counts there" test "$(cat "$S/create.three")" = "test $P/test/current"
+check "  ... so it is not noted as changing nothing" sh -c "! grep -q 'changes nothing' '$OUT'"
+wf releases three >"$T/rel" 2>&1
+check "git-workflow releases lists a branch env's releases" grep -q '^\* three-2-' "$T/rel"
 wf multidev list >"$T/list" 2>&1
 check "  ... which now succeed" sh -c "grep -q '^three ' '$T/list' && ! grep -q 'create steps failed' '$T/list'"
 wf dashboard -o "$T/dash" >/dev/null 2>&1
@@ -181,6 +187,8 @@ check "prune --older 14d removes what was kept in 2020" test ! -e "$P/md/.delete
 check "  ... and keeps what was kept today" test -f "$kept/files/new-upload.jpg"
 wf multidev prune --older 2w >"$OUT" 2>&1; rc=$?
 check "an age it cannot read is an error" sh -c "[ $rc = 2 ] && grep -q 'such as 14d' '$OUT'"
+wf multidev prune --older 14 >"$OUT" 2>&1; rc=$?
+check "  ... and so is an age without a unit (14 days or 14 seconds?)" sh -c "[ $rc = 2 ] && test -f '$kept/files/new-upload.jpg'"
 wf multidev prune --older 0s >"$OUT" 2>&1
 check "prune --older 0s removes all that was kept" test -z "$(ls "$P/md/.deleted")"
 

@@ -51,6 +51,9 @@ Test(multidev, config_errors_name_file_and_line)
 		 "t.conf:3: 'multidev.max' must be between 1 and 1000");
 	load_err("multidev = { branches = [\n \"*\" ]; path = \"/tmp/x\"; };", "t.conf:2: 'multidev.branches' entry '*'");
 	load_err("multidev = { branches = [ \"mas*\" ]; path = \"/tmp/x\"; };", "matches 'master', the branch of dev");
+	load_err("multidev = { branches = [ \"md/**\" ]; path = \"/tmp/x\"; };", "entry 'md/**' must be a glob");
+	load_err("multidev = { branches = [ \"md/\" ]; path = \"/tmp/x\"; };", "entry 'md/' must be a glob");
+	load_err("multidev = { branches = [ \"md/*\" ]; keep = 2; };", "'multidev' needs 'path'");
 	load_err("multidev = { branches = [ \"t?st\" ]; path = \"/tmp/x\"; };", "matches 'test', the branch of test");
 	load_err("multidev = { branches = [ \"md/*\" ]; path = \"relative\"; };", "'multidev.path' must be an absolute path");
 	load_err("multidev = { branches = [ \"md/*\" ]; path = \"/tmp/x\"; bogus = 1; };", "unknown key 'bogus' in multidev");
@@ -139,7 +142,7 @@ Test(multidev, decide_name_taken_and_delete_makes_room)
 		d[i].action = WF_ALLOW;
 	wf_multidev_decide(&cfg, u, 3, known, 2, d, p);
 	cr_assert_eq(d[0].action, WF_REFUSE);
-	cr_assert(strstr(d[0].reason, "which is branch 'md/a''s"), "%s", d[0].reason);
+	cr_assert(strstr(d[0].reason, "which branch 'md/a' already is"), "%s", d[0].reason);
 	cr_assert_eq(p[1].op, WF_MD_DELETE);
 	cr_assert_str_eq(p[1].name, "b");
 	cr_assert_eq(p[2].op, WF_MD_CREATE);
@@ -163,7 +166,8 @@ Test(multidev, ages)
 	cr_assert_eq(wf_parse_age("14d"), 14 * 86400);
 	cr_assert_eq(wf_parse_age("12h"), 12 * 3600);
 	cr_assert_eq(wf_parse_age("30m"), 1800);
-	cr_assert_eq(wf_parse_age("90"), 90);
+	cr_assert_eq(wf_parse_age("90s"), 90);
+	cr_assert_eq(wf_parse_age("14"), -1);
 	cr_assert_eq(wf_parse_age("0s"), 0);
 	cr_assert_eq(wf_parse_age("-1d"), -1);
 	cr_assert_eq(wf_parse_age("2w"), -1);

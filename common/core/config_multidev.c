@@ -11,7 +11,9 @@
 
 #define WF_MULTIDEV_MAX_MAX 1000
 
-static const char *const multidev_keys[] = { "branches", "max", "steps", "create", WF_RELEASE_KEYS, NULL };
+/* WF_RELEASE_KEYS without the hosts' (refused with a reason of their own) */
+static const char *const multidev_keys[] = { "branches", "max", "steps", "create", "path", "keep", "shared",
+					     "build", "checks", NULL };
 
 /* Each glob: a branch name but for * ? [ ], matching none of the fixed
  * envs' branches. */
@@ -31,8 +33,8 @@ static int load_branches(struct ld *ld, const config_setting_t *g, const struct 
 	for (size_t i = 0; i < m->n_branches; i++) {
 		const char *b = m->branches[i];
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (!strncmp(b, "refs/", 5) || !*b || strspn(b, "*?[]") == strlen(b) ||
-		    strcspn(b, " \t\n\\:~^") != strlen(b))
+		if (!strncmp(b, "refs/", 5) || !*b || strspn(b, "*?[]") == strlen(b) || strstr(b, "**") ||
+		    strstr(b, "//") || b[0] == '/' || b[strlen(b) - 1] == '/' || strcspn(b, " \t\n\\:~^") != strlen(b))
 			return wf_cfg_fail(ld, e, "'multidev.branches' entry '%s' must be a glob of short branch "
 					   "names with a fixed part, such as \"md/*\"", b);
 		for (int k = 0; k < 3; k++)
@@ -54,20 +56,20 @@ int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_
 		return -1;
 	if (!g)
 		return 0;
+	for (const char *const *k = (const char *const[]){ "hosts", "ssh", "steps_on", NULL }; *k; k++)
+		if (config_setting_get_member(g, *k))
+			return wf_cfg_fail(ld, config_setting_get_member(g, *k), "'multidev.%s': branch environments "
+					   "run on the git host, under multidev.path (no hosts, ssh or steps_on)", *k);
 	if (wf_cfg_check_keys(ld, g, "multidev", multidev_keys) < 0 || load_branches(ld, g, c, m) < 0 ||
 	    wf_cfg_get_int_in(ld, g, "max", "multidev", 1, WF_MULTIDEV_MAX_MAX, "environments", &max) < 0)
 		return -1;
 	m->max = (int)max;
 	m->rel.keep = WF_KEEP_DEFAULT;
-	if (wf_cfg_load_release(ld, g, "multidev", &m->rel) < 0)
-		return -1;
-	if (!m->rel.path)
+	if (!config_setting_get_member(g, "path"))
 		return wf_cfg_fail(ld, g, "'multidev' needs 'path', the directory each branch environment is "
 				   "placed in (as path/<name>)");
-	for (const char *const *k = (const char *const[]){ "hosts", "ssh", "steps_on", NULL }; *k; k++)
-		if (config_setting_get_member(g, *k))
-			return wf_cfg_fail(ld, config_setting_get_member(g, *k), "'multidev.%s': branch environments "
-					   "run on the git host, under multidev.path (no hosts, ssh or steps_on)", *k);
+	if (wf_cfg_load_release(ld, g, "multidev", &m->rel) < 0)
+		return -1;
 	return wf_cfg_load_steps(ld, g, "steps", "multidev", &m->steps, &m->n_steps) < 0 ||
 			       wf_cfg_load_steps(ld, g, "create", "multidev", &m->create, &m->n_create) < 0
 		       ? -1

@@ -141,7 +141,7 @@ static void decide_one(const struct wf_multidev *m, const struct wf_update *u, c
 		if (!strcmp(e->branch, b))
 			p->op = WF_MD_DEPLOY;
 		else
-			refuse(d, xasprintf("'%s' would be the branch environment '%s', which is branch '%s''s",
+			refuse(d, xasprintf("'%s' would be the branch environment '%s', which branch '%s' already is",
 					    b, p->name, e->branch), xstrdup("rename the branch"));
 		return;
 	}
@@ -152,10 +152,15 @@ static void decide_one(const struct wf_multidev *m, const struct wf_update *u, c
 			return;
 		}
 	if (nk + *n_made >= (size_t)m->max + room) {
+		struct sbuf names = SBUF_INIT;
+		for (size_t j = 0; j < nk && j < 10; j++)
+			sbuf_addf(&names, "%s%s", j ? ", " : "", k[j].name);
 		refuse(d, xasprintf("'%s' would be a new branch environment, but there are %zu of at most %d "
-				    "(multidev.max)", b, nk + *n_made, m->max),
+				    "(multidev.max: %s%s)", b, nk + *n_made, m->max, names.buf ? names.buf : "",
+				    nk > 10 ? ", ..." : ""),
 		       xstrdup("delete one (git push origin :<branch>, or git-workflow multidev delete NAME), "
 			       "then push again"));
+		sbuf_free(&names);
 		return;
 	}
 	snprintf(made[(*n_made)++], WF_MD_NAME_MAX + 1, "%s", p->name);
@@ -219,7 +224,8 @@ long long wf_parse_age(const char *s)
 	v = strtoll(s, &end, 10);
 	if (v < 0 || v > 100LL * 365 * 86400)
 		return -1;
-	if (!*end || !strcmp(end, "s"))
+	/* a unit is required: "--older 14" could be meant as days */
+	if (!strcmp(end, "s"))
 		return v;
 	if (!strcmp(end, "m"))
 		return v * 60;

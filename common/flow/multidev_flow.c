@@ -24,12 +24,18 @@ static int clone_from_ok(struct wf_session *s, const struct wf_md_entry *l, long
 	return 0;
 }
 
-/* -o clone-from on a push that makes no branch env: it changes nothing. */
-static void note_clone_from(struct wf_session *s, const struct wf_md_plan *plan, size_t n)
+/* -o clone-from on a push that makes no branch env (nor deploys one whose
+ * create steps have not succeeded yet): it changes nothing. */
+static void note_clone_from(struct wf_session *s, const struct wf_md_plan *plan, size_t n,
+			    const struct wf_md_entry *l, long nl)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (plan[i].op == WF_MD_CREATE)
 			return;
+		for (long k = 0; plan[i].op == WF_MD_DEPLOY && k < nl; k++)
+			if (!strcmp(l[k].name, plan[i].name) && strcmp(l[k].create, "ok"))
+				return;
+	}
 	if (s->opts.clone_from)
 		wf_say("workflow: note: this push makes no branch environment, so -o clone-from changes nothing");
 }
@@ -44,7 +50,7 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 
 	memset(plan, 0, n * sizeof(*plan));
 	if (!s->config.multidev.n_branches) {
-		note_clone_from(s, plan, n);
+		note_clone_from(s, plan, n, NULL, 0);
 		return 0;
 	}
 	nl = wf_md_list(s->repo.git_dir, &l);
@@ -64,7 +70,7 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 		       "environment: git-workflow multidev list); push refused", s->opts.clone_from);
 		rc = -1;
 	} else {
-		note_clone_from(s, plan, n);
+		note_clone_from(s, plan, n, l, nl);
 	}
 	free(k);
 	wf_md_list_free(l, nl);

@@ -31,8 +31,8 @@ static long record_md(struct wf_session *s, const struct wf_env *env, const char
 	r.time = (long long)time(NULL);
 	r.old_oid = (char *)"0000000000000000000000000000000000000000";
 	r.new_oid = (char *)(oid ? oid : r.old_oid);
-	r.message = (char *)"";
-	r.note = (char *)note;
+	/* what happened is the record's message: git-workflow log shows it */
+	r.message = (char *)note;
 	if (wf_record_write(s->repo.git_dir, &r) < 0) {
 		wf_say("workflow: warning: could not record that %s was %s", env->name, strrchr(kind, '.') + 1);
 		return 0;
@@ -54,7 +54,10 @@ static char *source_path(struct wf_session *s, const char *from)
 		free(ref);
 		wf_md_entry_free(&e);
 	}
-	return src && src->rel.path ? xasprintf("%s/current", src->rel.path) : xstrdup("");
+	/* empty when it has no path or no release yet: nothing to copy from */
+	if (!src || !src->rel.path || wf_release_current(&src->rel, (char[WF_RELEASE_NAME_MAX]){ 0 }) != 0)
+		return xstrdup("");
+	return xasprintf("%s/current", src->rel.path);
 }
 
 int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct wf_step_ctx *cx,
@@ -81,9 +84,14 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 	path = source_path(s, from);
 	cx->clone_from = from;
 	cx->clone_from_path = path;
-	wf_say("workflow: %s is a new branch environment: %zu create step%s (clone from %s)", d->env->name,
-	       m->n_create, m->n_create == 1 ? "" : "s", from);
+	wf_say("workflow: %s %s: %zu create step%s (content from %s%s)", d->env->name,
+	       r == 0 && !strcmp(e.create, "failed") ? "is made, but its create steps failed last time; again"
+						     : "is a new branch environment",
+	       m->n_create, m->n_create == 1 ? "" : "s", from, *path ? "" : ", which has no release to copy files from");
 	failed = wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out, n_out);
+	if (failed)
+		wf_say("workflow: the create steps of %s failed; the next push to %s runs them again", d->env->name,
+		       d->env->branch);
 	cx->clone_from = cx->clone_from_path = NULL;
 	snprintf(e.create, sizeof(e.create), "%s", failed ? "failed" : "ok");
 	if (wf_md_write(s->repo.git_dir, &e) < 0)
