@@ -18,6 +18,8 @@ test = { branch = "test"; path = "$P/test"; keep = 3;
       run = [ "sh", "-c", "touch $S/slow.on; while [ ! -e $S/slow.go ]; do sleep 0.1; done" ]; } );
 };
 live = { branch = "live"; path = "$P/live"; };
+workflow = { identity_vars = [ "GL_USER" ]; };
+hotfix = { users = [ "alice" ]; };
 CONF
 setup --conf "$T/workflow.conf"
 wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
@@ -241,4 +243,17 @@ wf status >"$OUT" 2>&1
 check "status shows the env's path and current release" says "test *runs in $P/test, current: deploy_test_"
 wf --json status >"$OUT" 2>&1
 check "  ... and in --json" says "\"path\":\"$P/test\",\"release\":\"deploy_test_"
+
+# --- a hotfix to an env with a path places and switches its release ------------
+git fetch -q origin live && git checkout -q -b hf FETCH_HEAD
+commit "the hotfix" hotfix.txt
+hf=$(git rev-parse HEAD)
+GL_USER=alice; export GL_USER
+push origin HEAD:refs/hotfix/live
+unset GL_USER
+check "alice's hotfix to live (with a path) is accepted" pushed_ok
+check "  ... live is on the hotfix" at refs/heads/live "$hf"
+last=$(git --git-dir="$T/origin.git" tag -l 'deploy_live_*' | sort -t_ -k3 -n | tail -1)
+check "  ... current names the hotfix's release, named after its tag" test "$(current live)" = "releases/$last"
+check "  ... which has the hotfix's file" test -f "$P/live/current/hotfix.txt"
 done_testing
