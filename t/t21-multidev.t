@@ -19,13 +19,14 @@ i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); don
 cat >"$T/workflow.conf" <<CONF
 test = { branch = "test"; path = "$P/test"; shared = [ "files" ]; };
 live = { branch = "live"; path = "$P/live"; shared = [ "files" ]; };
-notify = { webhooks = ( { url = "http://127.0.0.1:$(cat "$T/port")/hook"; events = [ "multidev" ]; } ); retry_for = 0; };
+notify = { webhooks = ( { url = "http://127.0.0.1:$(cat "$T/port")/hook"; events = [ "multidev", "failure" ]; } ); retry_for = 0; };
 multidev = {
   branches = [ "md/*" ];
   path = "$P/md";
   max = 2;
   shared = [ "files" ];
   build = ( { name = "make"; run = [ "sh", "-c", "echo built >built.txt" ]; } );
+  checks = ( { name = "home"; run = [ "sh", "-c", "if [ -f fail-check ]; then echo check broke; exit 1; fi" ]; } );
   steps = ( { name = "where"; run = [ "sh", "-c", "echo \$WF_ENV \$PWD >>$S/steps.\$WF_ENV" ]; },
     { name = "slow"; when = "slow"; default = false; timeout = 120;
       run = [ "sh", "-c", "touch $S/slow.on; while [ ! -e $S/slow.go ]; do sleep 0.1; done" ]; } );
@@ -83,6 +84,17 @@ commit "more still" feature.txt
 push -o clone-from=test origin md/Feature_One
 check "-o clone-from on a push that makes no branch env is noted" says "makes no branch environment, so -o clone-from changes nothing"
 check "  ... and changes nothing" test "$(lines "$S/create.feature-one")" = 1
+
+# --- a failed check switches a branch env back, and the webhooks hear of it ----
+good=$(tip refs/heads/md/Feature_One); was=$(readlink "$P/md/feature-one/current")
+touch fail-check && git add fail-check && git commit -q -m "breaks the check"
+push origin md/Feature_One
+check "a branch env whose check fails is switched back" says "a check of md/Feature_One failed: current is back on ${was#releases/} and the branch back on"
+check "  ... current is the release before" test "$(readlink "$P/md/feature-one/current")" = "$was"
+check "  ... and the branch is back on its commit" at refs/heads/md/Feature_One "$good"
+check "  ... a 'failure' webhook got deploy.failed for it" \
+	python3 -c "import json,sys; ev=[json.loads(l) for l in open('$T/events')]; assert any(json.loads(e.get('body','{}')).get('event')=='deploy.failed' and json.loads(e.get('body','{}')).get('env')=='feature-one' for e in ev), ev[-1]"
+git reset -q --hard "$good"
 
 # --- -o clone-from chooses the env the content comes from ------------------
 git checkout -q master && git checkout -q -b md/Two && commit "two" two.txt
