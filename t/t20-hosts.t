@@ -259,6 +259,8 @@ check "a check failing on web2 is said" says "remote: \[web2\] web2 is unhealthy
 check "  ... web1 that cannot go back is said, with why" says "remote: workflow: \[web1\] cannot switch current to $prev: "
 check "  ... the pusher is told which host is on which release" \
 	says "remote: workflow: hosts not all on one release: web1 on $new, web2 on $prev"
+check "  ... the summary says current is back here only, not on every host" \
+	says "remote: workflow: a check of live failed: current here is back on $prev and the branch back on ${good%"${good#????????????}"}; not every host is: see which host is on which release above"
 check "  ... web1 stayed on the new release" test "$(on web1)" = "releases/$new"
 check "  ... which is whole there" test -f "$H/web1/live/releases/$new.release" -a -f "$H/web1/live/current/lock-host"
 check "  ... web2 is back" test "$(on web2)" = "releases/$prev"
@@ -269,6 +271,7 @@ check "  ... with web1's failed switch back" last_record_says "back@web1: failed
 check "  ... web2's switch back" last_record_says "back@web2: ok"
 check "  ... each host's switch" last_record_says "switch@web1: ok"
 check "  ... and where each host is" last_record_says "hosts: web1 on $new, web2 on $prev"
+check "  ... the note says back here, not on every host" last_record_says "switched back to $prev here, not on every host"
 git rm -q lock-host fail-check && git commit -q -m "web1 free again"
 # the admin puts web1 back
 ln -sfn "releases/$prev" "$H/web1/live/.c" && mv -T "$H/web1/live/.c" "$H/web1/live/current"
