@@ -77,7 +77,7 @@ live = { branch = "live"; path = "$P/live"; keep = 2; shared = [ "files" ];
   steps = ( { name = "where"; run = [ "sh", "-c",
     "echo \"\$WF_HOST_NAME|\$PWD|\$WF_PATH|\$WF_RELEASE|\$WF_MESSAGE|\$WF_TAG\" >>$H/steps.log" ]; } );
   checks = ( { name = "health"; run = [ "sh", "-c",
-    "if [ -f fail-check ] && [ \"\$WF_HOST_NAME\" = web2 ]; then echo web2 is unhealthy; exit 1; fi; echo healthy" ]; } );
+    "if [ -f lock-host ] && [ \"\$WF_HOST_NAME\" = \"\$(cat lock-host)\" ]; then chmod 555 \"\$WF_PATH\"; fi; if [ -f fail-check ] && [ \"\$WF_HOST_NAME\" = web2 ]; then echo web2 is unhealthy; exit 1; fi; echo healthy" ]; } );
 };
 CONF
 setup --conf "$T/workflow.conf"
@@ -95,6 +95,7 @@ live_deploy() { # live_deploy NAME: a commit on master, to test, then to live
 	push "$@" origin test:live
 }
 lines() { grep -c -- "$1" "$OUT"; }
+last_tag() { git --git-dir="$T/origin.git" tag -l 'deploy_live_*' | sort -t_ -k3 -n | tail -1; }
 
 # --- a deploy to both hosts --------------------------------------------------
 echo '<?php echo "v1";' >index.php
@@ -245,4 +246,55 @@ check "a host on another release is flagged" says "\[web2\] .*current: $kept  <-
 check "  ... and counted" says "1 of 2 hosts are not on $prev"
 wf --json status >"$OUT" 2>&1
 check "  ... in --json too" says "\"name\":\"web2\",\"target\":\"$DU@127.0.0.1:$H/web2/live\",\"release\":\"$kept\",\"answered\":true,\"differs\":true"
+# --- a check fails on web2 and web1 cannot be switched back ----------------------------
+# (web1's check makes its directory unwritable: after the switch, before the switch back)
+ln -sfn "releases/$prev" "$H/web2/live/.c" && mv -T "$H/web2/live/.c" "$H/web2/live/current"
+good=$(tip refs/heads/live)
+echo web1 >lock-host && touch fail-check && git add lock-host fail-check && git commit -q -m "web1 stuck"
+live_deploy "G"
+chmod 755 "$H/web1/live"
+new=$(last_tag)
+check "a deploy whose check fails still ends the push well (post-receive)" pushed_ok
+check "a check failing on web2 is said" says "remote: \[web2\] web2 is unhealthy"
+check "  ... web1 that cannot go back is said, with why" says "remote: workflow: \[web1\] cannot switch current to $prev: "
+check "  ... the pusher is told which host is on which release" \
+	says "remote: workflow: hosts not all on one release: web1 on $new, web2 on $prev"
+check "  ... the summary says current is back here only, not on every host" \
+	says "remote: workflow: a check of live failed: current here is back on $prev and the branch back on ${good%"${good#????????????}"}; not every host is: see which host is on which release above"
+check "  ... web1 stayed on the new release" test "$(on web1)" = "releases/$new"
+check "  ... which is whole there" test -f "$H/web1/live/releases/$new.release" -a -f "$H/web1/live/current/lock-host"
+check "  ... web2 is back" test "$(on web2)" = "releases/$prev"
+check "  ... the git host's current is back" test "$(readlink "$P/live/current")" = "releases/$prev"
+check "  ... the branch is back" at refs/heads/live "$good"
+check "  ... recorded as failed" last_record_says "status *failed"
+check "  ... with web1's failed switch back" last_record_says "back@web1: failed, exit 1"
+check "  ... web2's switch back" last_record_says "back@web2: ok"
+check "  ... each host's switch" last_record_says "switch@web1: ok"
+check "  ... and where each host is" last_record_says "hosts: web1 on $new, web2 on $prev"
+check "  ... the note says back here, not on every host" last_record_says "switched back to $prev here, not on every host"
+git rm -q lock-host fail-check && git commit -q -m "web1 free again"
+# the admin puts web1 back
+ln -sfn "releases/$prev" "$H/web1/live/.c" && mv -T "$H/web1/live/.c" "$H/web1/live/current"
+
+# --- the runner dies between the tag and the switch: repair switches every host --------
+commit "K" other.txt && git push -q origin master 2>/dev/null && git push -q origin master:test 2>/dev/null && fetch
+was=$(on web1)
+(WF_TEST_PAUSE=deploy-after-tag git push origin test:live >"$T/killed.out" 2>&1) &
+pusher=$!
+i=0; while [ ! -s "$T/origin.git/workflow/paused.deploy-after-tag" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL "$(cat "$T/origin.git/workflow/paused.deploy-after-tag")"
+wait $pusher
+rm -f "$T/origin.git/workflow/paused.deploy-after-tag"
+new=$(last_tag)
+check "a runner killed before the switch left web1 behind" test "$(on web1)" = "$was"
+check "  ... and web2" test "$(on web2)" = "$was"
+check "  ... both have the new release" test -f "$H/web1/live/releases/$new.release" -a -f "$H/web2/live/releases/$new.release"
+push origin HEAD:refs/heads/any-push
+check "the next push is accepted" pushed_ok
+check "  ... its repair switched web1 to the branch's release" test "$(on web1)" = "releases/$new"
+check "  ... and web2" test "$(on web2)" = "releases/$new"
+check "  ... and the git host" test "$(readlink "$P/live/current")" = "releases/$new"
+check "  ... which has the branch's commit" \
+	test "$(sed -n 's/^commit: //p' "$H/web2/live/releases/$new.release")" = "$(tip refs/heads/live)"
+check "  ... said" says "remote: workflow: all 2 hosts are on $new"
 done_testing

@@ -74,10 +74,12 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 	return 0;
 }
 
-/* current back to cx->prev; its commit in *commit.  0, or -1 (note). */
+/* current back to cx->prev; its commit in *commit.  0, 1 when a host
+ * could not go back (said, and in the note), or -1 (note). */
 static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx, char *commit, char **note)
 {
 	struct wf_release_info info;
+	int stuck = 0;
 
 	if (!cx->prev[0] || wf_release_read(rc, cx->prev, &info) != 0) {
 		*note = wf_join_note(*note, xstrdup("no earlier release to switch back to"));
@@ -86,34 +88,35 @@ static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx,
 	/* a host that cannot go back is said (which host is on which release);
 	 * the others and this one go back all the same */
 	if (rc->n_hosts)
-		wf_hosts_switch(rc, cx->prev, cx->prev, NULL, "back", cx, note);
+		stuck = wf_hosts_switch(rc, cx->prev, cx->prev, NULL, "back", cx, note) < 0;
 	if (wf_release_switch(rc, cx->prev) < 0) {
 		*note = wf_join_note(*note, xasprintf("cannot switch current back to %s: %s", cx->prev, strerror(errno)));
 		return -1;
 	}
 	strcpy(commit, info.commit);
-	return 0;
+	return stuck;
 }
 
 void wf_release_check_failed(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
 {
+	const char *stuck = "; not every host is: see which host is on which release above";
 	char commit[WF_OID_MAX + 1];
-	int r;
+	int r, b;
 
 	if (!d->env->rel.path)
 		return;
-	if (switch_back(&d->env->rel, cx, commit, note) < 0) {
+	if ((b = switch_back(&d->env->rel, cx, commit, note)) < 0) {
 		wf_say("workflow: a check of %s failed; %s stays on %.12s (%s)", d->env->branch, d->env->branch,
 		       d->new_oid, "no earlier release to go back to");
 		return;
 	}
 	r = wf_repo_move_ref(&s->repo, d->env->ref, commit, d->new_oid, "workflow: back after a failed check");
-	wf_say("workflow: a check of %s failed: current is back on %s%s%.12s", d->env->branch, cx->prev,
-	       r == 0 ? " and the branch back on " : ", but the branch moved meanwhile and stays on ",
-	       r == 0 ? commit : d->new_oid);
-	*note = wf_join_note(*note, xasprintf("check failed: switched back to %s; %s %s %.12s", cx->prev,
-					      d->env->branch, r == 0 ? "moved back to" : "could not move back to",
-					      commit));
+	wf_say("workflow: a check of %s failed: current %sis back on %s%s%.12s%s", d->env->branch, b ? "here " : "",
+	       cx->prev, r == 0 ? " and the branch back on " : ", but the branch moved meanwhile and stays on ",
+	       r == 0 ? commit : d->new_oid, b ? stuck : "");
+	*note = wf_join_note(*note, xasprintf("check failed: switched back to %s%s; %s %s %.12s", cx->prev,
+					      b ? " here, not on every host" : "", d->env->branch,
+					      r == 0 ? "moved back to" : "could not move back to", commit));
 }
 
 void wf_release_back(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
@@ -121,7 +124,7 @@ void wf_release_back(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 	char commit[WF_OID_MAX + 1];
 
 	(void)s;
-	if (d->env->rel.path && cx->release[0] && switch_back(&d->env->rel, cx, commit, note) == 0) {
+	if (d->env->rel.path && cx->release[0] && switch_back(&d->env->rel, cx, commit, note) >= 0) {
 		wf_say("workflow: %s: current is back on %s", d->env->branch, cx->prev);
 		*note = wf_join_note(*note, xasprintf("current back on %s", cx->prev));
 	}
