@@ -74,13 +74,17 @@ static void run_job(const struct wf_fan_job *j, int fd)
 		if (in >= 0)
 			lseek(in, 0, SEEK_SET);
 		wf_steps_stdin(in);
-		if (wf_step_run(&st, NULL, NULL, to_pipe, &fd, &res) == 0)
+		if (wf_step_run(&st, NULL, NULL, to_pipe, &fd, &res) == 0) {
+			wf_step_result_free(&res);
 			continue;
+		}
 		if (res.timed_out) {
 			char *m = xasprintf("%s: killed after its timeout of %d s", j->cmds[i][0], j->timeout);
 			to_pipe(&fd, m, strlen(m));
+			free(m);
 		}
 		code = res.timed_out ? 124 : res.exit_status > 0 && res.exit_status < 256 ? res.exit_status : 255;
+		wf_step_result_free(&res);
 		_exit(code);
 	}
 	_exit(0);
