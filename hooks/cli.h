@@ -16,6 +16,12 @@ struct cli {
 	char **argv;
 };
 
+struct wf_session;
+/* A session over the repository and config the tool opened (git-workflow.c),
+ * the pusher the tool's user; cli_session_end frees what it added. */
+void cli_session(struct cli *x, struct wf_session *s);
+void cli_session_end(struct wf_session *s);
+
 int cli_status(struct cli *x);          /* cli_status.c */
 int cli_repair(struct cli *x);          /* cli_repair.c */
 int cli_adopt(struct cli *x);

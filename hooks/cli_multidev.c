@@ -1,7 +1,6 @@
 /* git-workflow multidev list | delete NAME | prune --older AGE, and the
  * branch envs in status (README "Branch environments"). */
 #include "cli.h"
-#include "identity.h"
 #include "lock.h"
 #include "multidev_flow.h"
 #include "multidev_registry.h"
@@ -13,28 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* A session over what the tool opened: what the flow functions take. */
-static void session_of(struct cli *x, struct wf_session *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->repo = x->r;
-	s->config = x->c;
-	s->config_ok = s->opts_ok = 1;
-	s->repo.c = &s->config;
-	s->pusher = wf_identity((const char *const *)x->c.identity_vars, x->c.n_identity_vars);
-}
-
-/* What session_of made, without the repository and config the tool owns. */
-static void session_end(struct wf_session *s)
-{
-	for (size_t i = 0; i < s->n_md_envs; i++) {
-		wf_multidev_env_free(s->md_envs[i]);
-		free(s->md_envs[i]);
-	}
-	free(s->md_envs);
-	free(s->pusher);
-}
 
 static const struct wf_env *env_of(struct wf_session *s, const struct wf_md_entry *e)
 {
@@ -100,7 +77,7 @@ static int list(struct cli *x, struct sbuf *json, int say_none)
 		free(l);
 		return 1;
 	}
-	session_of(x, &s);
+	cli_session(x, &s);
 	if (json)
 		sbuf_adds(json, "[");
 	for (long i = 0; i < n; i++) {
@@ -115,7 +92,7 @@ static int list(struct cli *x, struct sbuf *json, int say_none)
 		sbuf_adds(json, "]");
 	else if (!n && say_none)
 		printf("no branch environments%s\n", x->c.multidev.n_branches ? "" : " (multidev is not configured)");
-	session_end(&s);
+	cli_session_end(&s);
 	wf_md_list_free(l, n);
 	return 0;
 }
@@ -135,7 +112,7 @@ static int delete(struct cli *x, const char *name)
 			"list shows them)\n", name);
 		return 1;
 	}
-	session_of(x, &s);
+	cli_session(x, &s);
 	l = wf_lock_acquire(x->r.git_dir, (long)getpid(), s.pusher, name, &holder, err, sizeof(err));
 	if (l != 0) {
 		fprintf(stderr, "git-workflow: multidev delete: %s\n",
@@ -149,7 +126,7 @@ static int delete(struct cli *x, const char *name)
 		wf_lock_release(x->r.git_dir, (long)getpid());
 	}
 	wf_md_entry_free(&e);
-	session_end(&s);
+	cli_session_end(&s);
 	return rc;
 }
 
@@ -168,9 +145,9 @@ static int prune(struct cli *x, const char *age_text)
 		fprintf(stderr, "git-workflow: multidev prune: multidev is not configured in workflow.conf\n");
 		return 1;
 	}
-	session_of(x, &s);
+	cli_session(x, &s);
 	n = wf_md_prune(&s, age);
-	session_end(&s);
+	cli_session_end(&s);
 	if (n < 0) {
 		fprintf(stderr, "git-workflow: multidev prune: cannot read %s/.deleted\n", x->c.multidev.rel.path);
 		return 1;
@@ -207,7 +184,7 @@ size_t cli_multidev_each(struct cli *x, const char *only,
 	long n = wf_md_list(x->r.git_dir, &l);
 	size_t shown = 0;
 
-	session_of(x, &s);
+	cli_session(x, &s);
 	for (long i = 0; i < n; i++) {
 		const struct wf_env *env;
 		if (only && strcmp(only, l[i].name) && strcmp(only, l[i].branch))
@@ -217,7 +194,7 @@ size_t cli_multidev_each(struct cli *x, const char *only,
 			shown++;
 		}
 	}
-	session_end(&s);
+	cli_session_end(&s);
 	wf_md_list_free(l, n < 0 ? 0 : n);
 	return shown;
 }

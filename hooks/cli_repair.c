@@ -1,7 +1,6 @@
 /* git-workflow repair and adopt: what pre-receive does, on demand, as a
  * session of their own under the deploy lock, so no deploy runs meanwhile. */
 #include "cli.h"
-#include "identity.h"
 #include "lock.h"
 #include "outside.h"
 #include "repair.h"
@@ -47,22 +46,15 @@ static int adopt(struct wf_session *s, const char *name)
 	return wf_outside_adopt(s, env) < 0 ? 1 : 0;
 }
 
-static int under_lock(struct wf_repo *r, struct wf_config *c, int (*fn)(struct wf_session *, const char *),
-		      const char *arg)
+static int under_lock(struct cli *x, int (*fn)(struct wf_session *, const char *), const char *arg)
 {
 	struct wf_session s;
 	struct wf_lock_info holder;
 	char err[512], when[32];
 	int l, rc;
 
-	memset(&s, 0, sizeof(s));
-	s.repo = *r;
-	s.config = *c;
-	s.config_ok = 1;
-	s.opts_ok = 1;
-	s.repo.c = &s.config;
-	s.pusher = wf_identity((const char *const *)c->identity_vars, c->n_identity_vars);
-	l = wf_lock_acquire(r->git_dir, (long)getpid(), s.pusher, "repair", &holder, err, sizeof(err));
+	cli_session(x, &s);
+	l = wf_lock_acquire(x->r.git_dir, (long)getpid(), s.pusher, "repair", &holder, err, sizeof(err));
 	if (l != 0) {
 		if (l < 0) {
 			fprintf(stderr, "git-workflow: %s\n", err);
@@ -71,21 +63,21 @@ static int under_lock(struct wf_repo *r, struct wf_config *c, int (*fn)(struct w
 			fprintf(stderr, "git-workflow: a deploy to %s is in progress (started by %s at %s); "
 				"run it again when it has finished\n", holder.env, holder.user, when);
 		}
-		free(s.pusher);
+		cli_session_end(&s);
 		return 1;
 	}
 	rc = fn(&s, arg);
-	wf_lock_release(r->git_dir, (long)getpid());
-	free(s.pusher);
+	wf_lock_release(x->r.git_dir, (long)getpid());
+	cli_session_end(&s);
 	return rc;
 }
 
 int cli_repair(struct cli *x)
 {
-	return under_lock(&x->r, &x->c, repair, NULL);
+	return under_lock(x, repair, NULL);
 }
 
 int cli_adopt(struct cli *x)
 {
-	return under_lock(&x->r, &x->c, adopt, x->argv[0]);
+	return under_lock(x, adopt, x->argv[0]);
 }

@@ -5,7 +5,9 @@
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "cli.h"
+#include "identity.h"
 #include "runner.h"
+#include "session.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -59,6 +61,23 @@ static int open_repo(struct wf_repo *r, const char *path, struct wf_config *c)
 	free(cpath);
 	r->c = c;
 	return 0;
+}
+
+void cli_session(struct cli *x, struct wf_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->repo = x->r;
+	s->config = x->c;
+	s->config_ok = s->opts_ok = 1;
+	s->repo.c = &s->config;
+	s->pusher = wf_identity((const char *const *)x->c.identity_vars, x->c.n_identity_vars);
+}
+
+void cli_session_end(struct wf_session *s)
+{
+	wf_session_free_envs(s);
+	free(s->pusher);
+	s->pusher = NULL;
 }
 
 /* Every command: its name, how many arguments it takes (and what to say

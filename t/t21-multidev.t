@@ -39,7 +39,7 @@ wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
 records() { ls "$T/origin.git/workflow/records" 2>/dev/null | grep -c '\.json$'; }
 last_record_says() { wf show "$(records)" >"$T/show" 2>&1 && grep -q -- "$1" "$T/show"; }
 lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
-event() { grep -q "\"event\": *\"$1\"" "$T/events" 2>/dev/null || grep -q "$1" "$T/events" 2>/dev/null; }
+event() { grep -q "\"event\": *\"$1\"" "$T/events" 2>/dev/null; }
 
 # Live and Test with content to clone from
 echo '<?php echo "v1";' >index.php && git add index.php && git commit -q -m site

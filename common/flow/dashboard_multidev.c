@@ -12,11 +12,11 @@
 
 static void row(struct sbuf *sb, const struct wf_config *c, const struct wf_md_entry *e)
 {
-	struct wf_release_conf rel = c->multidev.rel;
+	struct wf_env env;
 	char cur[WF_RELEASE_NAME_MAX], when[32];
 
-	rel.path = xasprintf("%s/%s", c->multidev.rel.path, e->name);
-	if (wf_release_current(&rel, cur) != 0)
+	wf_multidev_env(c, e->name, e->branch, &env);
+	if (wf_release_current(&env.rel, cur) != 0)
 		cur[0] = 0;
 	wf_format_time(e->created, when);
 	sbuf_adds(sb, "<tr><td>");
@@ -31,7 +31,7 @@ static void row(struct sbuf *sb, const struct wf_config *c, const struct wf_md_e
 	wf_dash_status_badge(sb, !strcmp(e->create, "ok") ? "ok" : !strcmp(e->create, "failed") ? "failed" : "in progress",
 			     NULL);
 	sbuf_adds(sb, "</td></tr>\n");
-	free(rel.path);
+	wf_multidev_env_free(&env);
 }
 
 void wf_dash_branch_envs(struct sbuf *sb, struct wf_dash *d)

@@ -47,9 +47,14 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 	struct wf_md_known *k;
 	long nl;
 	int rc = 0;
+	size_t touched = 0;
 
 	memset(plan, 0, n * sizeof(*plan));
-	if (!s->config.multidev.n_branches) {
+	for (size_t i = 0; i < n; i++)
+		touched += wf_multidev_matches(&s->config.multidev, u[i].ref);
+	/* the registry is read only by a push to a branch env (or naming
+	 * one in -o clone-from, which must exist) */
+	if (!s->config.multidev.n_branches || (!touched && !s->opts.clone_from)) {
 		note_clone_from(s, plan, n, NULL, 0);
 		return 0;
 	}

@@ -68,13 +68,20 @@ const struct wf_env *wf_session_env(struct wf_session *s, const char *name, cons
 	return e;
 }
 
-void wf_session_close(struct wf_session *s)
+void wf_session_free_envs(struct wf_session *s)
 {
 	for (size_t i = 0; i < s->n_md_envs; i++) {
 		wf_multidev_env_free(s->md_envs[i]);
 		free(s->md_envs[i]);
 	}
 	free(s->md_envs);
+	s->md_envs = NULL;
+	s->n_md_envs = 0;
+}
+
+void wf_session_close(struct wf_session *s)
+{
+	wf_session_free_envs(s);
 	wf_repo_close(&s->repo);
 	wf_config_free(&s->config);
 	wf_push_options_free(&s->opts);

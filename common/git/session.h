@@ -30,6 +30,8 @@ void wf_session_close(struct wf_session *s);
  * branch env name of branch ref (refs/heads/..., NULL: one met before),
  * built from the multidev group.  NULL when there is no such env. */
 const struct wf_env *wf_session_env(struct wf_session *s, const char *name, const char *ref);
+/* Free the branch envs wf_session_env built (wf_session_close does). */
+void wf_session_free_envs(struct wf_session *s);
 
 /* Print one message line to the pusher (git shows it as "remote: ...").
  * Control bytes of pushed text are escaped by the callers. */
