@@ -131,6 +131,30 @@ check "  ... it is gone" gone "$step"
 check "  ... the deploy is recorded as interrupted" says "repair: an interrupted deploy to test"
 check "  ... naming the step that was cut short" last_record_says "cut short: forever"
 
+# --- a push made under a child subreaper (issue 29) ------------------------
+# systemd --user, tini -s or a CI wrapper adopt the orphaned runner instead
+# of pid 1: its parent pid never changes again, so the runner must learn
+# that pre-receive is gone another way.
+cat >"$T/subreaper.py" <<'PY'
+import ctypes, os, sys
+if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+    sys.exit("subreaper.py: prctl failed")
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+PY
+commit "E2"
+git push -q origin master 2>/dev/null
+n0=$(records)
+rc=0
+timeout 120 python3 "$T/subreaper.py" git push origin master:test >"$OUT" 2>&1 || rc=$?
+check "a promotion pushed under a child subreaper returns" pushed_ok
+check "  ... having followed the deploy to its record" says "remote: workflow: recorded as deploy record"
+check "  ... not cut off by workflow.wait" sh -c '! grep -q "the deploy goes on on the server" "$1"' - "$OUT"
+check "  ... the deploy ran and was recorded ok" last_record_says "status *ok"
+check "  ... and tagged" has_tag deploy_test_6
+
 # --- a record disk that cannot take the record ----------------------------
 commit "G"
 git push -q origin master 2>/dev/null

@@ -120,14 +120,39 @@ static long f_hotfix_tags(void *ctx, const char *env, struct wf_hotfix_tag **out
 	return n;
 }
 
-static const struct wf_repo_ops ops = { NULL, f_is_ancestor, f_ref_tip, f_has_deploy_tag, f_is_commit, f_missing,
-					f_hotfix_tags };
+/* how test's deploys ended: by default a test deploy tag passed */
+struct outcome { char commit; const char *state; };
+static struct outcome outcomes[4];
+static size_t n_outcomes;
+
+static int f_deploy_outcome(void *ctx, const char *env, const char *o, struct wf_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (fail_everything)
+		return -1;
+	for (size_t i = 0; i < n_outcomes; i++)
+		if (outcomes[i].commit == o[0]) {
+			strcpy(out->state, outcomes[i].state);
+			strcpy(out->tag, "deploy_test_7");
+			out->record = strcmp(out->state, "running") ? 12 : 0;
+			return 0;
+		}
+	if (f_has_deploy_tag(ctx, o, env) != 1)
+		return 1;
+	strcpy(out->state, "ok");
+	return 0;
+}
+
+static const struct wf_repo_ops ops = { .is_ancestor = f_is_ancestor, .ref_tip = f_ref_tip,
+					.has_deploy_tag = f_has_deploy_tag, .deploy_outcome = f_deploy_outcome,
+					.is_commit = f_is_commit, .missing_commits = f_missing,
+					.hotfix_tags = f_hotfix_tags };
 static struct wf_config cfg;
 
 static void setup(void)
 {
 	wf_config_defaults(&cfg);
-	n_refs = n_tags = n_hotfixes = 0;
+	n_refs = n_tags = n_hotfixes = n_outcomes = 0;
 	fail_everything = fail_hotfix_tags = drop_hotfix = 0;
 	refs[n_refs++] = (struct ref){ "refs/heads/master", '3' };
 	refs[n_refs++] = (struct ref){ "refs/heads/test", '2' };
@@ -255,12 +280,27 @@ Test(policy, live_promotion_of_tested_commit)
 	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
 }
 
-Test(policy, live_accepts_tests_tip_and_refuses_untested)
+Test(policy, live_refuses_untested_even_on_tests_tip)
 {
 	assert_refused(one("refs/heads/live", '1', '3'), "was never deployed to test");
 	assert_refused(one("refs/heads/live", '1', '3'), "git push origin test:live");
-	refs[1].commit = '3'; /* test is on 3 (tag not written yet) */
-	cr_assert_eq(one("refs/heads/live", '1', '3')->action, WF_PROMOTE);
+	refs[1].commit = '3'; /* test's tip, but no deploy of it ended */
+	assert_refused(one("refs/heads/live", '1', '3'), "was never deployed to test");
+}
+
+/* Issue 24, 1: a deploy tag is not a pass; how Test's deploy ended is. */
+Test(policy, live_refuses_what_failed_on_test)
+{
+	outcomes[n_outcomes++] = (struct outcome){ '2', "failed" };
+	assert_refused(one("refs/heads/live", '1', '2'), "only code that passed test goes live, and the deploy of "
+							 "222222222222 to test (deploy_test_7, record 12) failed");
+	assert_refused(one("refs/heads/live", '1', '2'), "See why with: git-workflow show 12");
+	outcomes[0].state = "interrupted";
+	assert_refused(one("refs/heads/live", '1', '2'), "(deploy_test_7, record 12) was interrupted");
+	outcomes[0].state = "running";
+	assert_refused(one("refs/heads/live", '1', '2'), "is being deployed to test now (deploy_test_7)");
+	outcomes[0].state = "ok";
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
 }
 
 Test(policy, live_promotion_must_not_drop_a_hotfix)

@@ -175,6 +175,7 @@ static int load_dev(struct ld *ld, const config_setting_t *root, struct wf_confi
 	if (get_branch(ld, g, "dev", &c->dev_branch, &c->dev_ref) < 0 ||
 	    wf_cfg_load_release(ld, g, "dev", &c->dev.rel) < 0)
 		return -1;
+	c->dev.on_failure = c->dev.rel.path ? WF_ON_FAILURE_ROLLBACK : WF_ON_FAILURE_STOP;
 	return wf_cfg_get_bool(ld, g, "allow_force", "dev", &c->dev_allow_force);
 }
 
@@ -206,9 +207,14 @@ static int load_env(struct ld *ld, const config_setting_t *root, struct wf_env *
 	if (wf_cfg_get_bool(ld, g, "hotfix", where, &e->hotfix) < 0)
 		return -1;
 
-	if (wf_cfg_load_steps(ld, g, "steps", where, &e->steps, &e->n_steps) < 0)
+	if (wf_cfg_load_steps(ld, g, "steps", where, &e->steps, &e->n_steps) < 0 ||
+	    wf_cfg_load_release(ld, g, where, &e->rel) < 0)
 		return -1;
-	return wf_cfg_load_release(ld, g, where, &e->rel);
+	/* an env that runs code never stays on a release that failed unless
+	 * the config says "stop" */
+	if (!v)
+		e->on_failure = e->rel.path ? WF_ON_FAILURE_ROLLBACK : WF_ON_FAILURE_STOP;
+	return 0;
 }
 
 /* A list of steps (steps, build, checks): each a group, names unique. */

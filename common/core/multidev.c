@@ -10,7 +10,8 @@
 
 /* Names the hooks use for their own files (deploy-<env>.lock, the
  * inflight-<env> journals) or that would read as the fixed envs. */
-static const char *const reserved[] = { "dev", "test", "live", "repair", "multidev", NULL };
+/* the envs, and names the product uses for all of them at once */
+static const char *const reserved[] = { "dev", "test", "live", "repair", "multidev", "all", NULL };
 
 static const char *glob_of(const struct wf_multidev *m, const char *b)
 {
@@ -193,7 +194,7 @@ void wf_multidev_env(const struct wf_config *c, const char *name, const char *br
 	out->name = xstrdup(name);
 	out->branch = xstrdup(branch);
 	out->ref = xasprintf("refs/heads/%s", branch);
-	out->on_failure = WF_ON_FAILURE_STOP;
+	out->on_failure = WF_ON_FAILURE_ROLLBACK;  /* it has a path */
 	out->steps = m->steps;
 	out->n_steps = m->n_steps;
 	out->rel = m->rel;

@@ -184,12 +184,50 @@ static void decide_test(const struct ctx *x, const struct wf_env *env, const str
 	d->needs_dev_update = !on_dev_before(x, u->new_oid);
 }
 
+/* Only code that passed Test goes live: Test's last deploy of this very
+ * commit ended ok.  A deploy tag, or Test's tip, says nothing of how that
+ * deploy ended.  1 when it passed; else d refuses, naming the deploy. */
+static int passed_test(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
+		       struct wf_decision *d)
+{
+	const struct wf_env *test = &x->c->test;
+	struct wf_outcome o;
+	char sb[13];
+	int r = x->ops->deploy_outcome ? x->ops->deploy_outcome(x->ops->ctx, test->name, u->new_oid, &o) : -1;
+
+	short_oid(u->new_oid, sb);
+	if (r < 0) {
+		refuse_error(d, env, "how the commit's deploy to test ended");
+	} else if (r == 1) {
+		refuse(d, env, xasprintf("%s is locked: code reaches %s from %s, and %s was never deployed to %s",
+					 env->branch, env->branch, test->branch, sb, test->branch),
+		       xasprintf("deploy it to %s first (git push origin %s:%s), then: git push origin %s:%s",
+				 test->branch, x->c->dev_branch, test->branch, test->branch, env->branch));
+	} else if (!strcmp(o.state, "ok")) {
+		return 1;
+	} else if (!strcmp(o.state, "running")) {
+		refuse(d, env, xasprintf("%s is locked: only code that passed %s goes live, and %s is being deployed "
+					 "to %s now (%s)", env->branch, test->branch, sb, test->branch, o.tag),
+		       xasprintf("wait for that deploy to end (git-workflow status; if none runs, git-workflow "
+				 "repair), then: git push origin %s:%s", test->branch, env->branch));
+	} else {
+		refuse(d, env, xasprintf("%s is locked: only code that passed %s goes live, and the deploy of %s to "
+					 "%s (%s, record %ld) %s", env->branch, test->branch, sb, test->branch, o.tag,
+					 o.record, !strcmp(o.state, "failed") ? "failed" :
+					 !strcmp(o.state, "interrupted") ? "was interrupted" : "did not pass"),
+		       xasprintf("see why with: git-workflow show %ld; fix it on %s and deploy it to %s again: "
+				 "git push origin %s:%s", o.record, x->c->dev_branch, test->branch,
+				 x->c->dev_branch, test->branch));
+	}
+	return 0;
+}
+
 static void decide_live(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
 			struct wf_decision *d)
 {
 	const struct wf_env *test = &x->c->test;
-	char tip[WF_OID_MAX + 1], sb[13];
-	int tested, ff, r;
+	char sb[13];
+	int ff, r;
 
 	ff = wf_update_is_create(u) ? 1 : x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
 	if (ff < 0) {
@@ -207,27 +245,8 @@ static void decide_live(const struct ctx *x, const struct wf_env *env, const str
 			return;
 		}
 	}
-	/* Only tested code goes live: a deploy tag of Test, or Test's tip. */
-	tested = x->ops->has_deploy_tag(x->ops->ctx, u->new_oid, test->name);
-	if (tested == 0) {
-		r = tip_before(x, test->ref, tip);
-		if (r < 0)
-			tested = -1;
-		else
-			tested = r == 0 && !strcmp(tip, u->new_oid);
-	}
-	if (tested < 0) {
-		refuse_error(d, env, "whether the commit was deployed to test");
+	if (!passed_test(x, env, u, d))
 		return;
-	}
-	if (!tested) {
-		refuse(d, env, xasprintf("%s is locked: code reaches %s from %s, and %s was never deployed to %s",
-					 env->branch, env->branch, test->branch, short_oid(u->new_oid, sb),
-					 test->branch),
-		       xasprintf("deploy it to %s first (git push origin %s:%s), then: git push origin %s:%s",
-				 test->branch, x->c->dev_branch, test->branch, test->branch, env->branch));
-		return;
-	}
 	if (!ff) {
 		char *missing = x->ops->missing_commits(x->ops->ctx, u->old_oid, u->new_oid, 5);
 		refuse(d, env, xasprintf("%s has commits that %s does not contain (%s); promoting would drop "

@@ -36,6 +36,13 @@ struct wf_hotfix_tag {
 	char oid[WF_OID_MAX + 1];  /* the commit it points at */
 };
 
+/* How an env's last deploy of a commit ended (common/sys/outcome.h). */
+struct wf_outcome {
+	char state[16];         /* "ok", "failed", "interrupted", "running" */
+	char tag[128];          /* its deploy tag, "-" when it got none */
+	long record;            /* its record (0 while running) */
+};
+
 /* Questions the policy asks about the repository as it was before the push.
  * Object names are hex strings.  Each returns -1 on error, which the policy
  * turns into a refusal (fail closed). */
@@ -48,6 +55,9 @@ struct wf_repo_ops {
 	/* 1 when commit oid carries a deploy tag <prefix>_<env>_<N> that the
 	 * hooks made (not a lightweight or hand-made one) */
 	int (*has_deploy_tag)(void *ctx, const char *oid, const char *env);
+	/* how env's last deploy of commit oid ended: 0 (out filled), 1 when
+	 * env never deployed it (as far as outcomes were noted) */
+	int (*deploy_outcome)(void *ctx, const char *env, const char *oid, struct wf_outcome *out);
 	/* 1 when oid names a commit */
 	int (*is_commit)(void *ctx, const char *oid);
 	/* malloc'd "abc1234 subject, def5678 subject" for the commits reachable

@@ -2,6 +2,7 @@
 #include "dashboard.h"
 #include "multidev_flow.h"
 #include "notify_hooks.h"
+#include "outcome.h"
 #include "owner.h"
 #include "record.h"
 #include "release_deploy.h"
@@ -250,6 +251,9 @@ static int tag_it(struct run *x)
 	struct wf_deploy *d = x->d;
 	char err[512];
 
+	/* from here until its record, the commit has not passed this env */
+	if (wf_outcome_write(s->repo.git_dir, d->env->name, d->new_oid, "running", NULL, 0) < 0)
+		wf_say("workflow: warning: cannot note that %s is deploying %.12s", d->env->branch, d->new_oid);
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
 	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &x->commits);
 	x->dropped = dropped_hotfixes(s, d);
@@ -276,13 +280,59 @@ static int tag_it(struct run *x)
 	return 0;
 }
 
+/* A failed step of an env that says on_failure = "stop": left serving the
+ * failed release on purpose, and said loudly, with the way back. */
+static void say_stopped(struct run *x)
+{
+	const struct wf_env *e = x->d->env;
+
+	if (!e->rel.path || !x->cx.release[0])
+		return;
+	wf_say("workflow: WARNING: %s is serving a failed release (releases/%s): on_failure = \"stop\" keeps it",
+	       e->branch, x->cx.release);
+	if (x->cx.prev[0] && !e->tagless)
+		wf_say("workflow: roll it back with: git fetch origin tag %s && git push -f origin '%s^{commit}:%s'",
+		       x->cx.prev, x->cx.prev, e->branch);
+	else
+		wf_say("workflow: push a fix to %s to replace it", e->branch);
+	x->note = wf_join_note(x->note, xasprintf("on_failure = stop: %s serves the failed release %s", e->branch,
+						  x->cx.release));
+}
+
+/* The steps (a new branch env's create steps first), then the checks;
+ * 1 when one failed, what: "step" or "check". */
+static int steps_and_checks(struct run *x, const char **what)
+{
+	struct wf_session *s = x->s;
+	struct wf_deploy *d = x->d;
+	const struct wf_env *e = d->env;
+	int failed;
+
+	*what = "step";
+	/* a new branch env gets its content before its steps run */
+	failed = e->multidev && wf_md_create_steps(s, d, &x->cx, x->rsteps, &x->n_rsteps);
+	if (!failed)
+		failed = e->rel.n_hosts ? wf_hosts_steps(s, d, e->steps, e->n_steps, &x->cx, "step")
+					: wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps,
+							  &x->n_rsteps);
+	if (failed || !e->rel.n_checks)
+		return failed;
+	*what = "check";
+	return e->rel.n_hosts ? wf_hosts_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check")
+			      : wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps,
+						&x->n_rsteps);
+}
+
 /* The switch to the release, the steps, the checks; on a failure, what
- * the env says to do (stop, or roll back). */
+ * the env says to do: an env with a path goes back to the release before
+ * (a failed check always), one without rolls its branch back to the deploy
+ * tag before, or it stops there. */
 static void run_steps(struct run *x)
 {
 	struct wf_session *s = x->s;
 	struct wf_deploy *d = x->d;
 	const struct wf_env *e = d->env;
+	const char *what;
 
 	x->cx.tag = x->tag;
 	x->cx.message = x->shown;
@@ -292,31 +342,37 @@ static void run_steps(struct run *x)
 		x->failed = 1;
 		return;
 	}
-	/* a new branch env gets its content before its steps run */
-	x->failed = e->multidev && wf_md_create_steps(s, d, &x->cx, x->rsteps, &x->n_rsteps);
-	if (!x->failed)
-		x->failed = e->rel.n_hosts ? wf_hosts_steps(s, d, e->steps, e->n_steps, &x->cx, "step")
-					   : wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps,
-							     &x->n_rsteps);
-	if (!x->failed && e->rel.n_checks &&
-	    (e->rel.n_hosts ? wf_hosts_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check")
-			    : wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps,
-					      &x->n_rsteps))) {
-		wf_release_check_failed(s, d, &x->cx, &x->note);
-		x->failed = 1;
-		return;
-	}
+	x->failed = steps_and_checks(x, &what);
 	if (!x->failed) {
 		wf_release_done(s, d, &x->cx);
 		return;
 	}
 	wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), e->branch);
-	if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
+	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
+		wf_release_undo(s, d, &x->cx, what, &x->note);
+	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
 		char *back = roll_back(s, d, x->n);
 		wf_say("workflow: %s", back);
 		x->note = wf_join_note(x->note, back);
-		wf_release_back(s, d, &x->cx, &x->note);
+	} else {
+		say_stopped(x);
 	}
+}
+
+/* The last word to the pusher after a failed deploy, after git's own "ok"
+ * for the ref: where the branch and current are now. */
+static void say_where(struct run *x)
+{
+	const struct wf_env *e = x->d->env;
+	char tip[WF_OID_MAX + 1], cur[128] = "";
+	int r = wf_repo_ref_tip(&x->s->repo, e->ref, tip);
+
+	if (e->rel.path)
+		wf_release_current(&e->rel, cur);
+	wf_say("workflow: %s FAILED: %s is on %.12s%s%s%s%s", e->branch, e->branch, r == 0 ? tip : "(none)",
+	       cur[0] ? ", current serves releases/" : "", cur,
+	       r == 0 && strcmp(tip, x->d->new_oid) ? "; the pushed commit is not deployed" : "",
+	       r == 0 && !strcmp(tip, x->d->new_oid) ? "; that is the commit that failed" : "");
 }
 
 /* The record, then the journal goes (untagged, it stays: repair tags it
@@ -366,6 +422,8 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	if (tag_it(&x) == 0)
 		run_steps(&x);
 	record_it(&x);
+	if (x.failed)
+		say_where(&x);
 	for (size_t i = 0; i < x.n_rsteps; i++) {
 		free(x.rsteps[i].name);
 		free(x.rsteps[i].zoutput);

@@ -16,13 +16,14 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 
 /* The runner, once the tag is made: current switches to the job's
  * release (renamed after the tag if the tag took another number); cx gets
- * where the steps run.  0, or -1 (note says why). */
+ * where the steps run.  0, or -1 (note says why; current did not move,
+ * and the branch went back to the commit current names). */
 int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note);
-/* A check failed: current back to the release before, the env's branch
- * back to its commit (compare-and-swap). */
-void wf_release_check_failed(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
-/* The steps failed and the env rolls back: current goes back too. */
-void wf_release_back(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
+/* A check (what: "check") or a step ("step") failed after the switch:
+ * current back to the release before, the env's branch back to its commit
+ * (compare-and-swap), so the two never part. */
+void wf_release_undo(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, const char *what,
+		     char **note);
 /* The deploy succeeded: releases beyond keep go. */
 void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx);
 /* The runner found the job's ref unmoved: its release goes. */

@@ -37,10 +37,13 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 
 	if (!rc->path)
 		return 0;
+	wf_release_current(rc, cx->prev);
+	/* current did not move: the branch goes back to what it names */
 	if (!j || !j->release[0] || !wf_release_name_ok(j->release)) {
 		*note = wf_join_note(*note, xasprintf("no release was placed for this deploy; %s/current did not move",
 						      rc->path));
 		wf_say("workflow: %s: no release was placed for this deploy; current did not move", d->env->branch);
+		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
 	snprintf(from, sizeof(from), "%s", j->release);
@@ -52,7 +55,6 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 			(void)wf_job_write(s->repo.git_dir, j);
 		}
 	}
-	wf_release_current(rc, cx->prev);
 	/* every host first: here, current follows only once they all did */
 	if (rc->n_hosts && wf_hosts_switch(rc, from, j->release, cx->prev, "switch", cx, note) < 0) {
 		branch_back(s, d, cx->prev, note);
@@ -62,6 +64,7 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		*note = wf_join_note(*note, xasprintf("cannot switch %s/current to %s: %s", rc->path, j->release,
 						      strerror(errno)));
 		wf_say("workflow: %s: cannot switch current to %s: %s", d->env->branch, j->release, strerror(errno));
+		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
 	snprintf(cx->release, sizeof(cx->release), "%s", j->release);
@@ -97,7 +100,8 @@ static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx,
 	return stuck;
 }
 
-void wf_release_check_failed(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
+void wf_release_undo(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, const char *what,
+		     char **note)
 {
 	const char *stuck = "; not every host is: see which host is on which release above";
 	char commit[WF_OID_MAX + 1];
@@ -106,28 +110,18 @@ void wf_release_check_failed(struct wf_session *s, struct wf_deploy *d, struct w
 	if (!d->env->rel.path)
 		return;
 	if ((b = switch_back(&d->env->rel, cx, commit, note)) < 0) {
-		wf_say("workflow: a check of %s failed; %s stays on %.12s (%s)", d->env->branch, d->env->branch,
+		wf_say("workflow: a %s of %s failed; %s stays on %.12s (%s)", what, d->env->branch, d->env->branch,
 		       d->new_oid, "no earlier release to go back to");
 		return;
 	}
-	r = wf_repo_move_ref(&s->repo, d->env->ref, commit, d->new_oid, "workflow: back after a failed check");
-	wf_say("workflow: a check of %s failed: current %sis back on %s%s%.12s%s", d->env->branch, b ? "here " : "",
-	       cx->prev, r == 0 ? " and the branch back on " : ", but the branch moved meanwhile and stays on ",
+	r = wf_repo_move_ref(&s->repo, d->env->ref, commit, d->new_oid, "workflow: back after a failed deploy");
+	wf_say("workflow: a %s of %s failed: current %sis back on %s%s%.12s%s", what, d->env->branch,
+	       b ? "here " : "", cx->prev,
+	       r == 0 ? " and the branch back on " : ", but the branch moved meanwhile and stays on ",
 	       r == 0 ? commit : d->new_oid, b ? stuck : "");
-	*note = wf_join_note(*note, xasprintf("check failed: switched back to %s%s; %s %s %.12s", cx->prev,
+	*note = wf_join_note(*note, xasprintf("%s failed: switched back to %s%s; %s %s %.12s", what, cx->prev,
 					      b ? " here, not on every host" : "", d->env->branch,
 					      r == 0 ? "moved back to" : "could not move back to", commit));
-}
-
-void wf_release_back(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
-{
-	char commit[WF_OID_MAX + 1];
-
-	(void)s;
-	if (d->env->rel.path && cx->release[0] && switch_back(&d->env->rel, cx, commit, note) >= 0) {
-		wf_say("workflow: %s: current is back on %s", d->env->branch, cx->prev);
-		*note = wf_join_note(*note, xasprintf("current back on %s", cx->prev));
-	}
 }
 
 void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx)

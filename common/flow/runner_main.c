@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +26,25 @@
 
 #define SENDER_PAUSE_S 15       /* between two tries (each webhook keeps its own backoff) */
 
+/* 1 once the process that started us is gone: its pipe's write end closed
+ * (runner.h).  Not the parent pid: a subreaper that adopts us keeps it. */
+static int spawner_gone(void)
+{
+	struct pollfd p = { WF_RUNNER_SPAWNER_FD, POLLIN, 0 };
+	char c;
+
+	if (poll(&p, 1, 0) < 0 || (p.revents & POLLNVAL))
+		return 1;
+	if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
+		return 0;
+	return read(WF_RUNNER_SPAWNER_FD, &c, 1) <= 0;
+}
+
 /* Until post-receive says go or receive-pack has ended, and the process
  * that started us (which still writes the journals) is gone. */
 static int wait_for_go(const char *git_dir, const char *env)
 {
 	struct timespec slice = { 0, 100 * 1000 * 1000 };
-	pid_t spawner = getppid();
 	unsigned long long start;
 	struct wf_job j;
 	sigset_t usr1;
@@ -49,8 +63,10 @@ static int wait_for_go(const char *git_dir, const char *env)
 			go = 1;
 		if (!go && wf_proc_start_time(owner) != start)
 			go = 1;
-		if (go && (spawner <= 1 || getppid() != spawner))
+		if (go && spawner_gone()) {
+			close(WF_RUNNER_SPAWNER_FD);
 			return 0;
+		}
 	}
 }
 

@@ -4,6 +4,7 @@
  * nothing a push names lands outside the release. */
 #include "release.h"
 #include "fileio.h"
+#include "resolve.h"
 #include "util.h"
 
 #include <errno.h>
@@ -221,11 +222,15 @@ static int links_inside(struct place *pl, const char *dir)
 	}
 	if (!realpath(shared, real_shared))
 		strcpy(real_shared, "\001"); /* no shared path: nothing may point there */
+	/* resolved through the tree's own links whether or not the target
+	 * exists yet: a dangling link may be filled in later (another env's
+	 * settings, placed by its admin) */
 	for (size_t i = 0; i < pl->out->n_links && rc == 0; i++) {
-		char *l = xasprintf("%s/%s", dir, pl->out->links[i]);
-		size_t a = strlen(real_dir), b = strlen(real_shared);
-		if (realpath(l, r) && !(!strncmp(r, real_dir, a) && (!r[a] || r[a] == '/')) &&
-		    !(!strncmp(r, real_shared, b) && (!r[b] || r[b] == '/')))
+		char *l = xasprintf("%s/%s", real_dir, pl->out->links[i]);
+		if (wf_resolve_path(l, r) < 0)
+			rc = perr(pl, "the symlink %s cannot be resolved (%s); push refused", pl->out->links[i],
+				  strerror(errno));
+		else if (!wf_path_under(r, real_dir) && !wf_path_under(r, real_shared))
 			rc = perr(pl, "the symlink %s points outside the release (to %s); push refused",
 				  pl->out->links[i], r);
 		free(l);

@@ -1,6 +1,7 @@
 #include "repo.h"
 #include "text.h"
 #include "deploy_tag.h"
+#include "outcome.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,12 @@ static int has_deploy_tag(void *ctx, const char *oid, const char *env)
 	return found;
 }
 
+static int deploy_outcome(void *ctx, const char *env, const char *oid, struct wf_outcome *out)
+{
+	struct wf_repo *r = ctx;
+	return wf_outcome_read(r->git_dir, env, oid, out);
+}
+
 static int is_commit(void *ctx, const char *oid)
 {
 	struct wf_repo *r = ctx;
@@ -196,6 +203,7 @@ void wf_repo_base_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 	ops->is_ancestor = is_ancestor;
 	ops->ref_tip = ref_tip;
 	ops->has_deploy_tag = has_deploy_tag;
+	ops->deploy_outcome = deploy_outcome;
 	ops->is_commit = is_commit;
 	ops->missing_commits = missing_commits;
 	ops->hotfix_tags = NULL;

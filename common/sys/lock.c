@@ -120,7 +120,7 @@ static int blocked(const char *dir, const char *env, long owner_pid, struct wf_l
 		if (strncmp(e->d_name, "deploy-", 7) || len < 12 || strcmp(e->d_name + len - 5, ".lock"))
 			continue;
 		/* one env's deploy waits only for its own lock and the lock of all */
-		if (env && strcmp(e->d_name, "deploy-all.lock") &&
+		if (env && strcmp(e->d_name, WF_LOCK_ALL_FILE) &&
 		    (len - 12 != strlen(env) || strncmp(e->d_name + 7, env, len - 12)))
 			continue;
 		path = xasprintf("%s/%s", dir, e->d_name);
@@ -142,7 +142,7 @@ int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const
 
 	if (!dir)
 		return -1;
-	path = xasprintf("%s/deploy-%s.lock", dir, all ? "all" : env);
+	path = all ? xasprintf("%s/%s", dir, WF_LOCK_ALL_FILE) : xasprintf("%s/deploy-%s.lock", dir, env);
 	g = guard(dir);
 	if (g < 0) {
 		snprintf(err, errlen, "cannot lock %s/deploy.guard: %s", dir, strerror(errno));

@@ -1,6 +1,7 @@
 /* The deploy locks: one deploy per env at a time (workflow/deploy-<env>.lock),
  * so a Dev deploy never waits for a Test promotion; repair takes the lock
- * of all (deploy-all.lock), which waits for every env's.  pre-receive takes
+ * of all (WF_LOCK_ALL_FILE, a name no env's lock can have: env names are
+ * a-z, 0-9 and '-'), which waits for every env's.  pre-receive takes
  * them for the receive-pack process that runs the push (the hooks' parent),
  * hands them to the deploy runner, which releases them; a lock whose owner
  * process is gone (or is a new process with the same pid) is stale and
@@ -21,6 +22,7 @@ struct wf_lock_info {
 /* env: the env's name, or WF_LOCK_ALL for every env at once.
  * 0 taken (or already ours), 1 busy (holder filled in), -1 error (err). */
 #define WF_LOCK_ALL "repair"
+#define WF_LOCK_ALL_FILE "deploy-_all.lock"
 int wf_lock_acquire(const char *git_dir, long owner_pid, const char *user, const char *env,
 		    struct wf_lock_info *holder, char *err, size_t errlen);
 /* The same, waiting up to ms for a holder to release it: a runner that has

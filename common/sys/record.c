@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "outcome.h"
 #include "record.h"
 #include "record_json.h"
 #include "text.h"
@@ -123,6 +124,12 @@ int wf_record_write(const char *git_dir, struct wf_record *r)
 	if (seq > 0) {
 		r->seq = seq;
 		wf_fsync_dir(dir);
+		/* the look-up of how a commit's deploy ended comes from here
+		 * only; a failure to note it leaves the older outcome, never
+		 * an ok one the record does not say */
+		if (wf_outcome_of_record(git_dir, r) < 0)
+			fprintf(stderr, "workflow: warning: cannot note the outcome of record %ld in %sworkflow/outcome: "
+				"%s\n", seq, git_dir, strerror(errno));
 	}
 	free(dir);
 	if (seq > 0)

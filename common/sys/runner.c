@@ -85,7 +85,7 @@ static long new_run(const char *git_dir, int *fd, char *err, size_t errlen)
 /* The child's side of the fork: a session of its own, no terminal, the
  * log as its output, and the push's quarantine forgotten (the objects are
  * in the repository once the refs moved). */
-static void become_runner(int logfd, char **argv)
+static void become_runner(int logfd, int spawner, char **argv)
 {
 	int null = open("/dev/null", O_RDONLY);
 
@@ -96,7 +96,11 @@ static void become_runner(int logfd, char **argv)
 		dup2(null, 0), close(null);
 	dup2(logfd, 1);
 	dup2(logfd, 2);
-	for (int fd = 3; fd < 1024; fd++)
+	/* the read end of the spawner's pipe, at the fd the runner looks at */
+	if (spawner != WF_RUNNER_SPAWNER_FD)
+		dup2(spawner, WF_RUNNER_SPAWNER_FD);
+	fcntl(WF_RUNNER_SPAWNER_FD, F_SETFD, 0);
+	for (int fd = WF_RUNNER_SPAWNER_FD + 1; fd < 1024; fd++)
 		close(fd);
 	unsetenv("GIT_QUARANTINE_PATH");
 	unsetenv("GIT_OBJECT_DIRECTORY");
@@ -113,8 +117,12 @@ static pid_t spawn(long run, int logfd, const char *const *envs, size_t n)
 	char **argv = xcalloc(n + 4, sizeof(*argv));
 	sigset_t usr1, old;
 	pid_t pid;
+	int p[2];
 
-	if (len <= 0) {
+	/* The runner goes on once this process is gone (it still writes the
+	 * journals): the pipe's write end stays open here until it exits,
+	 * whoever adopts the runner then (init, or a subreaper). */
+	if (len <= 0 || pipe2(p, O_CLOEXEC) < 0) {
 		free(argv);
 		return -1;
 	}
@@ -133,8 +141,11 @@ static pid_t spawn(long run, int logfd, const char *const *envs, size_t n)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		become_runner(logfd, argv);
+		become_runner(logfd, p[0], argv);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(p[0]);
+	if (pid < 0)
+		close(p[1]);
 	free(argv);
 	return pid;
 }

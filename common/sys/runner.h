@@ -7,7 +7,7 @@
  *
  * The runner waits until the refs are final: post-receive says so
  * (SIGUSR1), or receive-pack has ended (a pusher who hung up right after
- * the pack: no post-receive runs at all).  Then, for each env journaled
+ * the pack: no post-receive runs at all); and until its spawner is gone.  Then, for each env journaled
  * for it (common/sys/journal.h), it deploys when the env's ref really moved,
  * and forgets the job when git did not move it. */
 #ifndef WF_RUNNER_H
@@ -19,6 +19,11 @@
  * the flow (pre-receive, workflow-post-receive, git-workflow) can be one,
  * so the runner is found wherever a host put the hooks. */
 #define WF_RUNNER_ARG "--workflow-deploy-runner"
+
+/* The runner's fd for the read end of a pipe whose write end only the
+ * process that spawned it holds: end of file there says that process is
+ * gone, whoever adopted the runner (init, or a subreaper). */
+#define WF_RUNNER_SPAWNER_FD 3
 
 /* Start the runner for the jobs journaled for envs, hand it the deploy lock
  * lock_owner holds, and note it in the journals.  Returns the run number,
