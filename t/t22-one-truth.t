@@ -151,11 +151,41 @@ check "  ... naming it and where it points" says "the symlink b points outside t
 check "  ... test did not move" at refs/heads/test "$before"
 git rm -q -r x b && git commit -q -m "no links" && git push -q origin master 2>/dev/null
 
+# --- 12. export-ignore is honoured like git archive ------------------------
+mkdir -p tests/unit docs && echo t >tests/unit/a_test.php && echo e >.env.example && echo d >docs/x.md
+printf 'tests/ export-ignore\n.env.example export-ignore\n' >.gitattributes
+printf 'x.md export-ignore\n' >docs/.gitattributes
+git add -A && git commit -q -m "export-ignore" && git push -q origin master 2>/dev/null
+push origin master:test
+check "a tree with export-ignore paths deploys" pushed_ok
+check "  ... an ignored directory is not placed" test ! -e "$P/test/current/tests"
+check "  ... nor an ignored file" test ! -e "$P/test/current/.env.example"
+check "  ... nor one a nested .gitattributes ignores" test ! -e "$P/test/current/docs/x.md"
+check "  ... the rest is" sh -c 'test -f "$1/.gitattributes" && test -f "$1/file.txt"' - "$P/test/current"
+git archive HEAD | tar -t | sort >"$T/archive.list"
+(cd "$P/test/current" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./||' | sort) >"$T/placed.list"
+grep -v '/$' "$T/archive.list" >"$T/archive.files"
+check "  ... the same files as git archive" cmp -s "$T/archive.files" "$T/placed.list"
+
 # --- 6. a branch env named "all" cannot take the lock of every env ---------
 git push -q origin master:refs/heads/md/ok 2>/dev/null
 push origin master:refs/heads/md/all
 check "a branch env named all is refused" refused
 check "  ... the name is reserved" says "'md/all' cannot be a branch environment: the name 'all' is reserved"
 check "  ... no env was made" test ! -e "$P/md/all"
+
+# --- 9. two envs in one place: live's path a symlink to test's ------------
+mv "$P/live" "$P/live.kept" && ln -s test "$P/live"
+commit "G"
+git push -q origin master 2>/dev/null
+push origin master:test
+check "with live's path a symlink to test's, a deploy is refused (fail closed)" refused
+check "  ... naming both places as one" says "'test.path' and 'live.path' overlap ('$P/test', '$P/test')"
+wf check-config "$T/origin.git/workflow.conf" >"$OUT" 2>&1 && rc=0 || rc=$?
+check "  ... and check-config says so" sh -c '[ "$1" != 0 ] && grep -q "each environment needs a place of its own" "$2"' - "$rc" "$OUT"
+check "  ... live's release was not pruned by test's keep" test -d "$P/live.kept/releases/deploy_live_1"
+rm "$P/live" && mv "$P/live.kept" "$P/live"
+push origin master master:test
+check "with its own place again, the deploy goes through" pushed_ok
 
 done_testing

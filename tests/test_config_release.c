@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "config.h"
 #include "util.h"
 
@@ -149,4 +150,19 @@ Test(config_release, relpath)
 	cr_assert_not(wf_relpath_ok("a/../b"));
 	cr_assert_not(wf_relpath_ok("./a"));
 	cr_assert_not(wf_relpath_ok("x/.GIT/config"));
+}
+
+/* Issue 24, point 9: one place under two names (a symlink) is one place. */
+Test(config_release, a_path_that_is_a_symlink_to_another_envs)
+{
+	cr_assert_eq(system("rm -rf /tmp/wfrel-ln && mkdir -p /tmp/wfrel-ln/test && ln -s test /tmp/wfrel-ln/live"), 0);
+	load_err("test = { path = \"/tmp/wfrel-ln/test\"; };\nlive = {\n path = \"/tmp/wfrel-ln/live\"; };",
+		 "t.conf:3: 'test.path' and 'live.path' overlap ('/tmp/wfrel-ln/test', '/tmp/wfrel-ln/test'): each "
+		 "environment needs a place of its own");
+	/* a symlink into another env's place, not there yet, all the same */
+	cr_assert_eq(system("rm -rf /tmp/wfrel-ln && mkdir -p /tmp/wfrel-ln && ln -s test/sub /tmp/wfrel-ln/live"), 0);
+	load_err("test = { path = \"/tmp/wfrel-ln/test\"; };\nlive = {\n path = \"/tmp/wfrel-ln/live\"; };",
+		 "t.conf:3: 'test.path' and 'live.path' overlap ('/tmp/wfrel-ln/test', '/tmp/wfrel-ln/test/sub'): "
+		 "each environment needs a place of its own");
+	cr_assert_eq(system("rm -rf /tmp/wfrel-ln"), 0);
 }

@@ -235,3 +235,16 @@ Test(fanout, parallel_sequences_and_input)
 	wf_fan_free(j, 3);
 	sbuf_free(&s.sb);
 }
+
+/* Issue 24, point 9: Test and Live placing into one directory of one host. */
+Test(config_hosts, two_envs_on_one_host_place)
+{
+	load_err("test = { path = \"/tmp/wfhosts/test\"; hosts = ( { target = \"deploy@web1:/srv/site\"; } ); };\n"
+		 "live = { path = \"/tmp/wfhosts/live\";\n hosts = ( { target = \"web1:/srv/site/\"; } ); };",
+		 "t.conf:3: 'test.hosts' and 'live.hosts' overlap ('deploy@web1:/srv/site', 'web1:/srv/site/')");
+	load_ok("test = { path = \"/tmp/wfhosts/test\"; hosts = ( { target = \"web1:/srv/test\"; } ); };\n"
+		"live = { path = \"/tmp/wfhosts/live\"; hosts = ( { target = \"web1:/srv/live\"; } ); };");
+	wf_config_free(&cfg);
+	load_ok("test = { path = \"/tmp/wfhosts/test\"; hosts = ( { target = \"web1:/srv/site\"; } ); };\n"
+		"live = { path = \"/tmp/wfhosts/live\"; hosts = ( { target = \"web2:/srv/site\"; } ); };");
+}

@@ -403,7 +403,7 @@ Test(policy, repository_errors_fail_closed)
 Test(policy, broken_config_refuses_everything)
 {
 	struct wf_update u = { .ref = "refs/heads/feature" };
-	struct wf_push p = { &u, 1, "dev" };
+	struct wf_push p = { .updates = &u, .n = 1, .pusher = "dev" };
 	struct wf_decision x[1];
 	char *m;
 	strcpy(u.old_oid, oid('3'));

@@ -2,12 +2,15 @@
  * checked as strictly as the rest of workflow.conf, since a bad path or a
  * shared entry with ".." would let a deploy write outside the env. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "config_internal.h"
+#include "resolve.h"
 #include "util.h"
 
 #define WF_KEEP_MAX 1000
@@ -139,19 +142,56 @@ static int nested(const char *a, const char *b)
 	return !strncmp(a, b, m) && (la == lb || (la < lb ? b[la] : a[lb]) == '/');
 }
 
+/* Where a path really is: through its symlinks (the place two envs would
+ * share), whether or not it exists yet; as written when it cannot be told. */
+static void place_of(const char *path, char out[PATH_MAX])
+{
+	if (wf_resolve_path(path, out) < 0)
+		snprintf(out, PATH_MAX, "%s", path);
+}
+
+/* Two envs' hosts that place into one directory of one server. */
+static const struct wf_host *same_host_place(const struct wf_release_conf *a, const struct wf_release_conf *b,
+					     const struct wf_host **other)
+{
+	for (size_t i = 0; i < a->n_hosts; i++)
+		for (size_t j = 0; j < b->n_hosts; j++)
+			if (!strcmp(a->hosts[i].host, b->hosts[j].host) && a->hosts[i].port == b->hosts[j].port &&
+			    nested(a->hosts[i].path, b->hosts[j].path)) {
+				*other = &b->hosts[j];
+				return &a->hosts[i];
+			}
+	return NULL;
+}
+
+static int overlap(struct ld *ld, const config_setting_t *root, const char *a, const char *b, const char *what,
+		   const char *pa, const char *pb)
+{
+	config_setting_t *g = config_setting_get_member(root, b);
+	return wf_cfg_fail(ld, g ? config_setting_get_member(g, what) : NULL,
+			   "'%s.%s' and '%s.%s' overlap ('%s', '%s'): each environment needs a place of its own",
+			   a, what, b, what, pa, pb);
+}
+
 int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const struct wf_config *c)
 {
 	const char *name[4] = { "dev", "test", "live", "multidev" };
 	const struct wf_release_conf *r[4] = { &c->dev.rel, &c->test.rel, &c->live.rel, &c->multidev.rel };
+	char real[4][PATH_MAX];
+	const struct wf_host *h, *o;
 
 	for (int i = 0; i < 4; i++)
-		for (int j = i + 1; j < 4; j++)
-			if (r[i]->path && r[j]->path && nested(r[i]->path, r[j]->path)) {
-				config_setting_t *g = config_setting_get_member(root, name[j]);
-				return wf_cfg_fail(ld, g ? config_setting_get_member(g, "path") : NULL,
-						   "'%s.path' and '%s.path' overlap ('%s', '%s'): each environment "
-						   "needs a place of its own", name[i], name[j], r[i]->path, r[j]->path);
-			}
+		if (r[i]->path)
+			place_of(r[i]->path, real[i]);
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++) {
+			if (r[i]->path && r[j]->path && nested(r[i]->path, r[j]->path))
+				return overlap(ld, root, name[i], name[j], "path", r[i]->path, r[j]->path);
+			if (r[i]->path && r[j]->path && nested(real[i], real[j]))
+				return overlap(ld, root, name[i], name[j], "path", real[i], real[j]);
+			if ((h = same_host_place(r[i], r[j], &o)))
+				return overlap(ld, root, name[i], name[j], "hosts", h->target, o->target);
+		}
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * shell, no checkout, no path resolved twice).  Every name is checked:
  * nothing a push names lands outside the release. */
 #include "release.h"
+#include <git2/sys/repository.h>
 #include "fileio.h"
 #include "resolve.h"
 #include "util.h"
@@ -28,12 +29,52 @@ struct place {
 	struct wf_placed *out;
 	char *err;
 	size_t errlen;
+	git_oid commit;         /* whose .gitattributes say what is not exported */
+	git_repository *attrs;  /* the repository, its work tree the release */
 };
 
 static int perr(struct place *pl, const char *fmt, const char *a, const char *b)
 {
 	snprintf(pl->err, pl->errlen, fmt, a, b);
 	return -1;
+}
+
+/* The handle attributes are read through: the same objects (the push's
+ * quarantine too), its work tree the new release, so that libgit2 tells a
+ * directory ("tests/" patterns) by what was just made there.  Only the
+ * commit's and info/ attributes are read (GIT_ATTR_CHECK_INDEX_ONLY). */
+static git_repository *attr_repo(git_repository *repo, const char *dir)
+{
+	git_repository *r = NULL;
+	git_odb *odb = NULL;
+
+	if (git_repository_open_bare(&r, git_repository_path(repo)) < 0)
+		return NULL;
+	if (git_repository_odb(&odb, repo) < 0 || git_repository_set_odb(r, odb) < 0 ||
+	    git_repository_set_workdir(r, dir, 0) < 0) {
+		git_repository_free(r);
+		r = NULL;
+	}
+	git_odb_free(odb);
+	return r;
+}
+
+/* 0 when the commit's attributes mark path export-ignore, as git archive
+ * (and so Capistrano and Deployer) leaves it out; 1 when it is placed;
+ * -1 when they cannot be read (said: nothing is placed that should not). */
+static int exported(struct place *pl, const char *path)
+{
+	git_attr_options o;
+	const char *v = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.version = GIT_ATTR_OPTIONS_VERSION;
+	o.flags = GIT_ATTR_CHECK_INDEX_ONLY | GIT_ATTR_CHECK_INCLUDE_COMMIT;
+	git_oid_cpy(&o.attr_commit_id, &pl->commit);
+	if (git_attr_get_ext(&v, pl->attrs, &o, path, "export-ignore") < 0)
+		return perr(pl, "cannot read the attributes of %s: %s", path,
+			    git_error_last() ? git_error_last()->message : "?");
+	return !GIT_ATTR_IS_TRUE(v);
 }
 
 static int name_ok(const char *n)
@@ -137,6 +178,34 @@ static int place_link(struct place *pl, int dirfd, const git_tree_entry *e, cons
 
 static int place_tree(struct place *pl, int dirfd, const git_tree *t, const char *prefix);
 
+/* A directory, made first so its attributes are asked of a directory; an
+ * export-ignore one goes again with nothing in it. */
+static int place_dir(struct place *pl, int dirfd, const git_tree_entry *e, const char *path)
+{
+	const char *name = git_tree_entry_name(e);
+	git_tree *sub = NULL;
+	int fd, rc = 0, x;
+
+	if (mkdirat(dirfd, name, 0755) < 0)
+		return perr(pl, "cannot create %s: %s", path, strerror(errno));
+	if ((x = exported(pl, path)) <= 0) {
+		unlinkat(dirfd, name, AT_REMOVEDIR);
+		return x;
+	}
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return perr(pl, "cannot create %s: %s", path, strerror(errno));
+	/* a submodule is an empty directory, as git checks it out */
+	if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
+		if (git_tree_lookup(&sub, pl->repo, git_tree_entry_id(e)) < 0)
+			rc = perr(pl, "cannot read %s: %s", path, "missing tree");
+		else
+			rc = place_tree(pl, fd, sub, path);
+		git_tree_free(sub);
+	}
+	close(fd);
+	return rc;
+}
+
 static int place_entry(struct place *pl, int dirfd, const git_tree_entry *e, const char *prefix)
 {
 	const char *name = git_tree_entry_name(e);
@@ -147,28 +216,15 @@ static int place_entry(struct place *pl, int dirfd, const git_tree_entry *e, con
 
 	if (!name_ok(name))
 		rc = perr(pl, "the tree has a path the hooks never place: '%s'%s; push refused", path, "");
+	else if (fm != GIT_FILEMODE_TREE && fm != GIT_FILEMODE_COMMIT && (rc = exported(pl, path)) <= 0)
+		rc = rc < 0 ? -1 : 0;
 	else if ((shared = wf_release_tracks_shared(pl->rc, path, fm == GIT_FILEMODE_TREE)))
 		rc = perr(pl, "the tree tracks %s, a shared path of this env (uploads live in shared/, never "
 			  "in git): remove it from the repository (git rm -r --cached %s), then push again",
 			  shared, shared);
-	else if (fm == GIT_FILEMODE_TREE || fm == GIT_FILEMODE_COMMIT) {
-		git_tree *sub = NULL;
-		int fd;
-		if (mkdirat(dirfd, name, 0755) < 0 ||
-		    (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-			rc = perr(pl, "cannot create %s: %s", path, strerror(errno));
-		else {
-			/* a submodule is an empty directory, as git checks it out */
-			if (fm == GIT_FILEMODE_TREE) {
-				if (git_tree_lookup(&sub, pl->repo, git_tree_entry_id(e)) < 0)
-					rc = perr(pl, "cannot read %s: %s", path, "missing tree");
-				else
-					rc = place_tree(pl, fd, sub, path);
-				git_tree_free(sub);
-			}
-			close(fd);
-		}
-	} else if (fm == GIT_FILEMODE_LINK)
+	else if (fm == GIT_FILEMODE_TREE || fm == GIT_FILEMODE_COMMIT)
+		rc = place_dir(pl, dirfd, e, path);
+	else if (fm == GIT_FILEMODE_LINK)
 		rc = place_link(pl, dirfd, e, path);
 	else
 		rc = place_file(pl, dirfd, e, path);
@@ -256,7 +312,7 @@ static int open_store(const struct wf_release_conf *rc)
 int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, const char *commit,
 		     const char *name, int fresh, struct wf_placed *out, char *err, size_t errlen)
 {
-	struct place pl = { repo, rc, -1, fresh, out, err, errlen };
+	struct place pl = { repo, rc, -1, fresh, out, err, errlen, { { 0 } }, NULL };
 	char *dir = wf_release_dir(rc, name), *releases = xasprintf("%s/releases", rc->path);
 	git_commit *c = NULL;
 	git_tree *t = NULL;
@@ -276,6 +332,12 @@ int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, con
 		snprintf(err, errlen, "cannot read the tree of %.12s", commit);
 		goto out;
 	}
+	git_oid_cpy(&pl.commit, &oid);
+	if (!(pl.attrs = attr_repo(repo, dir))) {
+		snprintf(err, errlen, "cannot read the attributes of %.12s: %s", commit,
+			 git_error_last() ? git_error_last()->message : "?");
+		goto out;
+	}
 	if (place_tree(&pl, fd, t, "") == 0 && link_shared(&pl, dir) == 0 && links_inside(&pl, dir) == 0)
 		rc2 = 0;
 out:
@@ -285,6 +347,7 @@ out:
 		close(pl.store);
 	git_tree_free(t);
 	git_commit_free(c);
+	git_repository_free(pl.attrs);
 	free(releases);
 	free(dir);
 	umask(mask);
