@@ -174,6 +174,19 @@ check "a branch env named all is refused" refused
 check "  ... the name is reserved" says "'md/all' cannot be a branch environment: the name 'all' is reserved"
 check "  ... no env was made" test ! -e "$P/md/all"
 
+# --- 11. max is not counted on a deletion git may refuse -------------------
+sed -i "s|path = \"$P/md\"; };|path = \"$P/md\"; max = 1; };|" "$T/origin.git/workflow.conf"
+git --git-dir="$T/origin.git" config receive.denyDeletes true
+push origin :refs/heads/md/ok master:refs/heads/md/new
+check "with max = 1, deleting one branch env and making another in one push is refused" refused
+check "  ... the new one, for max" says "'md/new' would be a new branch environment, but there are 1 of at most 1"
+check "  ... (git refused the deletion)" at refs/heads/md/ok "$(git rev-parse master)"
+check "  ... so there is still one branch env, not two" sh -c 'test -d "$1/ok" && test ! -e "$1/new"' - "$P/md"
+git --git-dir="$T/origin.git" config --unset receive.denyDeletes
+push origin :refs/heads/md/ok
+push origin master:refs/heads/md/new
+check "deleted first, the new one fits" sh -c '[ "$1" = 0 ] && test -d "$2/new" && test ! -e "$2/ok"' - "$rc" "$P/md"
+
 # --- 9. two envs in one place: live's path a symlink to test's ------------
 mv "$P/live" "$P/live.kept" && ln -s test "$P/live"
 commit "G"

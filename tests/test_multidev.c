@@ -130,7 +130,9 @@ Test(multidev, decide_create_deploy_delete_and_refusals)
 	wf_decisions_free(d, 5);
 }
 
-Test(multidev, decide_name_taken_and_delete_makes_room)
+/* Issue 24, point 11: a deletion in the same push makes no room, since
+ * git may refuse it after the hooks decided (receive.denyDeletes). */
+Test(multidev, decide_name_taken_and_delete_makes_no_room)
 {
 	struct wf_md_known known[] = { { "a", "md/a" }, { "b", "md/b" } };
 	struct wf_update u[] = { upd("refs/heads/md/A", A), upd("refs/heads/md/b", Z), upd("refs/heads/md/c", A) };
@@ -145,7 +147,10 @@ Test(multidev, decide_name_taken_and_delete_makes_room)
 	cr_assert(strstr(d[0].reason, "which branch 'md/a' already is"), "%s", d[0].reason);
 	cr_assert_eq(p[1].op, WF_MD_DELETE);
 	cr_assert_str_eq(p[1].name, "b");
-	cr_assert_eq(p[2].op, WF_MD_CREATE);
+	cr_assert_eq(p[2].op, WF_MD_NONE);
+	cr_assert_eq(d[2].action, WF_REFUSE);
+	cr_assert(strstr(d[2].reason, "there are 2 of at most 2"), "%s", d[2].reason);
+	cr_assert(strstr(d[2].hint, "then push again"), "%s", d[2].hint);
 	wf_decisions_free(d, 3);
 }
 

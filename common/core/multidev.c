@@ -107,21 +107,10 @@ static const struct wf_md_known *known_named(const struct wf_md_known *k, size_t
 	return NULL;
 }
 
-/* Deletions of existing branch envs in this push: the room they make. */
-static size_t deleted(const struct wf_update *u, size_t n, const struct wf_md_known *k, size_t nk)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < nk; j++)
-			c += wf_update_is_delete(&u[i]) && !strncmp(u[i].ref, "refs/heads/", 11) &&
-			     !strcmp(u[i].ref + 11, k[j].branch);
-	return c;
-}
-
 /* One update of a branch that matches: its plan, or a refusal.  made:
  * the names this push creates so far (n_made of them). */
 static void decide_one(const struct wf_multidev *m, const struct wf_update *u, const struct wf_md_known *k,
-		       size_t nk, size_t room, char (*made)[WF_MD_NAME_MAX + 1], size_t *n_made,
+		       size_t nk, char (*made)[WF_MD_NAME_MAX + 1], size_t *n_made,
 		       struct wf_decision *d, struct wf_md_plan *p)
 {
 	const char *b = u->ref + 11;
@@ -152,7 +141,9 @@ static void decide_one(const struct wf_multidev *m, const struct wf_update *u, c
 					    "this push makes", b, p->name), xstrdup("push one of them"));
 			return;
 		}
-	if (nk + *n_made >= (size_t)m->max + room) {
+	/* a deletion in the same push makes no room: git may still refuse it
+	 * (receive.denyDeletes, a stale old value) after this is decided */
+	if (nk + *n_made >= (size_t)m->max) {
 		struct sbuf names = SBUF_INIT;
 		for (size_t j = 0; j < nk && j < 10; j++)
 			sbuf_addf(&names, "%s%s", j ? ", " : "", k[j].name);
@@ -174,12 +165,12 @@ void wf_multidev_decide(const struct wf_config *c, const struct wf_update *u, si
 {
 	const struct wf_multidev *m = &c->multidev;
 	char (*made)[WF_MD_NAME_MAX + 1] = xcalloc(n + 1, sizeof(*made));
-	size_t n_made = 0, room = deleted(u, n, known, n_known);
+	size_t n_made = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		memset(&plan[i], 0, sizeof(plan[i]));
 		if (d[i].action == WF_ALLOW && !d[i].env && wf_multidev_matches(m, u[i].ref))
-			decide_one(m, &u[i], known, n_known, room, made, &n_made, &d[i], &plan[i]);
+			decide_one(m, &u[i], known, n_known, made, &n_made, &d[i], &plan[i]);
 		if (d[i].action == WF_REFUSE)
 			memset(&plan[i], 0, sizeof(plan[i]));
 	}

@@ -123,12 +123,12 @@ int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct 
 		  const struct wf_md_plan *plan, size_t n)
 {
 	struct wf_md_entry *l = NULL;
-	long have, adding = 0, room = 0;
+	long have, adding = 0;
 	size_t i, entered = 0;
 	int fd, ok = 1;
 
 	for (i = 0; i < n; i++)
-		adding += plan[i].op == WF_MD_CREATE, room += plan[i].op == WF_MD_DELETE;
+		adding += plan[i].op == WF_MD_CREATE;
 	if (!adding)
 		return 0;
 	if ((fd = wf_md_lock(s->repo.git_dir)) < 0) {
@@ -140,7 +140,7 @@ int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct 
 	wf_md_list_free(l, have);
 	for (i = 0, adding = 0; ok && i < n; i++)
 		if (plan[i].op == WF_MD_CREATE)
-			ok = still_free(s, plan[i].name, u[i].ref + 11, have < 0 ? 0 : have - room, adding++);
+			ok = still_free(s, plan[i].name, u[i].ref + 11, have < 0 ? 0 : have, adding++);
 	for (i = 0; ok && i < n; i++)
 		if (plan[i].op == WF_MD_CREATE && enter(s, d[i].env) < 0)
 			ok = 0, entered = i;
