@@ -3,7 +3,9 @@
 #include "cli.h"
 #include "hotfix.h"
 #include "lock.h"
+#include "outcome.h"
 #include "outside.h"
+#include "release.h"
 #include "text.h"
 #include "util.h"
 
@@ -29,11 +31,26 @@ struct view {
 	char tips[3][GIT_OID_HEXSZ + 1];
 	int have[3], outside[3];
 	char last[3][128];
+	struct wf_outcome deployed[3];  /* each env's last deploy and how it ended */
+	int have_deployed[3];
+	char apart[3][WF_RELEASE_NAME_MAX]; /* current's release when it names another commit than the branch */
 	long pending_test, pending_live;
 	struct wf_hotfix_report hot;
 	struct wf_lock_info lock;
 	int locked;
 };
+
+/* The env's last deploy, and whether its branch and current part. */
+static void gather_env(struct wf_repo *r, struct view *v, int i, const struct wf_env *e)
+{
+	struct wf_release_info info;
+	char cur[WF_RELEASE_NAME_MAX];
+
+	v->have_deployed[i] = wf_outcome_last(r->git_dir, e->name, &v->deployed[i]) == 0;
+	if (e->rel.path && v->have[i] && wf_release_current(&e->rel, cur) == 0 &&
+	    wf_release_read(&e->rel, cur, &info) == 0 && strcmp(info.commit, v->tips[i]))
+		snprintf(v->apart[i], sizeof(v->apart[i]), "%s", cur);
+}
 
 static void gather(struct wf_repo *r, struct view *v)
 {
@@ -48,6 +65,7 @@ static void gather(struct wf_repo *r, struct view *v)
 	v->pending_test = v->pending_live = -1;
 	for (int i = 0; i < 3; i++) {
 		v->have[i] = wf_repo_ref_tip(r, refs[i], v->tips[i]) == 0;
+		gather_env(r, v, i, i ? v->env[i] : &c->dev);
 		if (v->env[i]) {
 			const char *e = v->env[i]->name;
 			long n = wf_repo_last_deploy_number(r, e);
@@ -68,6 +86,48 @@ static void gather(struct wf_repo *r, struct view *v)
 		fprintf(stderr, "git-workflow: status: cannot read the hotfix deploy tags\n");
 }
 
+static void last_deploy_json(const struct view *v, int i, struct sbuf *sb)
+{
+	const struct wf_outcome *o = &v->deployed[i];
+
+	sbuf_adds(sb, ",\"last_deploy\":");
+	if (v->have_deployed[i]) {
+		sbuf_adds(sb, "{\"outcome\":");
+		wf_json_string(sb, o->state, strlen(o->state));
+		sbuf_adds(sb, ",\"tag\":");
+		if (strcmp(o->tag, "-"))
+			wf_json_string(sb, o->tag, strlen(o->tag));
+		else
+			sbuf_adds(sb, "null");
+		sbuf_addf(sb, ",\"record\":%ld,\"commit\":\"%s\"}", o->record, o->oid);
+	} else {
+		sbuf_adds(sb, "null");
+	}
+	sbuf_adds(sb, ",\"current_apart\":");
+	if (v->apart[i][0])
+		wf_json_string(sb, v->apart[i], strlen(v->apart[i]));
+	else
+		sbuf_adds(sb, "null");
+}
+
+/* How each env's last deploy ended (a failed one shows, not only tags),
+ * and any env whose branch and current part while no deploy runs. */
+static void print_outcomes(const struct view *v)
+{
+	for (int i = 0; i < 3; i++) {
+		const struct wf_outcome *o = &v->deployed[i];
+		if (v->have_deployed[i] && o->record)
+			printf("%-8s last deploy %s of %.12s: %s (git-workflow show %ld)\n", v->names[i],
+			       strcmp(o->tag, "-") ? o->tag : "", o->oid, o->state, o->record);
+		else if (v->have_deployed[i])
+			printf("%-8s last deploy %s of %.12s: %s\n", v->names[i], strcmp(o->tag, "-") ? o->tag : "",
+			       o->oid, o->state);
+		if (v->apart[i][0] && !v->locked)
+			printf("WARNING: %s is on %.12s but its current serves releases/%s, another commit: run "
+			       "git-workflow repair\n", v->names[i], v->tips[i], v->apart[i]);
+	}
+}
+
 static void print_json(struct cli *x, const struct view *v)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -85,6 +145,7 @@ static void print_json(struct cli *x, const struct view *v)
 			sbuf_adds(&sb, "null");
 		sbuf_addf(&sb, ",\"outside_workflow\":%s",
 			  v->outside[i] < 0 ? "null" : v->outside[i] ? "true" : "false");
+		last_deploy_json(v, i, &sb);
 		cli_releases_json(i ? &v->env[i]->rel : &v->c->dev.rel, &sb);
 		sbuf_adds(&sb, "}");
 	}
@@ -114,6 +175,7 @@ static void print_text(struct cli *x, const struct view *v)
 
 	for (int i = 0; i < 3; i++)
 		printf("%-8s %-14.12s %s\n", names[i], v->have[i] ? v->tips[i] : "(none)", v->last[i]);
+	print_outcomes(v);
 	cli_releases_status(v->c);
 	cli_multidev_status(x);
 	for (int i = 1; i < 3; i++) {

@@ -142,3 +142,23 @@ raw_receive_pack() {
 	rc=0
 	git receive-pack "$T/origin.git" <"$T/raw.in" >"$T/raw.out" 2>"$OUT" || rc=$?
 }
+
+# interactive_push OUT PIDFILE ARGS...: git push ARGS in the background, in
+# a process group of its own with SIGINT at its default, as a push typed
+# at a terminal is (a script's background job ignores SIGINT, so Ctrl-C
+# could not be tried on one); output in OUT, its pid, which is its
+# process group, in PIDFILE.  Ctrl-C is then: kill -INT "-$(cat PIDFILE)".
+interactive_push() {
+	_o=$1 _p=$2
+	shift 2
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+fd = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+os.dup2(fd, 1)
+os.dup2(fd, 2)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(os.getpid()))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+os.execvp("git", ["git", "push"] + sys.argv[3:])' "$_p" "$_o" "$@" &
+}

@@ -38,12 +38,13 @@ git push -q origin master 2>/dev/null
 n0=$(records)
 # the push in a process group of its own, as a shell's job is; Ctrl-C
 # sends SIGINT to the whole group
-setsid sh -c 'exec git push -o slow origin master:test >"$1" 2>&1' - "$T/ctrlc.out" &
+interactive_push "$T/ctrlc.out" "$T/ctrlc.pid" -o slow origin master:test
 wait_for state_is slow started
 pgid=$(ps -o pgid= -p "$(cat "$S/slow.pid")" | tr -d ' ')
-pushpg=$(ps -o pgid= -p $! | tr -d ' ')
-kill -INT -- "-$pushpg"
-check "the push was interrupted (its process group got SIGINT)" gone $!
+pushpg=$(cat "$T/ctrlc.pid")
+check "the push is running when Ctrl-C comes" kill -0 "$pushpg"
+kill -INT "-$pushpg"
+check "the push was interrupted (its process group got SIGINT)" gone "$pushpg"
 check "the step was not in the pusher's process group" test "$pgid" != "$pushpg"
 check "the step ran to its end anyway" wait_for state_is slow finished
 check "the steps after it ran" wait_for grep -q after "$S/after.log"

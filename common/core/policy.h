@@ -41,6 +41,7 @@ struct wf_outcome {
 	char state[16];         /* "ok", "failed", "interrupted", "running" */
 	char tag[128];          /* its deploy tag, "-" when it got none */
 	long record;            /* its record (0 while running) */
+	char oid[WF_OID_MAX + 1];  /* the commit */
 };
 
 /* Questions the policy asks about the repository as it was before the push.

@@ -5,6 +5,7 @@
 #include "notify_hooks.h"
 #include "outside.h"
 #include "record.h"
+#include "release.h"
 #include "release_deploy.h"
 #include "runner.h"
 #include "text.h"
@@ -17,13 +18,82 @@
 #include <time.h>
 #include <unistd.h>
 
-static const struct wf_env *const *envs(struct wf_session *s, size_t *n)
+/* Every env repair looks at: Test and Live (also for a tip moved outside
+ * the workflow), and each env with a journal: Dev with a path, branch
+ * envs.  One code path for all; a malloc'd array of n. */
+static const struct wf_env **envs(struct wf_session *s, size_t *n)
 {
-	static const struct wf_env *e[2];
+	size_t nj = 0;
+	char **names = wf_job_envs(s->repo.git_dir, &nj);
+	const struct wf_env **e = xcalloc(nj + 3, sizeof(*e));
+
 	e[0] = &s->config.test;
 	e[1] = &s->config.live;
 	*n = 2;
+	if (s->config.dev.rel.path)
+		e[(*n)++] = &s->config.dev;
+	for (size_t i = 0; i < nj; i++) {
+		struct wf_job j;
+		const struct wf_env *env = NULL;
+		if (!strcmp(names[i], s->config.test.name) || !strcmp(names[i], s->config.live.name) ||
+		    (s->config.dev.rel.path && !strcmp(names[i], s->config.dev.name)))
+			continue;
+		if (wf_job_read(s->repo.git_dir, names[i], &j) == 0) {
+			env = wf_session_env(s, names[i], j.ref);
+			wf_job_free(&j);
+		}
+		if (env)
+			e[(*n)++] = env;
+	}
+	wf_strv_free(names, nj);
 	return e;
+}
+
+/* An env with a path whose branch and current name two commits while no
+ * deploy runs: 1, with the release current serves in *info. */
+static int apart(struct wf_session *s, const struct wf_env *env, struct wf_release_info *out)
+{
+	char cur[WF_RELEASE_NAME_MAX], tip[WF_OID_MAX + 1];
+	struct wf_release_info info;
+
+	if (!env->rel.path || wf_release_current(&env->rel, cur) != 0 || wf_release_read(&env->rel, cur, &info) != 0 ||
+	    wf_repo_ref_tip(&s->repo, env->ref, tip) != 0 || !strcmp(info.commit, tip))
+		return 0;
+	if (out)
+		*out = info;
+	return 1;
+}
+
+/* current keeps serving the release it serves (the last that passed, or
+ * the one an admin chose); the branch goes back to its commit, recorded. */
+static int reconcile(struct wf_session *s, const struct wf_env *env)
+{
+	struct wf_release_info info;
+	char tip[WF_OID_MAX + 1];
+	struct wf_record r;
+	int moved;
+
+	if (!apart(s, env, &info) || wf_repo_ref_tip(&s->repo, env->ref, tip) != 0)
+		return 0;
+	moved = wf_repo_move_ref(&s->repo, env->ref, info.commit, tip, "workflow: repair: back to what current serves");
+	wf_say("workflow: repair: %s was on %.12s while its current serves releases/%s (%.12s): %s", env->branch,
+	       tip, info.name, info.commit, moved == 0 ? "the branch is back on that commit" : "the branch moved meanwhile");
+	if (moved != 0)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.kind = "repair";
+	r.status = "ok";
+	r.env = (char *)env->name;
+	r.ref = (char *)env->ref;
+	r.pusher = s->pusher;
+	r.time = (long long)time(NULL);
+	r.old_oid = tip;
+	r.new_oid = info.commit;
+	r.message = xasprintf("%s moved back to the commit its current serves (releases/%s)", env->branch, info.name);
+	if (wf_record_write(s->repo.git_dir, &r) == 0)
+		wf_say("workflow: repair: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
+	free(r.message);
+	return 1;
 }
 
 static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long me)
@@ -37,21 +107,23 @@ static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long
 		wf_job_free(&j);
 		return r;
 	}
-	if (r < 0)
+	if (r < 0 || apart(s, env, NULL))
 		return 1;
-	/* no journal: an untagged tip is no deploy of ours (outside.h) */
-	return wf_outside_note_needed(&s->repo, env) != 0;
+	/* no journal: an untagged tip is no deploy of ours (outside.h); Dev
+	 * and branch envs move freely */
+	return !env->tagless && wf_outside_note_needed(&s->repo, env) != 0;
 }
 
 int wf_repair_needed(struct wf_session *s, long owner_pid)
 {
 	size_t n;
-	const struct wf_env *const *e = envs(s, &n);
+	const struct wf_env **e = envs(s, &n);
+	int need = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (env_needs_repair(s, e[i], owner_pid))
-			return 1;
-	return 0;
+	for (size_t i = 0; i < n && !need; i++)
+		need = env_needs_repair(s, e[i], owner_pid);
+	free(e);
+	return need;
 }
 
 /* The newest deploy tag of env on oid, or NULL. */
@@ -123,8 +195,8 @@ static char *tag_lost(struct wf_session *s, const struct wf_env *env, struct los
 {
 	char err[512], *annot, *steps = steps_line(l->job), *note;
 
-	if (strcmp(l->new, l->tip) || tagged_now) {
-		*tag = tag_at(s, env, l->new);
+	if (strcmp(l->new, l->tip) || tagged_now || env->tagless) {
+		*tag = env->tagless ? NULL : tag_at(s, env, l->new);
 		note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s recorded it "
 				 "(%s is now on %.12s)%s", s->pusher, env->branch, l->tip, steps);
 		free(steps);
@@ -187,11 +259,15 @@ static int record_lost(struct wf_session *s, const struct wf_env *env, struct lo
  * ref; forget it if not.  1 when it is to be started. */
 static int pending_job(struct wf_session *s, const struct wf_env *env, struct wf_job *j)
 {
+	/* a push killed mid-build (Ctrl-C) leaves the build running in its
+	 * own process group: it must not write into the next push's release */
+	stop_leftover_step(j);
 	if (wf_job_applied(s, j, env)) {
 		wf_say("workflow: repair: the %s to %s pushed by %s was accepted but never ran; it runs now",
 		       j->kind, env->branch, j->pusher);
 		return 1;
 	}
+	wf_release_forget(s, j, env);
 	wf_job_remove(s->repo.git_dir, env->name);
 	return 0;
 }
@@ -210,9 +286,11 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 		wf_say("workflow: repair: the deploy journal of %s could not be read; removed", env->branch);
 		wf_job_remove(s->repo.git_dir, env->name);
 	}
+	if (!have_j && reconcile(s, env))
+		return 1;
 	if (!have_j)
 		/* no journal: a tip no deploy made is reported, never tagged */
-		return wf_outside_note(s, env) < 0 ? -1 : 0;
+		return env->tagless || wf_outside_note(s, env) >= 0 ? 0 : -1;
 	if (have_j && (wf_job_owner_alive(&j) || !j.running)) {
 		rc = wf_job_owner_alive(&j) ? 0 : 2 * pending_job(s, env, &j);
 		wf_job_free(&j);
@@ -223,7 +301,7 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 		wf_job_free(&j);
 		return 0;
 	}
-	t = wf_outside_tip_tagged(&s->repo, env, l.tip);
+	t = env->tagless ? 1 : wf_outside_tip_tagged(&s->repo, env, l.tip);
 	if (t < 0) {
 		wf_job_free(&j);
 		return -1;
@@ -243,15 +321,18 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 int wf_repair(struct wf_session *s, long owner_pid)
 {
 	size_t n, n_start = 0;
-	const struct wf_env *const *e = envs(s, &n);
-	const char *start[2];
+	const struct wf_env **e = envs(s, &n);
+	const char **start = xcalloc(n + 1, sizeof(*start));
 	char err[512];
 	int total = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		int r = repair_env(s, e[i]);
-		if (r < 0)
+		if (r < 0) {
+			free(start);
+			free(e);
 			return -1;
+		}
 		if (r == 2)
 			start[n_start++] = e[i]->name;
 		total += r > 0;
@@ -261,6 +342,8 @@ int wf_repair(struct wf_session *s, long owner_pid)
 	/* the lock goes to the runner, which keeps it until the records */
 	if (n_start && wf_runner_start(s->repo.git_dir, owner_pid, start, n_start, err, sizeof(err)) < 0)
 		wf_say("workflow: repair: %s", err);
+	free(start);
+	free(e);
 	return total;
 }
 

@@ -41,10 +41,17 @@ static int note(const char *git_dir, const char *env, const char *oid, const cha
 	}
 	dir = outcome_path(git_dir, env, NULL);
 	path = outcome_path(git_dir, env, oid);
-	snprintf(line, sizeof(line), "%s %s %ld\n", state, tag && *tag ? tag : "-", record);
+	snprintf(line, sizeof(line), "%s %s %ld %s\n", state, tag && *tag ? tag : "-", record, oid);
 	rc = wf_mkdir_p(dir, 0775);
 	if (rc == 0)
 		rc = wf_write_file_atomic(path, line, strlen(line), 1);
+	/* and the env's last deploy, whichever commit (status shows it) */
+	if (rc == 0) {
+		char *last = xasprintf("%s.last", dir);
+		if (wf_write_file_atomic(last, line, strlen(line), 0) < 0)
+			unlink(last);
+		free(last);
+	}
 	/* an older outcome must not stand for this deploy's */
 	if (rc < 0) {
 		int e = errno;
@@ -105,22 +112,40 @@ int wf_outcome_of_record(const char *git_dir, const struct wf_record *r)
 	return note_record(git_dir, r);
 }
 
-int wf_outcome_read(const char *git_dir, const char *env, const char *oid, struct wf_outcome *o)
+static int read_line(char *path, struct wf_outcome *o)
 {
-	char *path, line[256];
-	FILE *f;
+	char line[256];
+	FILE *f = fopen(path, "r");
 	int n;
 
+	free(path);
+	if (!f)
+		return errno == ENOENT ? 1 : -1;
+	n = fgets(line, sizeof(line), f) ? sscanf(line, "%15s %127s %ld %64s", o->state, o->tag, &o->record, o->oid)
+					 : 0;
+	fclose(f);
+	return n >= 3 ? 0 : -1;
+}
+
+int wf_outcome_read(const char *git_dir, const char *env, const char *oid, struct wf_outcome *o)
+{
 	memset(o, 0, sizeof(*o));
 	if (!plain(env) || !plain(oid))
 		return 1;
 	derive_from_records(git_dir);
-	path = outcome_path(git_dir, env, oid);
-	f = fopen(path, "r");
-	free(path);
-	if (!f)
-		return errno == ENOENT ? 1 : -1;
-	n = fgets(line, sizeof(line), f) ? sscanf(line, "%15s %127s %ld", o->state, o->tag, &o->record) : 0;
-	fclose(f);
-	return n == 3 ? 0 : -1;
+	return read_line(outcome_path(git_dir, env, oid), o);
+}
+
+int wf_outcome_last(const char *git_dir, const char *env, struct wf_outcome *o)
+{
+	char *dir, *last;
+
+	memset(o, 0, sizeof(*o));
+	if (!plain(env))
+		return 1;
+	derive_from_records(git_dir);
+	dir = outcome_path(git_dir, env, NULL);
+	last = xasprintf("%s.last", dir);
+	free(dir);
+	return read_line(last, o);
 }

@@ -27,4 +27,7 @@ int wf_outcome_of_record(const char *git_dir, const struct wf_record *r);
  * records once, on the first look-up. */
 int wf_outcome_read(const char *git_dir, const char *env, const char *oid, struct wf_outcome *o);
 
+/* env's last deploy, of whichever commit (o->oid): 0, 1 none, -1. */
+int wf_outcome_last(const char *git_dir, const char *env, struct wf_outcome *o);
+
 #endif
