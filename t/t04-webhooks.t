@@ -253,7 +253,7 @@ push origin master:test
 check "the HTTP step got the deploy's tag in URL and body" \
 	logq "$T/log3" 'any(x["path"]=="/ok?tag=deploy_test_6" and x["body"]=="deployed deploy_test_6" for x in r)'
 check "the 2xx HTTP step succeeds" says "step notify-cdn: ok"
-check "the HTTP 500 step fails" says "step warm-cache: failed"
+check "the HTTP 500 step fails, saying HTTP 500 (not exit 500)" says "step warm-cache: failed (HTTP 500)"
 check "so the deploy fails" says "deploy to test FAILED"
 check "the steps after it do not run" sh -c '! grep -q should-not-run "$1"' - "$OUT"
 check "the webhook got deploy.failed with the step results" \

@@ -86,6 +86,9 @@ check "  ... test did not move" at refs/heads/test "$good"
 check "  ... current did not move" test "$(current test)" = releases/deploy_test_4
 check "  ... no unfinished release is left" test ! -e "$P/test/releases/deploy_test_5"
 check "  ... it is recorded, with the output" last_record_says "build broke"
+wf log >"$T/log" 2>&1
+check "  ... and log lists it as a refusal, saying why (not a failed deploy with no message)" \
+	grep -q "refused  *refused  *test .*deploy to test refused: build failed; nothing moved" "$T/log"
 git rm -q fail-build && git commit -q -m "fixed build" && git push -q origin master 2>/dev/null
 
 # --- a failing check switches back -----------------------------------------

@@ -104,6 +104,8 @@ int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struc
 		free(env);
 		if (res.timed_out)
 			wf_say("workflow: %s %s: killed after its timeout of %d s", what, st->name, st->timeout);
+		else if (failed && st->url && res.exit_status > 0)
+			wf_say("workflow: %s %s: failed (HTTP %d)", what, st->name, res.exit_status);
 		else if (failed)
 			wf_say("workflow: %s %s: failed (exit %d)%s%s", what, st->name, res.exit_status,
 			       res.error ? ": " : "", res.error ? res.error : "");

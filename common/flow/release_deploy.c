@@ -24,23 +24,26 @@ static void record_refused(struct wf_session *s, const struct wf_job *j, const c
 {
 	struct wf_record r;
 
+	/* a refusal, as log shows refusals: nothing moved, no deploy ran */
 	memset(&r, 0, sizeof(r));
-	r.kind = (char *)j->kind;
-	r.status = "failed";
+	r.kind = "refused";
+	r.status = "refused";
 	r.env = (char *)j->env;
 	r.ref = (char *)j->ref;
 	r.pusher = s->pusher;
 	r.time = (long long)time(NULL);
 	r.old_oid = (char *)(j->old_oid[0] ? j->old_oid : "0000000000000000000000000000000000000000");
 	r.new_oid = (char *)j->new_oid;
-	r.message = (char *)(s->opts.message ? s->opts.message : "");
-	r.note = (char *)why;
+	r.message = xasprintf("%s to %s refused: %s", j->kind, j->env, why);
+	r.note = s->opts.message && *s->opts.message ? xasprintf("its message: %s", s->opts.message) : NULL;
 	r.steps = steps;
 	r.n_steps = n;
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refused deploy");
 	else
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
+	free(r.message);
+	free(r.note);
 }
 
 /* The build's output, kept beside the release (releases/<name>.build.log). */
