@@ -174,13 +174,43 @@ check "a branch env named all is refused" refused
 check "  ... the name is reserved" says "'md/all' cannot be a branch environment: the name 'all' is reserved"
 check "  ... no env was made" test ! -e "$P/md/all"
 
+# --- 8. a tree nested past the fd limit and PATH_MAX is refused whole ------
+# 1,100 levels, made in one fast-import; pushed with the fd limit at 1024
+deep=$(i=0; while [ $i -lt 1100 ]; do printf 'a/'; i=$((i + 1)); done)
+{
+	echo "commit refs/heads/master"
+	echo "committer Dev <dev@example.org> 1700000000 +0000"
+	echo "data 4"; echo "deep"
+	echo "from $(git rev-parse HEAD)"
+	echo "M 100644 inline ${deep}f"
+	echo "data 2"; echo "x"
+	echo
+} | git fast-import --quiet
+before=$(tip refs/heads/test)
+n_rel=$(ls "$P/test/releases" | wc -l)
+git push -q origin master 2>/dev/null
+(ulimit -n 1024; git push origin master:test >"$OUT" 2>&1); rc=$?
+check "a tree nested 1,100 levels deep is refused" refused
+check "  ... in one line naming where, shortened" \
+	says "remote: workflow: test: the tree nests deeper than 256 directories, at a/a/a/.*\.\.\..*a/a/a ([0-9]* characters); push refused"
+check "  ... test did not move" at refs/heads/test "$before"
+check "  ... no release was left behind" test "$(ls "$P/test/releases" | wc -l)" = "$n_rel"
+printf 'commit refs/heads/master\ncommitter Dev <dev@example.org> 1700000000 +0000\ndata 5\nflat\nfrom %s\nD a\n\n' \
+	"$(git rev-parse master)" | git fast-import --quiet
+git reset -q --hard master
+commit "after the deep one"
+git push -q origin master 2>/dev/null
+(ulimit -n 1024; git push origin master:test >"$OUT" 2>&1); rc=$?
+check "the next deploy is not blocked (under the same fd limit)" pushed_ok
+
 # --- 11. max is not counted on a deletion git may refuse -------------------
 sed -i "s|path = \"$P/md\"; };|path = \"$P/md\"; max = 1; };|" "$T/origin.git/workflow.conf"
 git --git-dir="$T/origin.git" config receive.denyDeletes true
+okt=$(tip refs/heads/md/ok)
 push origin :refs/heads/md/ok master:refs/heads/md/new
 check "with max = 1, deleting one branch env and making another in one push is refused" refused
 check "  ... the new one, for max" says "'md/new' would be a new branch environment, but there are 1 of at most 1"
-check "  ... (git refused the deletion)" at refs/heads/md/ok "$(git rev-parse master)"
+check "  ... (git refused the deletion)" at refs/heads/md/ok "$okt"
 check "  ... so there is still one branch env, not two" sh -c 'test -d "$1/ok" && test ! -e "$1/new"' - "$P/md"
 git --git-dir="$T/origin.git" config --unset receive.denyDeletes
 push origin :refs/heads/md/ok

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fileio.h"
 #include "release.h"
 #include "util.h"
 

@@ -1,6 +1,7 @@
 /* wf_resolve_path: through every link, dangling or not; and the outcome
  * look-up by commit. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,4 +153,44 @@ Test(outcome, derived_from_older_records)
 	cr_assert_str_eq(o.state, "ok");
 	cr_assert_eq(wf_outcome_read(gd, "test", B, &o), 0);
 	cr_assert_str_eq(o.state, "interrupted");
+}
+
+/* Issue 24, point 8: a tree deeper than the fd limit is removed all the
+ * same (two descriptors at most), read-only directories too. */
+TestSuite(rmtree, .init = mk, .fini = rm);
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include "rmtree.h"
+
+Test(rmtree, deeper_than_the_fd_limit)
+{
+	struct rlimit lim = { 32, 32 };
+	int fd = open(root, O_RDONLY | O_DIRECTORY), next;
+
+	cr_assert(fd >= 0);
+	for (int i = 0; i < 1100; i++) {
+		cr_assert_eq(mkdirat(fd, "a", 0755), 0);
+		next = openat(fd, "a", O_RDONLY | O_DIRECTORY);
+		cr_assert(next >= 0);
+		if (i % 100 == 0)
+			cr_assert((close(openat(next, "f", O_WRONLY | O_CREAT, 0644)), 1));
+		close(fd);
+		fd = next;
+	}
+	fchmod(fd, 0555);
+	close(fd);
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	cr_assert_eq(wf_remove_tree(at("a")), 0, "%s", strerror(errno));
+	cr_assert_eq(access(at("a"), F_OK), -1);
+}
+
+Test(rmtree, a_symlink_is_removed_not_followed)
+{
+	cr_assert_eq(mkdir(at("keep"), 0755), 0);
+	cr_assert_eq(close(open(at("keep/f"), O_WRONLY | O_CREAT, 0644)), 0);
+	cr_assert_eq(mkdir(at("gone"), 0755), 0);
+	cr_assert_eq(symlink("../keep", at("gone/link")), 0);
+	cr_assert_eq(wf_remove_tree(at("gone")), 0);
+	cr_assert_eq(access(at("keep/f"), F_OK), 0);
 }

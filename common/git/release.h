@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <git2.h>
 #include "config.h"
+#include "rmtree.h"
 #include "release_names.h"
 #include "hook_input.h"
 
@@ -62,6 +63,12 @@ void wf_placed_free(struct wf_placed *p);
 /* Each shared path exists under path/shared/ (created empty, a directory). */
 int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t errlen);
 
+/* A tree deeper than this many directories is not placed. */
+#define WF_TREE_DEPTH_MAX 256
+/* Depth and path length of t, placed under dir: 0, or -1 with err naming
+ * the path (release_limits.c). */
+int wf_release_tree_limits(const git_tree *t, const char *dir, char *err, size_t errlen);
+
 /* --- the set of releases (release_store.c) ------------------------------- */
 
 char *wf_release_dir(const struct wf_release_conf *rc, const char *name);
@@ -95,7 +102,5 @@ void wf_release_store_gc(const struct wf_release_conf *rc);
 void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared);
 /* Free bytes on the filesystem of path; -1 when unknown. */
 long long wf_release_free_space(const struct wf_release_conf *rc);
-/* rm -r that never follows a symlink. */
-int wf_remove_tree(const char *path);
 
 #endif

@@ -338,7 +338,8 @@ int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, con
 			 git_error_last() ? git_error_last()->message : "?");
 		goto out;
 	}
-	if (place_tree(&pl, fd, t, "") == 0 && link_shared(&pl, dir) == 0 && links_inside(&pl, dir) == 0)
+	if (wf_release_tree_limits(t, dir, err, errlen) == 0 && place_tree(&pl, fd, t, "") == 0 && link_shared(&pl, dir) == 0 &&
+	    links_inside(&pl, dir) == 0)
 		rc2 = 0;
 out:
 	if (fd >= 0)

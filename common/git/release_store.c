@@ -82,52 +82,6 @@ int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t e
 	return 0;
 }
 
-/* rm -r dirfd/name without following symlinks; a directory a build made
- * read-only is made writable to empty it. */
-static int remove_at(int at, const char *name)
-{
-	int fd, rc = 0;
-	DIR *d;
-	struct dirent *e;
-
-	if (unlinkat(at, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -1;
-	fchmodat(at, name, 0700, 0);
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && remove_at(dirfd(d), e->d_name) < 0)
-			rc = -1;
-	closedir(d);
-	if (unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		rc = -1;
-	return rc;
-}
-
-int wf_remove_tree(const char *path)
-{
-	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
-	int dfd, rc;
-
-	if (!slash) {
-		free(copy);
-		return remove_at(AT_FDCWD, path);
-	}
-	*slash = 0;
-	dfd = open(*copy ? copy : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	rc = dfd < 0 ? -1 : remove_at(dfd, slash + 1);
-	if (dfd >= 0)
-		close(dfd);
-	free(copy);
-	return rc;
-}
-
 char *wf_release_store(const struct wf_release_conf *rc)
 {
 	return rc->store ? xstrdup(rc->store) : xasprintf("%s/.store", rc->path);
