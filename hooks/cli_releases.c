@@ -1,5 +1,7 @@
-/* git-workflow releases [ENV]: each release of the envs that run code
- * (name, commit, when, size own/shared), current marked with '*'. */
+/* git-workflow releases [--verify] [ENV]: each release of the envs that
+ * run code (name, commit, when, size own/shared), current marked with
+ * '*'; with --verify, each file of each kept release checked against its
+ * commit. */
 #include "cli.h"
 #include "release.h"
 #include "release_hosts.h"
@@ -66,21 +68,63 @@ static void list_branch_env(const char *name, const struct wf_release_conf *rel)
 	list_env(&e);
 }
 
+/* --verify: each kept release's files against its commit */
+static git_repository *verify_repo;
+static long verify_differ, verify_errors;
+
+static void verify_env(const struct named *e)
+{
+	struct wf_release_info *l;
+	long n = wf_release_list(e->rel, &l);
+
+	if (n <= 0)
+		printf("%s: no releases\n", e->name);
+	for (long i = n - 1; i >= 0; i--) {
+		struct sbuf sb = SBUF_INIT;
+		long d = wf_release_verify(verify_repo, e->rel, l[i].name, &sb);
+		if (d < 0) {
+			printf("%s %s: cannot be checked (its commit %.12s is not in the repository?)\n", e->name,
+			       l[i].name, l[i].commit);
+			verify_errors++;
+		} else if (d == 0) {
+			printf("%s %s: matches %.12s\n", e->name, l[i].name, l[i].commit);
+		} else {
+			printf("%s %s: %ld file%s differ%s from %.12s:\n%s", e->name, l[i].name, d, d == 1 ? "" : "s",
+			       d == 1 ? "s" : "", l[i].commit, sb.buf);
+			verify_differ++;
+		}
+		sbuf_free(&sb);
+	}
+	if (n > 0)
+		free(l);
+}
+
+static void verify_branch_env(const char *name, const struct wf_release_conf *rel)
+{
+	struct named e = { name, rel };
+	verify_env(&e);
+}
+
 int cli_releases(struct cli *x)
 {
 	struct named e[3];
 	size_t n = envs_of(&x->c, e), shown = 0;
+	int verify = x->argc > 0 && !strcmp(x->argv[0], "--verify");
+	const char *only = x->argc > verify ? x->argv[verify] : NULL;
 
+	verify_repo = x->r.git;
 	for (size_t i = 0; i < n; i++) {
-		if (x->argc > 0 && strcmp(x->argv[0], e[i].name))
+		if (only && strcmp(only, e[i].name))
 			continue;
-		list_env(&e[i]);
+		verify ? verify_env(&e[i]) : list_env(&e[i]);
 		shown++;
 	}
-	shown += cli_multidev_each(x, x->argc > 0 ? x->argv[0] : NULL, list_branch_env);
+	shown += cli_multidev_each(x, only, verify ? verify_branch_env : list_branch_env);
+	if (verify && shown)
+		return verify_differ || verify_errors ? 1 : 0;
 	if (!shown) {
 		fprintf(stderr, "git-workflow: releases: %s\n",
-			x->argc > 0 ? "no such env with a path in workflow.conf" : "no env has a path in workflow.conf");
+			only ? "no such env with a path in workflow.conf" : "no env has a path in workflow.conf");
 		return 1;
 	}
 	return 0;

@@ -18,8 +18,12 @@ test = { branch = "test"; path = "$P/test";
   build = ( { name = "make"; timeout = 600; run = [ "sh", "-c",
     "if [ -f slow-build ]; then echo \$\$ >$S/build.pid; sleep 8; echo orphan >>\$WF_RELEASE/built.txt; fi; echo built >>built.txt" ]; } );
   checks = ( { name = "home"; run = [ "sh", "-c", "if [ -f fail-check ]; then echo check broke; exit 1; fi" ]; } );
+  steps = ( { name = "tamper"; run = [ "sh", "-c", "if [ -f tamper ]; then chmod u+w index.php; echo hacked >index.php; fi" ]; } );
 };
 live = { branch = "live"; path = "$P/live"; };
+multidev = { branches = [ "md/*" ]; path = "$P/md";
+  steps = ( { name = "tamper"; run = [ "sh", "-c", "if [ -f tamper ]; then chmod u+w index.php; echo bob-was-here >index.php; fi" ]; } );
+};
 CONF
 setup --conf "$T/workflow.conf"
 wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
@@ -103,5 +107,35 @@ wf status >"$OUT" 2>&1
 check "  ... after which status flags nothing" sh -c '! grep -q WARNING "$1"' - "$OUT"
 check "  ... and current was left serving what it served" test "$(current test)" = releases/deploy_test_1
 [ -n "$rel" ]
+
+# --- 7. one release never changes another ---------------------------------
+echo '<?php echo "v1";' >index.php && git add index.php && git commit -q -m "index" && git push -q origin master 2>/dev/null
+push origin master:test
+r1=$(current test)
+check "a release with index.php" grep -q v1 "$P/test/current/index.php"
+commit "tamper" tamper
+git push -q origin master 2>/dev/null
+push origin master:test
+check "a step that writes a shared file in place is said" \
+	says "remote: workflow: test: a step wrote 1 file in place that other releases share (index.php)"
+check "  ... its own release has what it wrote" grep -q hacked "$P/test/current/index.php"
+check "  ... the release before (a rollback's target) keeps the committed content" grep -q v1 "$P/test/$r1/index.php"
+git rm -q tamper && git commit -q -m "no tamper" && git push -q origin master 2>/dev/null
+push origin master:test
+check "  ... and the next release of that file gets the commit's content, not the step's" \
+	grep -q v1 "$P/test/current/index.php"
+git push -q origin master:refs/heads/md/alice 2>/dev/null
+git checkout -q -b bob && commit "bob's tamper" tamper
+push origin bob:refs/heads/md/bob
+git checkout -q master
+check "bob's branch env step wrote its own index.php" grep -q bob-was-here "$P/md/bob/current/index.php"
+check "  ... alice's branch env, on the same store, was not changed" grep -q v1 "$P/md/alice/current/index.php"
+wf releases --verify test >"$OUT" 2>&1 && rc=0 || rc=$?
+check "releases --verify finds the release whose step wrote a tracked file, and fails" \
+	sh -c '[ "$1" = 1 ] && grep -q "^test deploy_test_5: 1 file differs from" "$2" && grep -q "^  index.php: content differs from the commit" "$2"' - "$rc" "$OUT"
+check "  ... and that the others match their commits" grep -q "^test deploy_test_4: matches" "$OUT"
+git push -q origin master:live 2>/dev/null
+wf releases --verify live >"$OUT" 2>&1 && rc=0 || rc=$?
+check "  ... an env whose releases all match passes" sh -c '[ "$1" = 0 ] && grep -q "^live deploy_live_1: matches" "$2"' - "$rc" "$OUT"
 
 done_testing

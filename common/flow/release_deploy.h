@@ -24,6 +24,9 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
  * (compare-and-swap), so the two never part. */
 void wf_release_undo(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, const char *what,
 		     char **note);
+/* After the steps and checks, passed or not: files a step wrote in place
+ * that other releases share are theirs no more (release_heal.c). */
+void wf_release_after_steps(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
 /* The deploy succeeded: releases beyond keep go. */
 void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx);
 /* The runner found the job's ref unmoved: its release goes. */

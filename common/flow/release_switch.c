@@ -124,6 +124,24 @@ void wf_release_undo(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 					      r == 0 ? "moved back to" : "could not move back to", commit));
 }
 
+void wf_release_after_steps(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
+{
+	char *list = NULL;
+	int n;
+
+	if (!d->env->rel.path || !cx->release[0])
+		return;
+	n = wf_release_heal(s->repo.git, &d->env->rel, cx->release, d->new_oid, &list);
+	if (n > 0) {
+		wf_say("workflow: %s: a step wrote %d file%s in place that other releases share (%s): only releases/%s "
+		       "has what it wrote, the others keep the committed content", d->env->branch, n, n == 1 ? "" : "s",
+		       list, cx->release);
+		*note = wf_join_note(*note, xasprintf("steps wrote in place: %s (other releases kept the committed "
+						      "content)", list));
+	}
+	free(list);
+}
+
 void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx)
 {
 	int n;

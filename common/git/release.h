@@ -20,6 +20,7 @@
 #include "rmtree.h"
 #include "release_names.h"
 #include "hook_input.h"
+#include "util.h"
 
 
 struct wf_release_info {
@@ -62,6 +63,37 @@ void wf_release_relink(const struct wf_release_conf *rc, const char *name, struc
 void wf_placed_free(struct wf_placed *p);
 /* Each shared path exists under path/shared/ (created empty, a directory). */
 int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t errlen);
+
+/* Every store copy, and every fresh copy a build may write, has this
+ * mtime: a copy written in place since (by a step, as root) shows by its
+ * mtime, and is never linked into another release. */
+#define WF_STORE_MTIME 1000000000
+/* Is the store's copy key (size bytes, its blob's) as the store wrote it:
+ * read-only, that size, WF_STORE_MTIME?  1 yes, 0 no (or none). */
+int wf_store_copy_ok(int store_fd, const char *key, long long size);
+
+/* After the steps of release name (of commit): the files a step wrote in
+ * place while other releases share them (by their mtime or mode): the
+ * store gets the blob again and every other release that shared one a
+ * link to that copy; name keeps what its step wrote (release_heal.c).
+ * How many, their paths in *list ("a, b", malloc'd); -1 on error. */
+int wf_release_heal(git_repository *repo, const struct wf_release_conf *rc, const char *name, const char *commit,
+		    char **list);
+
+/* The handle a commit's attributes are read through (release_attrs.c):
+ * the same objects (a push's quarantine too), its work tree dir, where the
+ * tree is placed, so that libgit2 tells a directory ("tests/" patterns) by
+ * what is there.  Only the commit's and info/ attributes are read.  NULL
+ * on error (git_error_last). */
+git_repository *wf_release_attr_repo(git_repository *repo, const char *dir);
+/* 0 when commit's attributes mark path export-ignore (git archive leaves
+ * it out, and so do releases), 1 when it is placed, -1 on error.  A
+ * directory is asked once it exists under the handle's work tree. */
+int wf_release_exported(git_repository *attrs, const git_oid *commit, const char *path);
+/* The files of release name that differ from its commit (content, mode,
+ * link target, missing), one "  path: why" line each appended to out;
+ * how many, or -1 (release_verify.c). */
+long wf_release_verify(git_repository *repo, const struct wf_release_conf *rc, const char *name, struct sbuf *out);
 
 /* A tree deeper than this many directories is not placed. */
 #define WF_TREE_DEPTH_MAX 256

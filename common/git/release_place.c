@@ -3,7 +3,6 @@
  * shell, no checkout, no path resolved twice).  Every name is checked:
  * nothing a push names lands outside the release. */
 #include "release.h"
-#include <git2/sys/repository.h>
 #include "fileio.h"
 #include "resolve.h"
 #include "util.h"
@@ -18,8 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Fresh copies get this mtime, so that any write by a build shows. */
-#define FRESH_MTIME 1000000000
 
 struct place {
 	git_repository *repo;
@@ -31,6 +28,7 @@ struct place {
 	size_t errlen;
 	git_oid commit;         /* whose .gitattributes say what is not exported */
 	git_repository *attrs;  /* the repository, its work tree the release */
+	git_odb *odb;           /* for blob sizes */
 };
 
 static int perr(struct place *pl, const char *fmt, const char *a, const char *b)
@@ -39,42 +37,15 @@ static int perr(struct place *pl, const char *fmt, const char *a, const char *b)
 	return -1;
 }
 
-/* The handle attributes are read through: the same objects (the push's
- * quarantine too), its work tree the new release, so that libgit2 tells a
- * directory ("tests/" patterns) by what was just made there.  Only the
- * commit's and info/ attributes are read (GIT_ATTR_CHECK_INDEX_ONLY). */
-static git_repository *attr_repo(git_repository *repo, const char *dir)
-{
-	git_repository *r = NULL;
-	git_odb *odb = NULL;
-
-	if (git_repository_open_bare(&r, git_repository_path(repo)) < 0)
-		return NULL;
-	if (git_repository_odb(&odb, repo) < 0 || git_repository_set_odb(r, odb) < 0 ||
-	    git_repository_set_workdir(r, dir, 0) < 0) {
-		git_repository_free(r);
-		r = NULL;
-	}
-	git_odb_free(odb);
-	return r;
-}
-
-/* 0 when the commit's attributes mark path export-ignore, as git archive
- * (and so Capistrano and Deployer) leaves it out; 1 when it is placed;
- * -1 when they cannot be read (said: nothing is placed that should not). */
+/* 0 when the commit's attributes mark path export-ignore; 1 placed; -1
+ * when they cannot be read (said: nothing is placed that should not). */
 static int exported(struct place *pl, const char *path)
 {
-	git_attr_options o;
-	const char *v = NULL;
-
-	memset(&o, 0, sizeof(o));
-	o.version = GIT_ATTR_OPTIONS_VERSION;
-	o.flags = GIT_ATTR_CHECK_INDEX_ONLY | GIT_ATTR_CHECK_INCLUDE_COMMIT;
-	git_oid_cpy(&o.attr_commit_id, &pl->commit);
-	if (git_attr_get_ext(&v, pl->attrs, &o, path, "export-ignore") < 0)
+	int r = wf_release_exported(pl->attrs, &pl->commit, path);
+	if (r < 0)
 		return perr(pl, "cannot read the attributes of %s: %s", path,
 			    git_error_last() ? git_error_last()->message : "?");
-	return !GIT_ATTR_IS_TRUE(v);
+	return r;
 }
 
 static int name_ok(const char *n)
@@ -82,14 +53,18 @@ static int name_ok(const char *n)
 	return *n && strcmp(n, ".") && strcmp(n, "..") && strcasecmp(n, ".git") && !strchr(n, '/');
 }
 
+/* The blob as a new file, its mtime WF_STORE_MTIME (release.h). */
 static int write_blob(int dirfd, const char *name, const git_blob *b, mode_t mode)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	struct timespec t[2] = { { WF_STORE_MTIME, 0 }, { WF_STORE_MTIME, 0 } };
 	int rc;
 
 	if (fd < 0)
 		return -1;
 	rc = wf_write_all(fd, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	if (rc == 0 && futimens(fd, t) < 0)
+		rc = -1;
 	if (close(fd) < 0)
 		rc = -1;
 	return rc;
@@ -98,10 +73,10 @@ static int write_blob(int dirfd, const char *name, const git_blob *b, mode_t mod
 static void note_fresh(struct place *pl, int dirfd, const char *name, const char *path, const char *key)
 {
 	struct wf_placed *o = pl->out;
-	struct timespec t[2] = { { FRESH_MTIME, 0 }, { FRESH_MTIME, 0 } };
 	struct stat st;
 
-	if (utimensat(dirfd, name, t, AT_SYMLINK_NOFOLLOW) < 0 || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	/* the mtime was set when it was written: any write by the build shows */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return; /* not noted: it stays a copy of its own */
 	if (o->n_fresh == o->cap_fresh) {
 		o->cap_fresh = o->cap_fresh ? o->cap_fresh * 2 : 256;
@@ -114,6 +89,22 @@ static void note_fresh(struct place *pl, int dirfd, const char *name, const char
 	o->fresh[o->n_fresh].mtime = st.st_mtim;
 	o->fresh[o->n_fresh].ctime = st.st_ctim;
 	o->n_fresh++;
+}
+
+/* The store's copy of e is as the store wrote it; one changed in place
+ * (by a step, as root) goes, so that this release gets the blob, never
+ * what another release's step made of it. */
+static int store_copy_ok(struct place *pl, const git_tree_entry *e, const char *key)
+{
+	size_t size;
+	git_object_t type;
+
+	if (!pl->odb || git_odb_read_header(&size, &type, pl->odb, git_tree_entry_id(e)) < 0)
+		return 0;
+	if (wf_store_copy_ok(pl->store, key, (long long)size))
+		return 1;
+	unlinkat(pl->store, key, 0);
+	return 0;
 }
 
 /* A file: a link to its one read-only copy in the store (written there
@@ -130,7 +121,7 @@ static int place_file(struct place *pl, int dirfd, const git_tree_entry *e, cons
 
 	git_oid_tostr(key, WF_OID_MAX + 1, git_tree_entry_id(e));
 	strcat(key, exec ? "-755" : "-644");
-	if (!pl->fresh && linkat(pl->store, key, dirfd, git_tree_entry_name(e), 0) == 0) {
+	if (!pl->fresh && store_copy_ok(pl, e, key) && linkat(pl->store, key, dirfd, git_tree_entry_name(e), 0) == 0) {
 		if (fstatat(pl->store, key, &st, 0) == 0)
 			pl->out->size += st.st_size;
 		return 0;
@@ -312,7 +303,7 @@ static int open_store(const struct wf_release_conf *rc)
 int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, const char *commit,
 		     const char *name, int fresh, struct wf_placed *out, char *err, size_t errlen)
 {
-	struct place pl = { repo, rc, -1, fresh, out, err, errlen, { { 0 } }, NULL };
+	struct place pl = { repo, rc, -1, fresh, out, err, errlen, { { 0 } }, NULL, NULL };
 	char *dir = wf_release_dir(rc, name), *releases = xasprintf("%s/releases", rc->path);
 	git_commit *c = NULL;
 	git_tree *t = NULL;
@@ -333,7 +324,9 @@ int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, con
 		goto out;
 	}
 	git_oid_cpy(&pl.commit, &oid);
-	if (!(pl.attrs = attr_repo(repo, dir))) {
+	if (git_repository_odb(&pl.odb, repo) < 0)
+		pl.odb = NULL;
+	if (!(pl.attrs = wf_release_attr_repo(repo, dir))) {
 		snprintf(err, errlen, "cannot read the attributes of %.12s: %s", commit,
 			 git_error_last() ? git_error_last()->message : "?");
 		goto out;
@@ -349,6 +342,7 @@ out:
 	git_tree_free(t);
 	git_commit_free(c);
 	git_repository_free(pl.attrs);
+	git_odb_free(pl.odb);
 	free(releases);
 	free(dir);
 	umask(mask);

@@ -25,6 +25,16 @@ void wf_placed_free(struct wf_placed *p)
 	memset(p, 0, sizeof(*p));
 }
 
+int wf_store_copy_ok(int store_fd, const char *key, long long size)
+{
+	struct stat st;
+	mode_t want = strstr(key, "-755") ? 0555 : 0444;
+
+	return fstatat(store_fd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 07777) == want && st.st_size == size && st.st_mtim.tv_sec == WF_STORE_MTIME &&
+	       st.st_mtim.tv_nsec == 0;
+}
+
 static int same_time(struct timespec a, struct timespec b)
 {
 	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
@@ -42,6 +52,10 @@ static void relink_one(const char *dir, const char *store, const struct wf_fresh
 	if (lstat(file, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != f->ino || st.st_size != f->size ||
 	    !same_time(st.st_mtim, f->mtime) || !same_time(st.st_ctim, f->ctime))
 		goto out; /* the build changed it: this release's own */
+	/* a store copy changed in place (a step wrote it) is no copy of the
+	 * blob: it goes, and this file becomes the store's */
+	if (!wf_store_copy_ok(AT_FDCWD, key, f->size))
+		unlink(key);
 	if (link(key, tmp) == 0) {
 		if (rename(tmp, file) < 0)
 			unlink(tmp);
