@@ -130,6 +130,7 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 		j.n_options = s->opts.n_raw;
 		j.owner_pid = wf_push_owner();
 		j.owner_start = wf_proc_start_time(j.owner_pid);
+		strcpy(j.state, WF_STATE_ACCEPTED);
 		if (wf_job_write(s->repo.git_dir, &j) < 0) {
 			wf_say("workflow: cannot write the deploy journal in %sworkflow: %s; push refused",
 			       s->repo.git_dir, strerror(errno));

@@ -48,6 +48,9 @@ push origin master
 check "the next Dev push stops the check the dead runner left" says "remote: workflow: repair: stopped step slow"
 check "  ... it is gone" gone "$step"
 check "  ... the Dev deploy is recorded as interrupted" says "remote: workflow: repair: an interrupted deploy to master"
+n=$(sed -n 's/.*repair: an interrupted deploy to master.*recorded as deploy record \([0-9]*\).*/\1/p' "$OUT")
+wf show "$n" >"$T/show" 2>&1
+check "  ... naming the state it was in, written before it was entered" grep -q "it was in state checks; steps that ended: none; cut short: slow" "$T/show"
 check "  ... and the push deployed Dev" sh -c '[ "$1" = 0 ] && grep -q "recorded as deploy record" "$2"' - "$rc" "$OUT"
 check "  ... current follows master" sh -c 'grep -q "" "$1/current/file.txt" && [ ! -e "$1/current/slow-check" ]' - "$P/dev"
 

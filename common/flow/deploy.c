@@ -152,6 +152,13 @@ static int tag_it(struct run *x)
 	return 0;
 }
 
+/* The journal says which phase the deploy enters, before it does. */
+static void enter(struct run *x, const char *state)
+{
+	if (x->d->job)
+		wf_job_enter(x->s->repo.git_dir, x->d->job, state);
+}
+
 /* A failed step of an env that says on_failure = "stop": left serving the
  * failed release on purpose, and said loudly, with the way back. */
 static void say_stopped(struct run *x)
@@ -181,6 +188,7 @@ static int steps_and_checks(struct run *x, const char **what)
 	int failed;
 
 	*what = "step";
+	enter(x, WF_STATE_STEPS);
 	/* a new branch env gets its content before its steps run */
 	failed = e->multidev && wf_md_create_steps(s, d, &x->cx, x->rsteps, &x->n_rsteps);
 	if (!failed)
@@ -190,6 +198,7 @@ static int steps_and_checks(struct run *x, const char **what)
 	if (failed || !e->rel.n_checks)
 		return failed;
 	*what = "check";
+	enter(x, WF_STATE_CHECKS);
 	return e->rel.n_hosts ? wf_hosts_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check")
 			      : wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps,
 						&x->n_rsteps);
@@ -210,6 +219,7 @@ static void run_steps(struct run *x)
 	x->cx.message = x->shown;
 	x->cx.out = x->rsteps;
 	x->cx.n_out = &x->n_rsteps;
+	enter(x, WF_STATE_SWITCHED);
 	if (wf_release_go(s, d, x->tag, &x->cx, &x->note) < 0) {
 		x->failed = 1;
 		return;

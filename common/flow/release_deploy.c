@@ -268,6 +268,7 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 	}
 	if (rc->n_hosts && copy_to_hosts(s, j, env) < 0)
 		return -1;
+	strcpy(j->state, WF_STATE_BUILT);
 	if (wf_job_write(s->repo.git_dir, j) < 0) {
 		wf_say("workflow: cannot write the deploy journal: %s; push refused", strerror(errno));
 		if (!j->reused)

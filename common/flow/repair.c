@@ -184,8 +184,8 @@ static char *steps_line(const struct wf_job *j)
 {
 	if (!j)
 		return xstrdup("");
-	return xasprintf("; steps that ended: %s%s%s", j->steps_done ? j->steps_done : "none",
-			 j->step[0] ? "; cut short: " : "", j->step);
+	return xasprintf("; it was in state %s; steps that ended: %s%s%s", j->state[0] ? j->state : "?",
+			 j->steps_done ? j->steps_done : "none", j->step[0] ? "; cut short: " : "", j->step);
 }
 
 /* Tag the lost deploy when its commit has no tag yet; the note for its

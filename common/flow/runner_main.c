@@ -135,6 +135,7 @@ static void run_job(struct wf_session *s, const char *name)
 		return;
 	}
 	j.running = 1;
+	strcpy(j.state, WF_STATE_TAGGED);
 	if (wf_job_write(s->repo.git_dir, &j) < 0)
 		wf_say("workflow: warning: could not update the %s journal", name);
 	memset(&d, 0, sizeof(d));

@@ -24,6 +24,13 @@ static void add_field(struct sbuf *sb, const char *key, const char *value)
 	sbuf_adds(sb, "\n");
 }
 
+void wf_job_enter(const char *git_dir, struct wf_job *j, const char *state)
+{
+	snprintf(j->state, sizeof(j->state), "%s", state);
+	j->running = strcmp(state, WF_STATE_ACCEPTED) && strcmp(state, WF_STATE_BUILT);
+	(void)wf_job_write(git_dir, j);
+}
+
 int wf_job_write(const char *git_dir, const struct wf_job *j)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -31,7 +38,8 @@ int wf_job_write(const char *git_dir, const struct wf_job *j)
 	int rc;
 
 	sbuf_addf(&sb, "owner: %ld %llu\nrunner: %ld %llu\nrun: %ld\nstate: %s\n", j->owner_pid, j->owner_start,
-		  j->runner_pid, j->runner_start, j->run, j->running ? "running" : "pending");
+		  j->runner_pid, j->runner_start, j->run,
+		  j->state[0] ? j->state : j->running ? WF_STATE_TAGGED : WF_STATE_ACCEPTED);
 	sbuf_addf(&sb, "kind: %s\nenv: %s\nold: %s\nnew: %s\nbase: %s\n", j->kind, j->env,
 		  j->old_oid[0] ? j->old_oid : "-", j->new_oid, j->base[0] ? j->base : "-");
 	add_field(&sb, "ref", j->ref);
@@ -93,8 +101,14 @@ static int parse_line(struct wf_job *j, const char *key, const char *v)
 	if (!strcmp(key, "release"))
 		/* a name the hooks made: it is a path under the env's releases/ */
 		return strlen(v) < sizeof(j->release) && wf_release_name_ok(v) ? (strcpy(j->release, v), 0) : -1;
-	if (!strcmp(key, "state"))
-		return (j->running = !strcmp(v, "running")), 0;
+	if (!strcmp(key, "state")) {
+		/* before the runner, the ref may not have moved ("pending" and
+		 * "running": journals of earlier versions) */
+		j->running = strcmp(v, "pending") && strcmp(v, WF_STATE_ACCEPTED) && strcmp(v, WF_STATE_BUILT);
+		snprintf(j->state, sizeof(j->state), "%s", !strcmp(v, "running") ? WF_STATE_TAGGED :
+			 !strcmp(v, "pending") ? WF_STATE_ACCEPTED : v);
+		return strlen(v) < sizeof(j->state) ? 0 : -1;
+	}
 	if (!strcmp(key, "old"))
 		return copy_oid(j->old_oid, v);
 	if (!strcmp(key, "new"))

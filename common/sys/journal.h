@@ -29,12 +29,27 @@ struct wf_job {
 	unsigned long long runner_start;
 	long run;                       /* its log: workflow/runs/<run>.log */
 	int running;                    /* 0 pending (the ref may not have moved yet), 1 running */
+	char state[16];                 /* the phase it is in (WF_STATE_*), written before it is entered */
 	char step[256];                 /* the step running now, "" between steps */
 	long step_pgid;
 	char *steps_done;               /* "name exit, name exit" of the steps that ended */
 	char release[128];              /* env with a path: the release placed for it ("" none) */
 	int reused;                     /* 1: a kept release switched to again (a rollback) */
 };
+
+/* A deploy's phases, in order; each is written to the journal before the
+ * deploy acts on it, so repair and the record read where it stopped.
+ * Then the record says how it ended (ok, failed, interrupted). */
+#define WF_STATE_ACCEPTED "accepted"    /* pre-receive: journaled, the ref has not moved */
+#define WF_STATE_BUILT "built"          /* its release is placed and built */
+#define WF_STATE_TAGGED "tagged"        /* the runner: the ref moved; the tag is made */
+#define WF_STATE_SWITCHED "switched"    /* current is switched to the release */
+#define WF_STATE_STEPS "steps"          /* the steps run */
+#define WF_STATE_CHECKS "checks"        /* the checks run */
+
+/* Enter state: j->state set and the journal rewritten (best effort: a
+ * journal that cannot be written is said by the next write). */
+void wf_job_enter(const char *git_dir, struct wf_job *j, const char *state);
 
 /* Write (or rewrite) the journal of j->env atomically.  0 or -1 (errno). */
 int wf_job_write(const char *git_dir, const struct wf_job *j);
