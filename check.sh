@@ -24,11 +24,14 @@ esac
 t/test-deps.sh || echo "check.sh: the tests that need a server will skip"
 
 total_pass=0 total_fail=0 status=0
+jobs=$(nproc 2>/dev/null || echo 2)
 
 # suite NAME DIR: make check in DIR, print every test's log, count.
 suite() {
 	_rc=0
-	(cd "$2" && make -s check >/dev/null 2>&1) || _rc=$?
+	# the tests run side by side (automake's parallel harness): each has
+	# its own temp dir and ports, and t/sanitizer-reports.t waits for all
+	(cd "$2" && make -s -j"$jobs" check >/dev/null 2>&1) || _rc=$?
 	for log in "$2"/tests/*.log "$2"/t/*.log; do
 		[ -f "$log" ] || continue
 		case $log in */test-suite.log) continue ;; esac

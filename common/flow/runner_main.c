@@ -230,8 +230,10 @@ int wf_runner_main(int argc, char **argv)
 	for (int i = 3; i < argc; i++)
 		run_job(&s, argv[i]);
 	wf_lock_release(s.repo.git_dir, (long)getpid());
-	wf_dashboard_write(&s);
+	/* the push ends with the records; the pages are no reason to wait
+	 * (on a long history they took seconds) */
 	mark_done(git_dir, run);
+	wf_dashboard_write(&s);
 	if (s.config_ok && s.config.n_webhooks && s.config.notify_retry_for > 0)
 		send_until_empty(&s);
 	wf_session_close(&s);
