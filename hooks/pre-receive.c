@@ -1,168 +1,18 @@
-/* pre-receive: sees the whole push before any ref moves.  It checks what
- * applies to the push as a whole (input, config, push options, the deploy
- * lock), says why each refused ref is refused, prints a dry run, and saves
- * the push for the update hook, which enforces ref by ref. */
-#include "fileio.h"
-#include "deploy.h"
+/* pre-receive: sees the whole push before any ref moves.  It reads the
+ * push, opens the session, finishes what a dead deploy left (repair), and
+ * has the push judged (common/flow/judge.c): the update hook then enforces
+ * ref by ref. */
+#include "judge.h"
 #include "hook_input.h"
 #include "owner.h"
-#include "lock.h"
-#include "multidev_flow.h"
-#include "notify.h"
-#include "notify_hooks.h"
-#include "outside.h"
-#include "push_state.h"
 #include "repair.h"
-#include "policy.h"
-#include "record_space.h"
-#include "release_deploy.h"
 #include "runner.h"
 #include "session.h"
+#include "fileio.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-static int needs_lock(enum wf_action a)
-{
-	return a == WF_PROMOTE || a == WF_ROLLBACK || a == WF_HOTFIX;
-}
-
-/* A deploy: a promotion, rollback or hotfix, or a push to an untagged env
- * that runs code: Dev (see dev_deploys) or a branch env (multidev_flow.h),
- * whose deletion is a deploy too. */
-static int deploys(const struct wf_decision *d)
-{
-	return needs_lock(d->action) || (d->action == WF_ALLOW && d->env && d->env->tagless);
-}
-
-/* With dev.path, an accepted push to Dev is a deploy of Dev (Pantheon's
- * "a push to master deploys Dev"): its decision names the Dev env. */
-static void dev_deploys(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n)
-{
-	for (size_t i = 0; s->config.dev.rel.path && i < n; i++)
-		if (d[i].action == WF_ALLOW && !strcmp(u[i].ref, s->config.dev_ref) && !wf_is_zero_oid(u[i].new_oid))
-			d[i].env = &s->config.dev;
-}
-
-/* The decisions were taken before the lock was ours: a deploy that
- * finished in between may have moved the env.  Say so now; git would only
- * fail the ref update with "cannot lock ref" and give no reason.  Returns
- * the env that moved, or NULL. */
-static const struct wf_env *env_moved(struct wf_session *s, const struct wf_update *u,
-				      const struct wf_decision *d, size_t n, char now[WF_OID_MAX + 1])
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *expect;
-		int rc;
-		if (!deploys(&d[i]))
-			continue;
-		/* a hotfix was checked on top of the env's tip; a promotion or
-		 * rollback names the env's tip as its old value */
-		expect = d[i].action == WF_HOTFIX ? d[i].base : u[i].old_oid;
-		rc = wf_repo_ref_tip(&s->repo, d[i].env->ref, now);
-		if (rc == 1)
-			memset(now, '0', strlen(expect)), now[strlen(expect)] = '\0';
-		if (rc < 0 || strcmp(now, expect) != 0)
-			return d[i].env;
-	}
-	return NULL;
-}
-
-/* The lock of each env this push deploys (one deploy per env at a time):
- * 0 all taken, else what wf_lock_acquire said, with none kept. */
-static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n, struct wf_lock_info *holder,
-		     char *err, size_t errlen)
-{
-	for (size_t i = 0; i < n; i++) {
-		int l;
-		if (!deploys(&d[i]))
-			continue;
-		l = wf_lock_acquire_wait(s->repo.git_dir, wf_push_owner(), s->pusher, d[i].env->name, holder, err,
-					 errlen, WF_LOCK_WAIT_MS);
-		if (l != 0) {
-			wf_lock_release(s->repo.git_dir, wf_push_owner());
-			return l;
-		}
-	}
-	return 0;
-}
-
-/* The accepted deploys, journaled, and their runner started: from here on
- * they run whatever the pusher does.  0, or -1 (said why) when none could
- * be started: the push is refused. */
-static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
-			 const struct wf_md_plan *plan)
-{
-	const char **envs = xcalloc(n + 1, sizeof(*envs));
-	size_t ne = 0;
-	char err[512];
-	int rc;
-
-	if (wf_md_reserve(s, u, d, plan, n) < 0) {
-		free(envs);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct wf_job j;
-		if (!deploys(&d[i]))
-			continue;
-		for (size_t k = 0; k < ne; k++)
-			if (!strcmp(envs[k], d[i].env->name)) {
-				wf_say("workflow: this push deploys %s twice; push one of them at a time", d[i].env->branch);
-				goto fail;
-			}
-		memset(&j, 0, sizeof(j));
-		snprintf(j.env, sizeof(j.env), "%s", d[i].env->name);
-		snprintf(j.kind, sizeof(j.kind), "%s",
-			 wf_is_zero_oid(u[i].new_oid) ? "delete" : wf_deploy_kind_word(d[i].action));
-		snprintf(j.ref, sizeof(j.ref), "%s", u[i].ref);
-		if (d[i].action == WF_HOTFIX)
-			strcpy(j.base, d[i].base), strcpy(j.old_oid, d[i].base);
-		else if (!wf_is_zero_oid(u[i].old_oid))
-			strcpy(j.old_oid, u[i].old_oid);
-		strcpy(j.new_oid, u[i].new_oid);
-		j.pusher = s->pusher;
-		j.options = s->opts.raw;
-		j.n_options = s->opts.n_raw;
-		j.owner_pid = wf_push_owner();
-		j.owner_start = wf_proc_start_time(j.owner_pid);
-		strcpy(j.state, WF_STATE_ACCEPTED);
-		if (wf_job_write(s->repo.git_dir, &j) < 0) {
-			wf_say("workflow: cannot write the deploy journal in %sworkflow: %s; push refused",
-			       s->repo.git_dir, strerror(errno));
-			goto fail;
-		}
-		envs[ne++] = d[i].env->name;
-		/* an env that runs code: its release is placed and built now,
-		 * before the ref moves; a failed build refuses the push */
-		rc = wf_release_prepare(s, &j, d[i].env);
-		/* the journal keeps what the build noted; j borrowed the rest */
-		free(j.steps_done);
-		if (rc < 0)
-			goto fail;
-	}
-	if (!ne || wf_runner_start(s->repo.git_dir, wf_push_owner(), envs, ne, err, sizeof(err)) >= 0) {
-		free(envs);
-		return 0;
-	}
-	wf_say("workflow: %s; push refused", err);
-fail:
-	for (size_t k = 0; k < ne; k++) {
-		struct wf_job j;
-		if (wf_job_read(s->repo.git_dir, envs[k], &j) == 0) {
-			wf_release_forget(s, &j, wf_session_env(s, envs[k], NULL));
-			wf_job_free(&j);
-		}
-		wf_job_remove(s->repo.git_dir, envs[k]);
-	}
-	wf_md_unreserve(s, d, plan, n);
-	free(envs);
-	return -1;
-}
 
 /* The config loads and the push options are ours: else say why (the push
  * is refused).  0 when the push can be judged. */
@@ -182,128 +32,6 @@ static int session_ready(struct wf_session *s)
 		wf_say("workflow: note: no step of this repository's config uses %s, so %s nothing",
 		       s->opts.note, strchr(s->opts.note, ',') ? "they change" : "it changes");
 	return 0;
-}
-
-/* -o dry-run: what each ref would do; nothing changes. */
-static void dry_run(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
-		    const struct wf_md_plan *plan)
-{
-	static const char *const md_op[] = { "", "deploy", "create", "delete" };
-
-	for (size_t i = 0; i < n; i++) {
-		if (plan[i].op != WF_MD_NONE) {
-			wf_say("dry-run: %s: would be accepted and %s the branch environment %s (%s)", u[i].ref,
-			       md_op[plan[i].op], plan[i].name, d[i].env->rel.path);
-			if (plan[i].op == WF_MD_CREATE)
-				wf_say("dry-run: %s: would run %zu create step%s, content from %s", plan[i].name,
-				       s->config.multidev.n_create, s->config.multidev.n_create == 1 ? "" : "s",
-				       s->opts.clone_from ? s->opts.clone_from : "live");
-		} else if (d[i].action == WF_REFUSE) {
-			char *m = wf_decision_message(&d[i]);
-			wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
-			free(m);
-		} else if (needs_lock(d[i].action)) {
-			struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "", NULL };
-			char tip[WF_OID_MAX + 1];
-			if (d[i].action != WF_HOTFIX)
-				strcpy(dep.old_oid, u[i].old_oid);
-			else if (wf_repo_ref_tip(&s->repo, d[i].env->ref, tip) == 0)
-				strcpy(dep.old_oid, tip);
-			strcpy(dep.new_oid, u[i].new_oid);
-			wf_deploy_describe(s, &dep);
-		} else {
-			wf_say("dry-run: %s: would be accepted", u[i].ref);
-		}
-	}
-	wf_say("dry-run: nothing was changed (the push is declined on purpose)");
-}
-
-/* The deploys' locks, and what must hold before a deploy starts: its record
- * and its events can be kept (fail closed), and no other deploy moved the
- * env meanwhile.  0, or -1 (said why; the locks released). */
-static int take_locks(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
-		      const char *lock_env)
-{
-	char err[1024], when[32], now[WF_OID_MAX + 1] = "";
-	struct wf_lock_info holder;
-	const struct wf_env *moved;
-	int l, e;
-
-	wf_test_pause(s->repo.git_dir, "before-deploy-lock");
-	l = lock_envs(s, d, n, &holder, err, sizeof(err));
-	if (l < 0) {
-		wf_say("workflow: %s; deploy refused", err);
-		return -1;
-	}
-	if (l == 1) {
-		wf_format_time(holder.time, when);
-		wf_say("workflow: a deploy to %s is in progress (started by %s at %s); push again when it has "
-		       "finished", holder.env, holder.user, when);
-		return -1;
-	}
-	if (wf_record_check_space(s->repo.git_dir, &s->config, err, sizeof(err)) < 0) {
-		wf_say("workflow: %s; deploy to %s refused so that its record is not lost", err, lock_env);
-	} else if (wf_notify_check_spool(s->repo.git_dir, &s->config, err, sizeof(err)) < 0) {
-		e = errno;
-		wf_say("workflow: %s; deploy to %s refused so that its events are not lost. %s "
-		       "(see git-workflow notify --list), then push again", err, lock_env, wf_spool_fix_hint(e));
-	} else if ((moved = env_moved(s, u, d, n, now))) {
-		wf_say("workflow: %s moved to %.12s while this push was checked (another deploy finished); fetch "
-		       "and push again", moved->branch, now[0] ? now : "(unknown)");
-	} else {
-		return 0;
-	}
-	wf_lock_release(s->repo.git_dir, wf_push_owner());
-	return -1;
-}
-
-/* Judge the push (u, n) and start what it deploys.  0 when accepted. */
-static int judge(struct wf_session *s, const struct wf_update *u, size_t n)
-{
-	struct wf_push p = { u, n, s->pusher, s->opts.drop_hotfix };
-	struct wf_decision *d = xcalloc(n + 1, sizeof(*d));
-	struct wf_md_plan *plan = xcalloc(n + 1, sizeof(*plan));
-	const char *lock_env = NULL;
-	struct wf_repo_ops ops;
-	int rc = -1;
-
-	wf_repo_policy_ops(&s->repo, &ops);
-	wf_policy_decide(&s->config, &p, &ops, d);
-	/* an env moved outside the hooks takes no deploys (outside.h) */
-	wf_outside_guard(s, u, d, n, 1);
-	if (wf_md_judge(s, u, d, n, plan) < 0)
-		goto out;
-	if (s->opts.dry_run) {
-		dry_run(s, u, d, n, plan);
-		goto out;
-	}
-	dev_deploys(s, u, d, n);
-	for (size_t i = 0; i < n; i++) {
-		if (d[i].action == WF_REFUSE)
-			wf_report_refusal(s, &u[i], &d[i]);
-		if (deploys(&d[i]))
-			lock_env = d[i].env->branch;
-	}
-	wf_push_state_cleanup(s->repo.git_dir);
-	if (lock_env && take_locks(s, u, d, n, lock_env) < 0)
-		goto out;
-	/* post-receive is needed for deploys (to follow them) and webhooks */
-	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), u, d, n, s->opts.drop_hotfix,
-			       lock_env || s->config.n_webhooks) < 0) {
-		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s->repo.git_dir,
-		       strerror(errno));
-	} else if (lock_env && start_deploys(s, u, d, n, plan) < 0) {
-		wf_push_state_remove(s->repo.git_dir, wf_push_owner());
-	} else {
-		rc = 0;
-		lock_env = NULL;
-	}
-	if (lock_env)
-		wf_lock_release(s->repo.git_dir, wf_push_owner());
-out:
-	wf_decisions_free(d, n);
-	free(plan);
-	return rc;
 }
 
 int main(int argc, char **argv)
@@ -331,7 +59,7 @@ int main(int argc, char **argv)
 		if (session_ready(&s) == 0) {
 			if (!s.opts.dry_run)
 				wf_repair_if_needed(&s, wf_push_owner());
-			rc = judge(&s, u, n) == 0 ? 0 : 1;
+			rc = wf_judge_push(&s, u, n) == 0 ? 0 : 1;
 		}
 		wf_session_close(&s);
 	}

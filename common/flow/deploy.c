@@ -28,20 +28,6 @@ enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const c
 	return ops.is_ancestor(ops.ctx, old_oid, new_oid) == 1 ? WF_PROMOTE : WF_ROLLBACK;
 }
 
-static void record_base(struct wf_session *s, struct wf_record *r, const char *kind, const char *status,
-			const char *env, const char *ref, const char *old, const char *new)
-{
-	memset(r, 0, sizeof(*r));
-	r->kind = (char *)kind;
-	r->status = (char *)status;
-	r->env = (char *)env;
-	r->ref = (char *)ref;
-	r->pusher = s->pusher;
-	r->time = (long long)time(NULL);
-	r->old_oid = (char *)old;
-	r->new_oid = (char *)new;
-}
-
 void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d)
 {
 	struct wf_record r;
@@ -55,12 +41,13 @@ void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const st
 	}
 	opts = wf_deploy_options_line(s);
 
-	record_base(s, &r, "refused", "refused", d->env ? d->env->name : "", u->ref, u->old_oid, u->new_oid);
+	wf_record_start(&r, "refused", "refused", d->env ? d->env->name : "", u->ref, s->pusher, u->old_oid,
+			u->new_oid);
 	r.message = msg;
 	r.options = opts;
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refusal in %sworkflow/records", s->repo.git_dir);
-	wf_notify_refusal(s, u, d->env, msg, r.seq);
+	wf_notify_record(s, &r);
 	wf_dashboard_write(s);
 	free(opts);
 	free(msg);
@@ -147,7 +134,15 @@ static int tag_it(struct run *x)
 	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, x->tag,
 	       d->new_oid);
 	x->n = atol(strrchr(x->tag, '_') + 1);
-	wf_notify_deploy(s, d, "started", x->tag, x->message, NULL, 0, NULL, 0);
+	{
+		/* the event of a record not written yet: the deploy started */
+		struct wf_record r;
+		wf_record_start(&r, wf_deploy_kind_word(d->kind), "started", d->env->name, d->ref, s->pusher,
+				d->old_oid, d->new_oid);
+		r.tag = x->tag;
+		r.message = x->message;
+		wf_notify_record(s, &r);
+	}
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
 	return 0;
 }
@@ -267,8 +262,8 @@ static void record_it(struct run *x)
 	struct wf_deploy *d = x->d;
 	struct wf_record r;
 
-	record_base(s, &r, wf_deploy_kind_word(d->kind), x->failed ? "failed" : "ok", d->env->name, d->ref,
-		    d->old_oid, d->new_oid);
+	wf_record_start(&r, wf_deploy_kind_word(d->kind), x->failed ? "failed" : "ok", d->env->name, d->ref,
+			s->pusher, d->old_oid, d->new_oid);
 	r.tag = x->tag;
 	r.options = x->opts;
 	r.message = x->message;
@@ -282,8 +277,7 @@ static void record_it(struct run *x)
 		if (x->tag || d->env->tagless)
 			wf_job_remove(s->repo.git_dir, d->env->name);
 	}
-	wf_notify_deploy(s, d, x->failed ? "failed" : "succeeded", x->tag, x->message, x->rsteps, x->n_rsteps,
-			 x->note, r.seq);
+	wf_notify_record(s, &r);
 }
 
 int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)

@@ -16,28 +16,18 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* A record of a branch env made or removed; its number, or 0. */
-static long record_md(struct wf_session *s, const struct wf_env *env, const char *kind, int failed,
+/* A record of a branch env made or removed, and its event. */
+static void record_md(struct wf_session *s, const struct wf_env *env, const char *kind, int failed,
 		      const char *oid, const char *note)
 {
 	struct wf_record r;
 
-	memset(&r, 0, sizeof(r));
-	r.kind = (char *)kind;
-	r.status = failed ? "failed" : "ok";
-	r.env = (char *)env->name;
-	r.ref = (char *)env->ref;
-	r.pusher = s->pusher;
-	r.time = (long long)time(NULL);
-	r.old_oid = (char *)"0000000000000000000000000000000000000000";
-	r.new_oid = (char *)(oid ? oid : r.old_oid);
+	wf_record_start(&r, kind, failed ? "failed" : "ok", env->name, env->ref, s->pusher, NULL, oid);
 	/* what happened is the record's message: git-workflow log shows it */
 	r.message = (char *)note;
-	if (wf_record_write(s->repo.git_dir, &r) < 0) {
+	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record that %s was %s", env->name, strrchr(kind, '.') + 1);
-		return 0;
-	}
-	return r.seq;
+	wf_notify_record(s, &r);
 }
 
 /* Where the create steps clone from: the env's current release ("" when
@@ -98,8 +88,7 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 		wf_say("workflow: warning: could not note the create steps of %s: %s", e.name, strerror(errno));
 	note = xasprintf("branch %s at %s, content from %s; create steps %s%s", d->env->branch, d->env->rel.path,
 			 from, failed ? "failed" : "ok", failed ? " (they run again on the next push)" : "");
-	wf_notify_multidev(s, d->env, failed ? "failed" : "created", d->new_oid, note,
-			   record_md(s, d->env, "multidev.created", failed, d->new_oid, note));
+	record_md(s, d->env, "multidev.created", failed, d->new_oid, note);
 	free(note);
 	free(path);
 	wf_md_entry_free(&e);
@@ -158,7 +147,7 @@ int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why
 		     : xasprintf("%s; it had no shared files", why);
 	wf_say("workflow: the branch environment %s is deleted: %s%s", env->name, note,
 	       *kept ? " (git-workflow multidev prune --older 14d removes what was kept 14 days ago or earlier)" : "");
-	wf_notify_multidev(s, env, "deleted", NULL, note, record_md(s, env, "multidev.deleted", rc < 0, NULL, note));
+	record_md(s, env, "multidev.deleted", rc < 0, NULL, note);
 	free(note);
 	free(kept);
 	return rc;

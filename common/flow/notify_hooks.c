@@ -80,120 +80,68 @@ static void free_commits(struct wf_event_commit *c, size_t n)
 	free(c);
 }
 
-void wf_notify_deploy(struct wf_session *s, const struct wf_deploy *d, const char *status, const char *tag,
-		      const char *message, const struct wf_record_step *steps, size_t n_steps,
-		      const char *note, long record)
+static int deploy_kind(const char *k)
+{
+	return !strcmp(k, "deploy") || !strcmp(k, "rollback") || !strcmp(k, "hotfix");
+}
+
+/* The event's kind and status from the record's: 0, or 1 when a record of
+ * that kind makes no event (repair, adopt). */
+static int event_kind(const struct wf_record *r, struct wf_event *ev)
+{
+	if (deploy_kind(r->kind)) {
+		ev->kind = r->kind;
+		ev->status = !strcmp(r->status, "ok") ? "succeeded" : r->status;
+	} else if (!strcmp(r->kind, "refused")) {
+		ev->kind = ev->status = "refused";
+	} else if (!strncmp(r->kind, "multidev.", 9)) {
+		ev->kind = "multidev";
+		ev->status = !strcmp(r->kind + 9, "created") && !strcmp(r->status, "failed") ? "failed" : r->kind + 9;
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+void wf_notify_record(struct wf_session *s, const struct wf_record *r)
 {
 	struct wf_event ev;
-	struct wf_event_step *st;
-	struct wf_event_commit *commits;
-	char *repo;
+	struct wf_event_step *st = NULL;
+	struct wf_event_commit *commits = NULL;
+	int deploy = deploy_kind(r->kind), md = !strncmp(r->kind, "multidev.", 9);
 
-	if (!s->config.n_webhooks)
-		return;
-	repo = wf_repo_name(s->repo.git_dir);
-	st = xcalloc(n_steps + 1, sizeof(*st));
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = wf_deploy_kind_word(d->kind);
-	ev.status = status;
-	ev.repository = repo;
-	ev.env = d->env->name;
-	ev.ref = d->ref;
-	ev.tag = tag;
-	ev.from = d->old_oid;
-	ev.to = d->new_oid;
-	ev.pusher = s->pusher;
-	/* the message as pushed: the JSON writer escapes it */
-	ev.message = s->opts.message && *s->opts.message ? s->opts.message : message;
-	ev.note = note;
-	ev.time = (long long)time(NULL);
-	ev.record = record;
-	ev.n_commits = collect_commits(s, d->old_oid, d->new_oid, &commits, &ev.commits_total);
-	ev.commits = commits;
-	for (size_t i = 0; i < n_steps; i++) {
-		st[i].name = steps[i].name;
-		st[i].exit_status = steps[i].exit_status;
-		st[i].timed_out = steps[i].timed_out;
-		st[i].duration = steps[i].duration;
+	if (!s->config_ok || !s->config.n_webhooks || event_kind(r, &ev))
+		return;
+	ev.repository = wf_repo_name(s->repo.git_dir);
+	ev.env = r->env && *r->env ? r->env : NULL;
+	ev.ref = r->ref;
+	ev.tag = r->tag;
+	ev.from = md ? NULL : r->old_oid;
+	ev.to = !deploy && wf_is_zero_oid(r->new_oid) ? NULL : r->new_oid;
+	ev.pusher = r->pusher;
+	/* a branch env's record says what happened as its message */
+	ev.message = md ? NULL : r->message;
+	ev.note = md ? r->message : r->note;
+	ev.time = r->time;
+	ev.record = r->seq;
+	if (deploy) {
+		ev.n_commits = collect_commits(s, r->old_oid, r->new_oid, &commits, &ev.commits_total);
+		ev.commits = commits;
+		st = xcalloc(r->n_steps + 1, sizeof(*st));
+		for (size_t i = 0; i < r->n_steps; i++) {
+			st[i].name = r->steps[i].name;
+			st[i].exit_status = r->steps[i].exit_status;
+			st[i].timed_out = r->steps[i].timed_out;
+			st[i].duration = r->steps[i].duration;
+		}
+		ev.steps = st;
+		ev.n_steps = r->n_steps;
 	}
-	ev.steps = st;
-	ev.n_steps = n_steps;
 	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
 	free_commits(commits, ev.n_commits);
 	free(st);
-	free(repo);
-}
-
-/* What every event has: kind, status, where, who, when.  The
- * repository's name (malloc'd) is ev->repository; NULL when no webhook
- * would take an event (nothing to build). */
-static char *event_base(struct wf_session *s, struct wf_event *ev, const char *kind, const char *status,
-			const char *env, const char *ref, long record)
-{
-	if (!s->config_ok || !s->config.n_webhooks)
-		return NULL;
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = kind;
-	ev->status = status;
-	ev->repository = wf_repo_name(s->repo.git_dir);
-	ev->env = env;
-	ev->ref = ref;
-	ev->pusher = s->pusher;
-	ev->time = (long long)time(NULL);
-	ev->record = record;
-	return (char *)ev->repository;
-}
-
-void wf_notify_interrupted(struct wf_session *s, const struct wf_env *env, const char *kind, const char *tag,
-			   const char *old, const char *new, const char *pusher, const char *message,
-			   const char *note, long record)
-{
-	struct wf_event ev;
-	struct wf_event_commit *commits;
-	char *repo = event_base(s, &ev, kind, "interrupted", env->name, env->ref, record);
-
-	if (!repo)
-		return;
-	ev.tag = tag;
-	ev.from = old;
-	ev.to = new;
-	ev.pusher = pusher;
-	ev.message = message;
-	ev.note = note;
-	ev.n_commits = collect_commits(s, old, new, &commits, &ev.commits_total);
-	ev.commits = commits;
-	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
-	free_commits(commits, ev.n_commits);
-	free(repo);
-}
-
-void wf_notify_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_env *env,
-		       const char *reason, long record)
-{
-	struct wf_event ev;
-	char *repo = event_base(s, &ev, "refused", "refused", env ? env->name : NULL, u->ref, record);
-
-	if (!repo)
-		return;
-	ev.from = u->old_oid;
-	ev.to = wf_is_zero_oid(u->new_oid) ? NULL : u->new_oid;
-	ev.message = reason;
-	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
-	free(repo);
-}
-
-void wf_notify_multidev(struct wf_session *s, const struct wf_env *env, const char *status, const char *oid,
-			const char *note, long record)
-{
-	struct wf_event ev;
-	char *repo = event_base(s, &ev, "multidev", status, env->name, env->ref, record);
-
-	if (!repo)
-		return;
-	ev.to = oid;
-	ev.note = note;
-	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
-	free(repo);
+	free((char *)ev.repository);
 }
 
 const char *wf_spool_fix_hint(int errnum)

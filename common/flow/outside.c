@@ -142,31 +142,6 @@ static void last_deploy(struct wf_repo *r, const struct wf_env *env, char out[WF
 }
 
 /* A `refused` event: a webhook that takes refusals hears of it. */
-static void notify_outside(struct wf_session *s, const struct wf_env *env, const struct wf_record *r)
-{
-	struct wf_event ev;
-	char *repo;
-
-	if (!s->config_ok || !s->config.n_webhooks)
-		return;
-	repo = wf_repo_name(s->repo.git_dir);
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = "refused";
-	ev.status = "refused";
-	ev.repository = repo;
-	ev.env = env->name;
-	ev.ref = env->ref;
-	ev.from = r->old_oid;
-	ev.to = r->new_oid;
-	ev.pusher = r->pusher;
-	ev.message = r->message;
-	ev.note = r->note;
-	ev.time = r->time;
-	ev.record = r->seq;
-	wf_notify_emit(s->repo.git_dir, &s->config, &ev);
-	free(repo);
-}
-
 static void forget(struct wf_session *s, const struct wf_env *env)
 {
 	char tip[WF_OID_MAX + 1], adopted[WF_OID_MAX + 1];
@@ -194,22 +169,14 @@ int wf_outside_note(struct wf_session *s, const struct wf_env *env)
 	if (have && !strcmp(noted, tip))
 		return 0;
 	last_deploy(&s->repo, env, prev);
-	memset(&r, 0, sizeof(r));
-	r.kind = "refused";
-	r.status = "outside";
-	r.env = (char *)env->name;
-	r.ref = (char *)env->ref;
-	r.pusher = "unknown";
-	r.time = (long long)time(NULL);
-	r.old_oid = prev;
-	r.new_oid = tip;
+	wf_record_start(&r, "refused", "outside", env->name, env->ref, "unknown", prev, tip);
 	r.message = wf_outside_message(&s->config, env, tip);
 	r.note = xasprintf("no hook ran for this move; found by %s's push or repair; not tagged", s->pusher);
 	if (wf_record_write(s->repo.git_dir, &r) < 0 || write_state(s->repo.git_dir, "outside", env, tip) < 0) {
 		wf_say("workflow: could not record that %s moved outside the workflow", env->branch);
 		rc = -1;
 	} else {
-		notify_outside(s, env, &r);
+		wf_notify_record(s, &r);
 	}
 	free(r.message);
 	free(r.note);
@@ -312,15 +279,7 @@ int wf_outside_adopt(struct wf_session *s, const struct wf_env *env)
 		return out < 0 ? -1 : 1;
 	}
 	last_deploy(&s->repo, env, prev);
-	memset(&r, 0, sizeof(r));
-	r.kind = "adopt";
-	r.status = "ok";
-	r.env = (char *)env->name;
-	r.ref = (char *)env->ref;
-	r.pusher = s->pusher;
-	r.time = (long long)time(NULL);
-	r.old_oid = prev;
-	r.new_oid = tip;
+	wf_record_start(&r, "adopt", "ok", env->name, env->ref, s->pusher, prev, tip);
 	r.message = xasprintf("%s's tip %.12s, moved outside the workflow, adopted as its baseline by %s",
 			      env->branch, tip, s->pusher);
 	r.note = xstrdup("not a deploy: no deploy tag was made and the steps did not run");

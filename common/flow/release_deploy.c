@@ -25,15 +25,7 @@ static void record_refused(struct wf_session *s, const struct wf_job *j, const c
 	struct wf_record r;
 
 	/* a refusal, as log shows refusals: nothing moved, no deploy ran */
-	memset(&r, 0, sizeof(r));
-	r.kind = "refused";
-	r.status = "refused";
-	r.env = (char *)j->env;
-	r.ref = (char *)j->ref;
-	r.pusher = s->pusher;
-	r.time = (long long)time(NULL);
-	r.old_oid = (char *)(j->old_oid[0] ? j->old_oid : "0000000000000000000000000000000000000000");
-	r.new_oid = (char *)j->new_oid;
+	wf_record_start(&r, "refused", "refused", j->env, j->ref, s->pusher, j->old_oid, j->new_oid);
 	r.message = xasprintf("%s to %s refused: %s", j->kind, j->env, why);
 	r.note = s->opts.message && *s->opts.message ? xasprintf("its message: %s", s->opts.message) : NULL;
 	r.steps = steps;

@@ -80,15 +80,7 @@ static int reconcile(struct wf_session *s, const struct wf_env *env)
 	       tip, info.name, info.commit, moved == 0 ? "the branch is back on that commit" : "the branch moved meanwhile");
 	if (moved != 0)
 		return 0;
-	memset(&r, 0, sizeof(r));
-	r.kind = "repair";
-	r.status = "ok";
-	r.env = (char *)env->name;
-	r.ref = (char *)env->ref;
-	r.pusher = s->pusher;
-	r.time = (long long)time(NULL);
-	r.old_oid = tip;
-	r.new_oid = info.commit;
+	wf_record_start(&r, "repair", "ok", env->name, env->ref, s->pusher, tip, info.commit);
 	r.message = xasprintf("%s moved back to the commit its current serves (releases/%s)", env->branch, info.name);
 	if (wf_record_write(s->repo.git_dir, &r) == 0)
 		wf_say("workflow: repair: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
@@ -225,15 +217,7 @@ static int record_lost(struct wf_session *s, const struct wf_env *env, struct lo
 	if (!note)
 		return -1;
 	msg = xasprintf("Interrupted %s to %s", l->kind, env->branch);
-	memset(&r, 0, sizeof(r));
-	r.kind = (char *)l->kind;
-	r.status = "interrupted";
-	r.env = (char *)env->name;
-	r.ref = (char *)env->ref;
-	r.pusher = (char *)l->pusher;
-	r.time = (long long)time(NULL);
-	r.old_oid = (char *)l->old;
-	r.new_oid = (char *)l->new;
+	wf_record_start(&r, l->kind, "interrupted", env->name, env->ref, l->pusher, l->old, l->new);
 	r.tag = tag;
 	r.message = msg;
 	r.note = note;
@@ -245,7 +229,7 @@ static int record_lost(struct wf_session *s, const struct wf_env *env, struct lo
 		       r.seq);
 		if (made)
 			wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
-		wf_notify_interrupted(s, env, l->kind, tag, l->old, l->new, r.pusher, msg, note, r.seq);
+		wf_notify_record(s, &r);
 		wf_job_remove(s->repo.git_dir, env->name);
 	}
 	free(msg);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -110,6 +111,22 @@ static long take_number(const char *git_dir, const char *dir, char *tmp)
 	unlink(tmp);
 	errno = e;
 	return -1;
+}
+
+void wf_record_start(struct wf_record *r, const char *kind, const char *status, const char *env, const char *ref,
+		     const char *pusher, const char *old_oid, const char *new_oid)
+{
+	static const char zero[] = "0000000000000000000000000000000000000000";
+
+	memset(r, 0, sizeof(*r));
+	r->kind = (char *)kind;
+	r->status = (char *)status;
+	r->env = (char *)(env ? env : "");
+	r->ref = (char *)(ref ? ref : "");
+	r->pusher = (char *)(pusher ? pusher : "unknown");
+	r->time = (long long)time(NULL);
+	r->old_oid = (char *)(old_oid && *old_oid ? old_oid : zero);
+	r->new_oid = (char *)(new_oid && *new_oid ? new_oid : zero);
 }
 
 int wf_record_write(const char *git_dir, struct wf_record *r)

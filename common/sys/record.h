@@ -33,6 +33,12 @@ struct wf_record {
 	size_t n_steps;
 };
 
+/* r zeroed, then what every record says: kind, status, env, ref, pusher,
+ * old and new (NULL: no commit), and now.  The one place a record is
+ * begun; the strings are borrowed, as wf_record_write reads them. */
+void wf_record_start(struct wf_record *r, const char *kind, const char *status, const char *env, const char *ref,
+		     const char *pusher, const char *old_oid, const char *new_oid);
+
 /* Write r as a new record; sets r->seq.  Returns 0 or -1 (errno set). */
 int wf_record_write(const char *git_dir, struct wf_record *r);
 #define WF_RECORD_MAGIC "wf-record 1"
