@@ -55,40 +55,19 @@ static int key_of(struct heal *h, const char *path, char *key)
 	return 0;
 }
 
-/* Files of the release under fd that a step wrote in place. */
-static void find_written(struct heal *h, int fd, const char *prefix)
+/* A file of the release that a step wrote in place. */
+static void note_written(void *ctx, int dirfd, const char *name, const char *path, const struct stat *st)
 {
-	DIR *d = fdopendir(fd);
-	struct dirent *e;
-	struct stat st;
+	struct heal *h = ctx;
+	char key[WF_OID_MAX + 8];
 
-	if (!d) {
-		close(fd);
+	(void)dirfd, (void)name;
+	if (!written(st) || key_of(h, path, key) != 0)
 		return;
-	}
-	while ((e = readdir(d))) {
-		char *path;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		path = *prefix ? xasprintf("%s/%s", prefix, e->d_name) : xstrdup(e->d_name);
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				find_written(h, sub, path);
-		} else if (written(&st)) {
-			char key[WF_OID_MAX + 8];
-			if (key_of(h, path, key) == 0) {
-				if (h->n == h->cap)
-					h->bad = xrealloc(h->bad, (h->cap = h->cap ? 2 * h->cap : 8) * sizeof(*h->bad));
-				h->bad[h->n] = (struct bad){ .path = path, .dev = st.st_dev, .ino = st.st_ino };
-				strcpy(h->bad[h->n++].key, key);
-				continue;
-			}
-		}
-		free(path);
-	}
-	closedir(d);
+	if (h->n == h->cap)
+		h->bad = xrealloc(h->bad, (h->cap = h->cap ? 2 * h->cap : 8) * sizeof(*h->bad));
+	h->bad[h->n] = (struct bad){ .path = xstrdup(path), .dev = st->st_dev, .ino = st->st_ino };
+	strcpy(h->bad[h->n++].key, key);
 }
 
 /* The store's copy of key written again from its blob, replacing it. */
@@ -128,37 +107,22 @@ static const struct bad *bad_inode(const struct heal *h, const struct stat *st)
 	return NULL;
 }
 
-/* Every file under fd sharing a written inode: a link to the store's
- * copy instead (renamed over it: readers see one or the other). */
-static void relink_holders(struct heal *h, int fd)
+/* A file of another release sharing a written inode: a link to the
+ * store's copy instead (renamed over it: readers see one or the other). */
+static void relink_holder(void *ctx, int dirfd, const char *name, const char *path, const struct stat *st)
 {
-	DIR *d = fdopendir(fd);
-	struct dirent *e;
-	struct stat st;
-	const struct bad *b;
+	struct heal *h = ctx;
+	const struct bad *b = S_ISDIR(st->st_mode) ? NULL : bad_inode(h, st);
+	char *tmp;
 
-	if (!d) {
-		close(fd);
+	(void)path;
+	if (!b)
 		return;
-	}
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				relink_holders(h, sub);
-		} else if ((b = bad_inode(h, &st))) {
-			char *tmp = xasprintf("%s.wf-heal", e->d_name);
-			unlinkat(dirfd(d), tmp, 0);
-			if (linkat(h->store, b->key, dirfd(d), tmp, 0) == 0 &&
-			    renameat(dirfd(d), tmp, dirfd(d), e->d_name) < 0)
-				unlinkat(dirfd(d), tmp, 0);
-			free(tmp);
-		}
-	}
-	closedir(d);
+	tmp = xasprintf("%s.wf-heal", name);
+	unlinkat(dirfd, tmp, 0);
+	if (linkat(h->store, b->key, dirfd, tmp, 0) == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		unlinkat(dirfd, tmp, 0);
+	free(tmp);
 }
 
 /* A real directory (no symlink followed): its descriptor, or -1. */
@@ -185,7 +149,7 @@ static void each_in(struct heal *h, int rel, const struct stat *skip)
 		if (fstat(fd, &st) == 0 && st.st_ino == skip->st_ino && st.st_dev == skip->st_dev)
 			close(fd);
 		else
-			relink_holders(h, fd);
+			wf_dir_each(fd, "", relink_holder, h);
 	}
 	closedir(r);
 }
@@ -241,7 +205,7 @@ int wf_release_heal(git_repository *repo, const struct wf_release_conf *rc, cons
 		close(fd);
 		goto out;
 	}
-	find_written(&h, fd, "");
+	wf_dir_each(fd, "", note_written, &h);
 	for (size_t i = 0; i < h.n; i++) {
 		restore_store(&h, &h.bad[i]);
 		sbuf_addf(&sb, "%s%s", i ? ", " : "", h.bad[i].path);

@@ -143,29 +143,17 @@ int wf_release_prune(const struct wf_release_conf *rc, const char *prev)
 	return removed;
 }
 
-static void usage_at(int fd0, long long *own, long long *shared)
-{
-	DIR *d = fdopendir(fd0);
-	struct dirent *e;
-	struct stat st;
+struct usage {
+	long long own, shared;
+};
 
-	if (!d) {
-		close(fd0);
-		return;
-	}
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd >= 0)
-				usage_at(fd, own, shared);
-		} else if (S_ISREG(st.st_mode)) {
-			*(st.st_nlink > 1 ? shared : own) += st.st_size;
-		}
-	}
-	closedir(d);
+static void count_file(void *ctx, int dirfd, const char *name, const char *path, const struct stat *st)
+{
+	struct usage *u = ctx;
+
+	(void)dirfd, (void)name, (void)path;
+	if (S_ISREG(st->st_mode))
+		*(st->st_nlink > 1 ? &u->shared : &u->own) += st->st_size;
 }
 
 void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared)
@@ -173,8 +161,11 @@ void wf_release_usage(const struct wf_release_conf *rc, const char *name, long l
 	char *dir = wf_release_dir(rc, name);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	*own = *shared = 0;
+	struct usage u = { 0, 0 };
+
 	if (fd >= 0)
-		usage_at(fd, own, shared);
+		wf_dir_each(fd, "", count_file, &u);
+	*own = u.own;
+	*shared = u.shared;
 	free(dir);
 }

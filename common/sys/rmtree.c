@@ -158,3 +158,30 @@ int wf_remove_tree(const char *path)
 	free(copy);
 	return rc;
 }
+
+void wf_dir_each(int fd, const char *prefix, wf_dir_fn *fn, void *ctx)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	struct stat st;
+
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *path;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		path = *prefix ? xasprintf("%s/%s", prefix, e->d_name) : xstrdup(e->d_name);
+		fn(ctx, dirfd(d), e->d_name, path, &st);
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				wf_dir_each(sub, path, fn, ctx);
+		}
+		free(path);
+	}
+	closedir(d);
+}
