@@ -92,6 +92,9 @@ char *wf_decision_message(const struct wf_decision *d);
 const char *wf_action_name(enum wf_action a);
 /* "deploy", "rollback" or "hotfix": the kind of a deploy in tags and records. */
 const char *wf_deploy_kind_word(enum wf_action k);
+/* The other way: a journal's or a record's word as a kind (WF_PROMOTE for
+ * "deploy" and any other word). */
+enum wf_action wf_deploy_kind_of(const char *word);
 
 /* "<prefix>_<env>_" when ref is refs/tags/<prefix>_<env>_..., used to
  * protect the deploy-tag namespace.  1 when ref is in it. */

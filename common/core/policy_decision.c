@@ -48,6 +48,11 @@ void wf_decisions_free(struct wf_decision *d, size_t n)
 	free(d);
 }
 
+enum wf_action wf_deploy_kind_of(const char *word)
+{
+	return !strcmp(word, "rollback") ? WF_ROLLBACK : !strcmp(word, "hotfix") ? WF_HOTFIX : WF_PROMOTE;
+}
+
 const char *wf_deploy_kind_word(enum wf_action k)
 {
 	return k == WF_ROLLBACK ? "rollback" : k == WF_HOTFIX ? "hotfix" : "deploy";

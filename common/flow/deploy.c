@@ -87,194 +87,191 @@ static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 			 d->env->branch, d->new_oid);
 }
 
-/* One deploy from its tag to its record: what wf_deploy_run's stages
- * hand on to each other. */
-struct run {
-	struct wf_session *s;
-	struct wf_deploy *d;
-	char *message, *shown, *opts, *tag, *note, *annot, *dropped;
-	struct sbuf commits;
-	struct wf_record_step *rsteps;
-	size_t n_rsteps;
-	struct wf_step_ctx cx;
-	long n;                 /* the tag's number (0: Dev, untagged) */
-	int failed;
-};
+void wf_deploy_record(struct wf_session *s, const struct wf_deploy *d, const char *status, struct wf_record *r)
+{
+	wf_record_start(r, wf_deploy_kind_word(d->kind), status ? status : d->failed ? "failed" : "ok",
+			d->env->name, d->ref, d->pusher ? d->pusher : s->pusher, d->old_oid, d->new_oid);
+	r->tag = d->tag;
+	r->options = d->opts;
+	r->message = d->message;
+	r->note = d->note;
+	r->steps = d->steps.v;
+	r->n_steps = d->steps.n;
+}
+
+void wf_deploy_clear(struct wf_deploy *d)
+{
+	wf_record_steps_free(&d->steps);
+	sbuf_free(&d->commits);
+	free(d->annot);
+	free(d->dropped);
+	free(d->note);
+	free(d->opts);
+	free(d->tag);
+	free(d->message);
+	free(d->shown);
+	d->annot = d->dropped = d->note = d->opts = d->tag = d->message = d->shown = NULL;
+}
 
 /* The annotation (naming a dropped hotfix), then the deploy tag; Dev's
  * deploys are its pushes: no tag (its release is named dev-N-<sha>).
  * 0, or -1 when the tag could not be made (recorded as failed). */
-static int tag_it(struct run *x)
+static int tag_it(struct wf_session *s, struct wf_deploy *d)
 {
-	struct wf_session *s = x->s;
-	struct wf_deploy *d = x->d;
+	struct wf_record r;
 	char err[512];
 
 	/* from here until its record, the commit has not passed this env */
 	if (wf_outcome_write(s->repo.git_dir, d->env->name, d->new_oid, "running", NULL, 0) < 0)
 		wf_say("workflow: warning: cannot note that %s is deploying %.12s", d->env->branch, d->new_oid);
 	wf_test_pause(s->repo.git_dir, "deploy-before-tag");
-	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &x->commits);
-	x->dropped = wf_deploy_dropped_hotfixes(s, d);
-	x->annot = wf_deploy_annotation(s, d, x->message, x->dropped, x->commits.buf);
-	if (x->dropped) {
+	wf_repo_commit_list(&s->repo, d->old_oid, d->new_oid, 200, &d->commits);
+	d->dropped = wf_deploy_dropped_hotfixes(s, d);
+	d->annot = wf_deploy_annotation(s, d, d->message, d->dropped, d->commits.buf);
+	if (d->dropped) {
 		wf_say("workflow: %s of %s dropped hotfix commits not on %s: %s", wf_deploy_kind_word(d->kind),
-		       d->env->branch, s->config.dev_branch, x->dropped);
-		x->note = xasprintf("dropped hotfix: %s", x->dropped);
+		       d->env->branch, s->config.dev_branch, d->dropped);
+		d->note = xasprintf("dropped hotfix: %s", d->dropped);
 	}
 	if (d->env->tagless)
 		return 0;
-	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, x->annot, &x->tag, err,
+	if (wf_repo_create_deploy_tag(&s->repo, d->env->name, d->new_oid, s->pusher, d->annot, &d->tag, err,
 				      sizeof(err)) < 0) {
 		wf_say("workflow: %s %s: %s", wf_deploy_kind_word(d->kind), d->env->branch, err);
-		x->failed = 1;
-		x->note = wf_join_note(x->note, xasprintf("tag not created: %s", err));
+		d->failed = 1;
+		d->note = wf_join_note(d->note, xasprintf("tag not created: %s", err));
 		return -1;
 	}
-	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, x->tag,
+	wf_say("workflow: %s to %s: tagged %s (%.12s)", wf_deploy_kind_word(d->kind), d->env->branch, d->tag,
 	       d->new_oid);
-	x->n = atol(strrchr(x->tag, '_') + 1);
-	{
-		/* the event of a record not written yet: the deploy started */
-		struct wf_record r;
-		wf_record_start(&r, wf_deploy_kind_word(d->kind), "started", d->env->name, d->ref, s->pusher,
-				d->old_oid, d->new_oid);
-		r.tag = x->tag;
-		r.message = x->message;
-		wf_notify_record(s, &r);
-	}
+	d->n = atol(strrchr(d->tag, '_') + 1);
+	/* the event of a record not written yet: the deploy started */
+	wf_deploy_record(s, d, "started", &r);
+	r.note = NULL;
+	r.n_steps = 0;
+	wf_notify_record(s, &r);
 	wf_test_pause(s->repo.git_dir, "deploy-after-tag");
 	return 0;
 }
 
 /* The journal says which phase the deploy enters, before it does. */
-static void enter(struct run *x, const char *state)
+static void enter(struct wf_session *s, struct wf_deploy *d, const char *state)
 {
-	if (x->d->job)
-		wf_job_enter(x->s->repo.git_dir, x->d->job, state);
+	if (d->job)
+		wf_job_enter(s->repo.git_dir, d->job, state);
 }
 
 /* A failed step of an env that says on_failure = "stop": left serving the
  * failed release on purpose, and said loudly, with the way back. */
-static void say_stopped(struct run *x)
+static void say_stopped(struct wf_deploy *d)
 {
-	const struct wf_env *e = x->d->env;
+	const struct wf_env *e = d->env;
 
-	if (!e->rel.path || !x->cx.release[0])
+	if (!e->rel.path || !d->cx.release[0])
 		return;
 	wf_say("workflow: WARNING: %s is serving a failed release (releases/%s): on_failure = \"stop\" keeps it",
-	       e->branch, x->cx.release);
-	if (x->cx.prev[0] && !e->tagless)
+	       e->branch, d->cx.release);
+	if (d->cx.prev[0] && !e->tagless)
 		wf_say("workflow: roll it back with: git fetch origin tag %s && git push -f origin '%s^{commit}:%s'",
-		       x->cx.prev, x->cx.prev, e->branch);
+		       d->cx.prev, d->cx.prev, e->branch);
 	else
 		wf_say("workflow: push a fix to %s to replace it", e->branch);
-	x->note = wf_join_note(x->note, xasprintf("on_failure = stop: %s serves the failed release %s", e->branch,
-						  x->cx.release));
+	d->note = wf_join_note(d->note, xasprintf("on_failure = stop: %s serves the failed release %s", e->branch,
+						  d->cx.release));
+}
+
+/* Steps or checks, here or on the hosts. */
+static int run_list(struct wf_session *s, struct wf_deploy *d, const struct wf_step *list, size_t n,
+		    const char *what)
+{
+	return d->env->rel.n_hosts ? wf_hosts_steps(s, d, list, n, &d->cx, what)
+				   : wf_deploy_steps(s, d, list, n, &d->cx, what, &d->steps);
 }
 
 /* The steps (a new branch env's create steps first), then the checks;
  * 1 when one failed, what: "step" or "check". */
-static int steps_and_checks(struct run *x, const char **what)
+static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const char **what)
 {
-	struct wf_session *s = x->s;
-	struct wf_deploy *d = x->d;
 	const struct wf_env *e = d->env;
 	int failed;
 
 	*what = "step";
-	enter(x, WF_STATE_STEPS);
+	enter(s, d, WF_STATE_STEPS);
 	/* a new branch env gets its content before its steps run */
-	failed = e->multidev && wf_md_create_steps(s, d, &x->cx, x->rsteps, &x->n_rsteps);
+	failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);
 	if (!failed)
-		failed = e->rel.n_hosts ? wf_hosts_steps(s, d, e->steps, e->n_steps, &x->cx, "step")
-					: wf_deploy_steps(s, d, e->steps, e->n_steps, &x->cx, "step", x->rsteps,
-							  &x->n_rsteps);
+		failed = run_list(s, d, e->steps, e->n_steps, "step");
 	if (failed || !e->rel.n_checks)
 		return failed;
 	*what = "check";
-	enter(x, WF_STATE_CHECKS);
-	return e->rel.n_hosts ? wf_hosts_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check")
-			      : wf_deploy_steps(s, d, e->rel.checks, e->rel.n_checks, &x->cx, "check", x->rsteps,
-						&x->n_rsteps);
+	enter(s, d, WF_STATE_CHECKS);
+	return run_list(s, d, e->rel.checks, e->rel.n_checks, "check");
 }
 
 /* The switch to the release, the steps, the checks; on a failure, what
  * the env says to do: an env with a path goes back to the release before
  * (a failed check always), one without rolls its branch back to the deploy
  * tag before, or it stops there. */
-static void run_steps(struct run *x)
+static void run_steps(struct wf_session *s, struct wf_deploy *d)
 {
-	struct wf_session *s = x->s;
-	struct wf_deploy *d = x->d;
 	const struct wf_env *e = d->env;
 	const char *what;
 
-	x->cx.tag = x->tag;
-	x->cx.message = x->shown;
-	x->cx.out = x->rsteps;
-	x->cx.n_out = &x->n_rsteps;
-	enter(x, WF_STATE_SWITCHED);
-	if (wf_release_go(s, d, x->tag, &x->cx, &x->note) < 0) {
-		x->failed = 1;
+	d->cx.tag = d->tag;
+	d->cx.message = d->shown;
+	d->cx.out = &d->steps;
+	enter(s, d, WF_STATE_SWITCHED);
+	if (wf_release_go(s, d, d->tag, &d->cx, &d->note) < 0) {
+		d->failed = 1;
 		return;
 	}
-	x->failed = steps_and_checks(x, &what);
-	wf_release_after_steps(s, d, &x->cx, &x->note);
-	if (!x->failed) {
-		wf_release_done(s, d, &x->cx);
+	d->failed = steps_and_checks(s, d, &what);
+	wf_release_after_steps(s, d, &d->cx, &d->note);
+	if (!d->failed) {
+		wf_release_done(s, d, &d->cx);
 		return;
 	}
 	wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), e->branch);
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
-		wf_release_undo(s, d, &x->cx, what, &x->note);
+		wf_release_undo(s, d, &d->cx, what, &d->note);
 	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
-		char *back = roll_back(s, d, x->n);
+		char *back = roll_back(s, d, d->n);
 		wf_say("workflow: %s", back);
-		x->note = wf_join_note(x->note, back);
+		d->note = wf_join_note(d->note, back);
 	} else {
-		say_stopped(x);
+		say_stopped(d);
 	}
 }
 
 /* The last word to the pusher after a failed deploy, after git's own "ok"
  * for the ref: where the branch and current are now. */
-static void say_where(struct run *x)
+static void say_where(struct wf_session *s, const struct wf_deploy *d)
 {
-	const struct wf_env *e = x->d->env;
+	const struct wf_env *e = d->env;
 	char tip[WF_OID_MAX + 1], cur[128] = "";
-	int r = wf_repo_ref_tip(&x->s->repo, e->ref, tip);
+	int r = wf_repo_ref_tip(&s->repo, e->ref, tip);
 
 	if (e->rel.path)
 		wf_release_current(&e->rel, cur);
 	wf_say("workflow: %s FAILED: %s is on %.12s%s%s%s%s", e->branch, e->branch, r == 0 ? tip : "(none)",
 	       cur[0] ? ", current serves releases/" : "", cur,
-	       r == 0 && strcmp(tip, x->d->new_oid) ? "; the pushed commit is not deployed" : "",
-	       r == 0 && !strcmp(tip, x->d->new_oid) ? "; that is the commit that failed" : "");
+	       r == 0 && strcmp(tip, d->new_oid) ? "; the pushed commit is not deployed" : "",
+	       r == 0 && !strcmp(tip, d->new_oid) ? "; that is the commit that failed" : "");
 }
 
 /* The record, then the journal goes (untagged, it stays: repair tags it
  * later, and the env is never taken for one moved outside the workflow),
  * then the webhooks. */
-static void record_it(struct run *x)
+static void record_it(struct wf_session *s, struct wf_deploy *d)
 {
-	struct wf_session *s = x->s;
-	struct wf_deploy *d = x->d;
 	struct wf_record r;
 
-	wf_record_start(&r, wf_deploy_kind_word(d->kind), x->failed ? "failed" : "ok", d->env->name, d->ref,
-			s->pusher, d->old_oid, d->new_oid);
-	r.tag = x->tag;
-	r.options = x->opts;
-	r.message = x->message;
-	r.note = x->note;
-	r.steps = x->rsteps;
-	r.n_steps = x->n_rsteps;
+	wf_deploy_record(s, d, NULL, &r);
 	if (wf_record_write(s->repo.git_dir, &r) < 0) {
 		wf_say("workflow: warning: could not write the deploy record");
 	} else {
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
-		if (x->tag || d->env->tagless)
+		if (d->tag || d->env->tagless)
 			wf_job_remove(s->repo.git_dir, d->env->name);
 	}
 	wf_notify_record(s, &r);
@@ -282,37 +279,17 @@ static void record_it(struct run *x)
 
 int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 {
-	struct run x;
+	int failed;
 
-	memset(&x, 0, sizeof(x));
-	x.s = s;
-	x.d = d;
-	x.message = wf_deploy_message(s, d);
-	x.shown = wf_deploy_message_line(x.message);
-	x.opts = wf_deploy_options_line(s);
-	/* each step and check once, or once a host; a switch, a switch back
-	 * and a second one back (after a failed check) a host; a new branch
-	 * env's create steps */
-	x.rsteps = xcalloc((d->env->n_steps + d->env->rel.n_checks + 4) * (d->env->rel.n_hosts + 1) +
-				   s->config.multidev.n_create,
-			   sizeof(*x.rsteps));
-	if (tag_it(&x) == 0)
-		run_steps(&x);
-	record_it(&x);
-	if (x.failed)
-		say_where(&x);
-	for (size_t i = 0; i < x.n_rsteps; i++) {
-		free(x.rsteps[i].name);
-		free(x.rsteps[i].zoutput);
-	}
-	free(x.rsteps);
-	sbuf_free(&x.commits);
-	free(x.annot);
-	free(x.dropped);
-	free(x.note);
-	free(x.opts);
-	free(x.tag);
-	free(x.message);
-	free(x.shown);
-	return x.failed;
+	d->message = wf_deploy_message(s, d);
+	d->shown = wf_deploy_message_line(d->message);
+	d->opts = wf_deploy_options_line(s);
+	if (tag_it(s, d) == 0)
+		run_steps(s, d);
+	record_it(s, d);
+	if (d->failed)
+		say_where(s, d);
+	failed = d->failed;
+	wf_deploy_clear(d);
+	return failed;
 }

@@ -9,15 +9,6 @@
 #include "record.h"
 #include "session.h"
 
-struct wf_deploy {
-	enum wf_action kind;            /* WF_PROMOTE, WF_ROLLBACK, WF_HOTFIX */
-	const struct wf_env *env;
-	const char *ref;                /* the ref pushed */
-	char old_oid[WF_OID_MAX + 1];   /* env tip before */
-	char new_oid[WF_OID_MAX + 1];
-	struct wf_job *job;             /* its journal (the runner's), or NULL */
-};
-
 /* What steps, builds and checks of one deploy run with. */
 struct wf_step_ctx {
 	const char *tag;                /* the deploy tag (predicted, for a build) */
@@ -27,16 +18,50 @@ struct wf_step_ctx {
 	char prev[128];                 /* the release current named before ("" none) */
 	const char *clone_from;         /* create steps of a branch env: WF_CLONE_FROM (NULL: others) */
 	const char *clone_from_path;    /* that env's path ("" when it has none) */
-	/* the run's record steps, where the hosts' results go (NULL: not kept) */
-	struct wf_record_step *out;
-	size_t *n_out;
+	/* the run's step results, where the hosts' results go (NULL: not kept) */
+	struct wf_record_steps *out;
 };
+
+/* One deploy from the decision to its record, as git's struct command
+ * carries one ref from the push to the report: what it is (kind, env, ref,
+ * old and new, who pushed it), its journal (the on-disk form that carries
+ * it from pre-receive to the runner, with the state it is in, and that
+ * repair reads when the runner is gone), and what the run fills in (its
+ * tag, message, note, each step's result).  Its record and its webhook
+ * event are derived from it, by wf_deploy_record and wf_notify_record. */
+struct wf_deploy {
+	enum wf_action kind;            /* WF_PROMOTE, WF_ROLLBACK, WF_HOTFIX */
+	const struct wf_env *env;
+	const char *ref;                /* the ref pushed */
+	char old_oid[WF_OID_MAX + 1];   /* env tip before */
+	char new_oid[WF_OID_MAX + 1];
+	struct wf_job *job;             /* its journal (the runner's), or NULL */
+	const char *pusher;             /* who pushed it (NULL: the session's) */
+	/* what the run fills in (wf_deploy_clear frees it) */
+	char *tag;                      /* its deploy tag, once made */
+	long n;                         /* the tag's number (0: Dev, untagged) */
+	char *message;                  /* as pushed, or the default one */
+	char *shown;                    /* the message as one line */
+	char *opts;                     /* the push options, space separated */
+	char *note;                     /* what happened besides the steps */
+	char *annot, *dropped;          /* the tag's annotation; a dropped hotfix */
+	struct sbuf commits;            /* the commits it brings */
+	struct wf_record_steps steps;   /* each build's, step's, check's and host's result */
+	struct wf_step_ctx cx;
+	int failed;
+};
+
+/* d's record as it stands: status "ok" or "failed" (by d->failed), or
+ * the one given ("started", "interrupted").  The strings are d's. */
+void wf_deploy_record(struct wf_session *s, const struct wf_deploy *d, const char *status, struct wf_record *r);
+/* Free what a run filled in. */
+void wf_deploy_clear(struct wf_deploy *d);
 
 /* Run steps (what: "step", "build", "check" in the messages), streaming
  * their output and adding each to out.  1 when one failed (the rest did
  * not run), else 0. */
 int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
-		    const struct wf_step_ctx *cx, const char *what, struct wf_record_step *out, size_t *n_out);
+		    const struct wf_step_ctx *cx, const char *what, struct wf_record_steps *out);
 
 /* The WF_* variables of a step ("NAME=value", NULL-terminated); free
  * each and the array. */

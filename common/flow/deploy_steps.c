@@ -73,7 +73,7 @@ static void keep_result(const struct wf_step *st, const char *what, struct wf_st
 }
 
 int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
-		    const struct wf_step_ctx *cx, const char *what, struct wf_record_step *out, size_t *n_out)
+		    const struct wf_step_ctx *cx, const char *what, struct wf_record_steps *out)
 {
 	size_t nt = s->opts.n_toggles;
 	const char *const *t = (const char *const *)s->opts.toggles;
@@ -111,7 +111,7 @@ int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struc
 			       res.error ? ": " : "", res.error ? res.error : "");
 		else
 			wf_say("workflow: %s %s: ok (%.1f s)", what, st->name, res.duration);
-		keep_result(st, what, &res, &out[(*n_out)++]);
+		keep_result(st, what, &res, wf_record_steps_add(out));
 		wf_step_result_free(&res);
 	}
 	return failed;

@@ -84,10 +84,9 @@ void hostrun_record(const struct hostrun *h, size_t i, const char *what, struct 
 	const struct wf_fan_job *j = &h->jobs[i];
 	struct wf_record_step *r;
 
-	if (!cx || !cx->out || !cx->n_out)
+	if (!cx || !cx->out)
 		return;
-	r = &cx->out[(*cx->n_out)++];
-	memset(r, 0, sizeof(*r));
+	r = wf_record_steps_add(cx->out);
 	r->name = xasprintf("%s@%s", what, h->host[i]->name);
 	r->exit_status = j->exit_status;
 	r->timed_out = j->exit_status == 124;

@@ -180,7 +180,7 @@ static void dry_run(struct wf_session *s, const struct wf_update *u, const struc
 			wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
 			free(m);
 		} else if (needs_lock(d[i].action)) {
-			struct wf_deploy dep = { d[i].action, d[i].env, u[i].ref, "", "", NULL };
+			struct wf_deploy dep = { .kind = d[i].action, .env = d[i].env, .ref = u[i].ref };
 			char tip[WF_OID_MAX + 1];
 			if (d[i].action != WF_HOTFIX)
 				strcpy(dep.old_oid, u[i].old_oid);

@@ -27,7 +27,7 @@ void wf_md_forget(struct wf_session *s, const struct wf_env *env);
 /* The runner, after the switch of a branch env: its create steps, when
  * they have not succeeded yet (a new env).  1 when one failed, else 0. */
 int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct wf_step_ctx *cx,
-		       struct wf_record_step *out, size_t *n_out);
+		       struct wf_record_steps *out);
 /* Remove branch env env (its releases and current; shared/ kept under
  * multidev.path/.deleted/), record it and tell the webhooks.  0 or -1. */
 int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why);

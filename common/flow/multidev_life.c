@@ -51,7 +51,7 @@ static char *source_path(struct wf_session *s, const char *from)
 }
 
 int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct wf_step_ctx *cx,
-		       struct wf_record_step *out, size_t *n_out)
+		       struct wf_record_steps *out)
 {
 	const struct wf_multidev *m = &s->config.multidev;
 	const char *from = s->opts.clone_from ? s->opts.clone_from : "live";
@@ -78,7 +78,7 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 	       r == 0 && !strcmp(e.create, "failed") ? "is made, but its create steps failed last time; again"
 						     : "is a new branch environment",
 	       m->n_create, m->n_create == 1 ? "" : "s", from, *path ? "" : ", which has no release to copy files from");
-	failed = wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out, n_out);
+	failed = wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out);
 	if (failed)
 		wf_say("workflow: the create steps of %s failed; the next push to %s runs them again", d->env->name,
 		       d->env->branch);

@@ -13,14 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-static enum wf_action kind_of(const char *word)
-{
-	return !strcmp(word, "rollback") ? WF_ROLLBACK : !strcmp(word, "hotfix") ? WF_HOTFIX : WF_PROMOTE;
-}
-
 /* A deploy refused before anything moved, recorded with what it ran. */
 static void record_refused(struct wf_session *s, const struct wf_job *j, const char *why,
-			   struct wf_record_step *steps, size_t n)
+			   const struct wf_record_steps *steps)
 {
 	struct wf_record r;
 
@@ -28,8 +23,8 @@ static void record_refused(struct wf_session *s, const struct wf_job *j, const c
 	wf_record_start(&r, "refused", "refused", j->env, j->ref, s->pusher, j->old_oid, j->new_oid);
 	r.message = xasprintf("%s to %s refused: %s", j->kind, j->env, why);
 	r.note = s->opts.message && *s->opts.message ? xasprintf("its message: %s", s->opts.message) : NULL;
-	r.steps = steps;
-	r.n_steps = n;
+	r.steps = steps ? steps->v : NULL;
+	r.n_steps = steps ? steps->n : 0;
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refused deploy");
 	else
@@ -39,8 +34,10 @@ static void record_refused(struct wf_session *s, const struct wf_job *j, const c
 }
 
 /* The build's output, kept beside the release (releases/<name>.build.log). */
-static void keep_build_log(const struct wf_release_conf *rc, const char *name, struct wf_record_step *st, size_t n)
+static void keep_build_log(const struct wf_release_conf *rc, const char *name, const struct wf_record_steps *a)
 {
+	const struct wf_record_step *st = a->v;
+	size_t n = a->n;
 	char *dir = wf_release_dir(rc, name), *path = xasprintf("%s.build.log", dir);
 	struct sbuf sb = SBUF_INIT;
 
@@ -74,20 +71,12 @@ static int room_for(const struct wf_release_conf *rc, const struct wf_env *env)
 	return -1;
 }
 
-static void free_steps(struct wf_record_step *st, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(st[i].name);
-		free(st[i].zoutput);
-	}
-	free(st);
-}
 
 /* The build, without the hook's GIT_DIR and quarantine: in the release
  * directory, a build's git (composer's, npm's) must not act on the
  * bare repository. */
 static int run_build(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx,
-		     struct wf_record_step *st, size_t *n)
+		     struct wf_record_steps *st)
 {
 	static const char *const vars[] = { "GIT_DIR", "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY",
 					     "GIT_ALTERNATE_OBJECT_DIRECTORIES" };
@@ -99,7 +88,7 @@ static int run_build(struct wf_session *s, const struct wf_deploy *d, const stru
 		saved[i] = v ? xstrdup(v) : NULL;
 		unsetenv(vars[i]);
 	}
-	failed = wf_deploy_steps(s, d, d->env->rel.build, d->env->rel.n_build, cx, "build", st, n);
+	failed = wf_deploy_steps(s, d, d->env->rel.build, d->env->rel.n_build, cx, "build", st);
 	for (int i = 0; i < 4; i++) {
 		if (saved[i])
 			setenv(vars[i], saved[i], 1);
@@ -133,13 +122,12 @@ static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char
 static int place_and_build(struct wf_session *s, struct wf_job *j, const struct wf_env *env, const char *name)
 {
 	const struct wf_release_conf *rc = &env->rel;
-	struct wf_deploy d = { kind_of(j->kind), env, j->ref, "", "", j };
-	struct wf_record_step *st = xcalloc(rc->n_build + 1, sizeof(*st));
+	struct wf_deploy d = { .kind = wf_deploy_kind_of(j->kind), .env = env, .ref = j->ref, .job = j };
+	struct wf_record_steps st = { NULL, 0, 0 };
 	struct wf_step_ctx cx;
 	struct wf_placed p;
 	char err[1024] = "", cur[WF_RELEASE_NAME_MAX];
 	char *dir = wf_release_dir(rc, name);
-	size_t n = 0;
 	int rc2 = -1;
 
 	memset(&cx, 0, sizeof(cx));
@@ -147,7 +135,6 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 	if (wf_release_current(rc, cur) == 0 && !strcmp(cur, name)) {
 		wf_say("workflow: %s/current already names %s, the release this deploy would make; push refused",
 		       rc->path, name);
-		free(st);
 		free(dir);
 		return -1;
 	}
@@ -156,34 +143,34 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 	/* a release of that name no deploy used (its push did not move the ref) */
 	wf_release_remove(rc, name);
 	if (room_for(rc, env) < 0) {
-		record_refused(s, j, "not enough disk space for the release", NULL, 0);
+		record_refused(s, j, "not enough disk space for the release", NULL);
 		goto out;
 	}
 	if (wf_release_shared_init(rc, err, sizeof(err)) < 0 ||
 	    wf_release_place(s->repo.git, rc, j->new_oid, name, rc->n_build > 0, &p, err, sizeof(err)) < 0) {
 		wf_say("workflow: %s: %s", env->branch, err);
-		record_refused(s, j, err, NULL, 0);
+		record_refused(s, j, err, NULL);
 		goto out;
 	}
 	cx.tag = name;
 	cx.message = s->opts.message ? s->opts.message : "";
 	snprintf(cx.cwd, sizeof(cx.cwd), "%s", dir);
 	snprintf(cx.release, sizeof(cx.release), "%s", name);
-	if (run_build(s, &d, &cx, st, &n)) {
+	if (run_build(s, &d, &cx, &st)) {
 		wf_say("workflow: the build of %s failed: push refused; %s and %s/current did not move", env->branch,
 		       env->branch, rc->path);
-		keep_build_log(rc, name, st, n);
-		record_refused(s, j, "build failed; nothing moved", st, n);
+		keep_build_log(rc, name, &st);
+		record_refused(s, j, "build failed; nothing moved", &st);
 		goto out;
 	}
-	if (n)
-		keep_build_log(rc, name, st, n);
+	if (st.n)
+		keep_build_log(rc, name, &st);
 	rc2 = finish(rc, j, name, &p);
 out:
 	if (rc2 < 0)
 		wf_release_remove(rc, name);
 	wf_placed_free(&p);
-	free_steps(st, n);
+	wf_record_steps_free(&st);
 	free(dir);
 	return rc2;
 }
@@ -192,19 +179,18 @@ out:
  * cannot take it refuses the push as a failed build does. */
 static int copy_to_hosts(struct wf_session *s, struct wf_job *j, const struct wf_env *env)
 {
-	struct wf_record_step *st;
+	struct wf_record_steps st = { NULL, 0, 0 };
 	char why[1024], *note;
-	size_t n;
 
-	if (wf_hosts_copy(&env->rel, j->release, j->reused, &st, &n, why, sizeof(why)) == 0) {
-		free_steps(st, n);
+	if (wf_hosts_copy(&env->rel, j->release, j->reused, &st, why, sizeof(why)) == 0) {
+		wf_record_steps_free(&st);
 		return 0;
 	}
 	wf_say("workflow: push refused: %s and current on every host did not move", env->branch);
 	note = xasprintf("copy to a host failed (%s); nothing was switched", why);
-	record_refused(s, j, note, st, n);
+	record_refused(s, j, note, &st);
 	free(note);
-	free_steps(st, n);
+	wf_record_steps_free(&st);
 	if (!j->reused)
 		wf_release_remove(&env->rel, j->release);
 	return -1;

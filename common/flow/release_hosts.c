@@ -39,22 +39,19 @@ static void free_names(char **v, size_t n)
 	free(v);
 }
 
-/* Each host's copy as a record step, into a fresh array. */
-static void copy_results(struct hostrun *h, struct wf_record_step **st, size_t *n)
+/* Each host's copy as a record step. */
+static void copy_results(struct hostrun *h, struct wf_record_steps *st)
 {
 	struct wf_step_ctx cx;
 
 	memset(&cx, 0, sizeof(cx));
-	*n = 0;
-	*st = xcalloc(h->n + 1, sizeof(**st));
-	cx.out = *st;
-	cx.n_out = n;
+	cx.out = st;
 	for (size_t i = 0; i < h->n; i++)
 		hostrun_record(h, i, "copy", &cx);
 }
 
-int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused, struct wf_record_step **st,
-		  size_t *n, char *whyall, size_t whylen)
+int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused, struct wf_record_steps *st,
+		  char *whyall, size_t whylen)
 {
 	struct hostrun h;
 	struct sbuf sb = SBUF_INIT;
@@ -81,7 +78,7 @@ int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused
 	}
 	snprintf(whyall, whylen, "%s", sb.buf ? sb.buf : "");
 	sbuf_free(&sb);
-	copy_results(&h, st, n);
+	copy_results(&h, st);
 	hostrun_free(&h);
 	free_names(link, n_link);
 	if (!failed)

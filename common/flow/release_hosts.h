@@ -11,10 +11,10 @@
 
 /* pre-receive, the release complete here: onto every host.  0, or -1
  * (said which host and why; the copies removed unless reused, i.e. the
- * hosts had it already); *st, *n: each host's result for the record;
+ * hosts had it already); st: each host's result for the record;
  * why: which hosts failed and why, in one line. */
-int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused, struct wf_record_step **st,
-		  size_t *n, char *why, size_t whylen);
+int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused, struct wf_record_steps *st,
+		  char *why, size_t whylen);
 /* Remove name on every host (where current does not name it). */
 void wf_hosts_remove(const struct wf_release_conf *rc, const char *name);
 /* Every host's current to releases/<to> (the copies are called from:

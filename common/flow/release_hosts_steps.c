@@ -103,9 +103,8 @@ static int url_on_hosts(struct wf_session *s, const struct wf_deploy *d, const s
 			wf_say("workflow: [%s] %s", ho->name, res.error);
 		say_result(ho->name, what, st, res.timed_out ? 124 : failed && !res.exit_status ? 1 : res.exit_status,
 			   res.duration);
-		if (cx->out && cx->n_out) {
-			r = &cx->out[(*cx->n_out)++];
-			memset(r, 0, sizeof(*r));
+		if (cx->out) {
+			r = wf_record_steps_add(cx->out);
 			r->name = xasprintf("%s@%s", recname, ho->name);
 			r->exit_status = failed && !res.exit_status ? 1 : res.exit_status;
 			r->timed_out = res.timed_out;

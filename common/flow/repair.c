@@ -149,12 +149,6 @@ static char *annotation(struct wf_session *s, const struct wf_env *env, const ch
 	return sbuf_detach(&sb);
 }
 
-/* What repair records: the journal's deploy. */
-struct lost {
-	const char *kind, *old, *new, *pusher;
-	char tip[WF_OID_MAX + 1];
-	struct wf_job *job;
-};
 
 /* A runner killed mid-step leaves the step's process group running: stop
  * it before anything else deploys, so two deploys never run at once. */
@@ -180,62 +174,62 @@ static char *steps_line(const struct wf_job *j)
 			 j->steps_done ? j->steps_done : "none", j->step[0] ? "; cut short: " : "", j->step);
 }
 
-/* Tag the lost deploy when its commit has no tag yet; the note for its
- * record.  NULL on error (said). */
-static char *tag_lost(struct wf_session *s, const struct wf_env *env, struct lost *l, int tagged_now,
-		      char **tag)
+/* Tag the lost deploy d when its commit has no tag yet (the env's tip is
+ * tip); d->tag and d->note for its record.  -1 on error (said). */
+static int tag_lost(struct wf_session *s, struct wf_deploy *d, const char *tip, int tagged_now)
 {
-	char err[512], *annot, *steps = steps_line(l->job), *note;
+	const struct wf_env *env = d->env;
+	char err[512], *annot, *steps = steps_line(d->job);
 
-	if (strcmp(l->new, l->tip) || tagged_now || env->tagless) {
-		*tag = env->tagless ? NULL : tag_at(s, env, l->new);
-		note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s recorded it "
-				 "(%s is now on %.12s)%s", s->pusher, env->branch, l->tip, steps);
+	if (strcmp(d->new_oid, tip) || tagged_now || env->tagless) {
+		d->tag = env->tagless ? NULL : tag_at(s, env, d->new_oid);
+		d->note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s recorded it "
+				    "(%s is now on %.12s)%s", s->pusher, env->branch, tip, steps);
 		free(steps);
-		return note;
+		return 0;
 	}
-	annot = annotation(s, env, l->kind, l->pusher, l->old, l->new);
-	if (wf_repo_create_deploy_tag(&s->repo, env->name, l->new, s->pusher, annot, tag, err, sizeof(err)) < 0) {
-		wf_say("workflow: repair: cannot tag %s's tip %.12s: %s", env->branch, l->tip, err);
+	annot = annotation(s, env, d->job->kind, d->pusher, d->old_oid, d->new_oid);
+	if (wf_repo_create_deploy_tag(&s->repo, env->name, d->new_oid, s->pusher, annot, &d->tag, err,
+				      sizeof(err)) < 0) {
+		wf_say("workflow: repair: cannot tag %s's tip %.12s: %s", env->branch, tip, err);
 		free(annot);
 		free(steps);
-		return NULL;
+		return -1;
 	}
 	free(annot);
-	note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s tagged %s; "
-			 "re-run the steps that did not end, or promote again%s", s->pusher, *tag, steps);
+	d->note = xasprintf("interrupted: the deploy runner ended before its record; repair by %s tagged %s; "
+			    "re-run the steps that did not end, or promote again%s", s->pusher, d->tag, steps);
 	free(steps);
-	return note;
+	return 0;
 }
 
-static int record_lost(struct wf_session *s, const struct wf_env *env, struct lost *l, int tagged_now)
+/* The journal's deploy, recorded as interrupted: the same record a run
+ * writes (wf_deploy_record), with what repair found. */
+static int record_lost(struct wf_session *s, struct wf_deploy *d, const char *tip, int tagged_now)
 {
-	char *tag = NULL, *note = tag_lost(s, env, l, tagged_now, &tag), *msg;
+	const struct wf_env *env = d->env;
+	const char *kind = d->job->kind;
+	int made = !tagged_now && !env->tagless && !strcmp(d->new_oid, tip), rc = -1;
 	struct wf_record r;
-	int made = !tagged_now && !strcmp(l->new, l->tip);
 
-	if (!note)
+	if (tag_lost(s, d, tip, tagged_now) < 0)
 		return -1;
-	msg = xasprintf("Interrupted %s to %s", l->kind, env->branch);
-	wf_record_start(&r, l->kind, "interrupted", env->name, env->ref, l->pusher, l->old, l->new);
-	r.tag = tag;
-	r.message = msg;
-	r.note = note;
+	d->message = xasprintf("Interrupted %s to %s", kind, env->branch);
+	wf_deploy_record(s, d, "interrupted", &r);
+	r.kind = (char *)kind; /* a branch env's "delete" too */
 	if (wf_record_write(s->repo.git_dir, &r) < 0) {
-		wf_say("workflow: repair: could not record the interrupted %s to %s", l->kind, env->branch);
+		wf_say("workflow: repair: could not record the interrupted %s to %s", kind, env->branch);
 	} else {
 		wf_say("workflow: repair: an interrupted %s to %s (%.12s) was %s and recorded as deploy record %ld "
-		       "(git-workflow show %ld)", l->kind, env->branch, l->new, made ? "tagged" : "found", r.seq,
+		       "(git-workflow show %ld)", kind, env->branch, d->new_oid, made ? "tagged" : "found", r.seq,
 		       r.seq);
 		if (made)
-			wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, tag);
+			wf_say("workflow: repair: %s is %s; the steps may not have run", env->branch, d->tag);
 		wf_notify_record(s, &r);
 		wf_job_remove(s->repo.git_dir, env->name);
+		rc = 1;
 	}
-	free(msg);
-	free(note);
-	free(tag);
-	return r.seq ? 1 : -1;
+	return rc;
 }
 
 /* A journal whose push ended before its runner could start the deploy (a
@@ -260,10 +254,10 @@ static int pending_job(struct wf_session *s, const struct wf_env *env, struct wf
 static int repair_env(struct wf_session *s, const struct wf_env *env)
 {
 	struct wf_job j;
-	struct lost l;
+	struct wf_deploy d;
+	char tip[WF_OID_MAX + 1];
 	int r = wf_job_read(s->repo.git_dir, env->name, &j), have_j = r == 0, t, rc = 0;
 
-	memset(&l, 0, sizeof(l));
 	if (r < 0) {
 		/* journals are renamed into place whole: this one is damaged,
 		 * not being written, and says nothing we could finish */
@@ -280,24 +274,28 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 		wf_job_free(&j);
 		return rc;
 	}
-	if (wf_repo_ref_tip(&s->repo, env->ref, l.tip) != 0) {
+	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0) {
 		wf_job_remove(s->repo.git_dir, env->name);
 		wf_job_free(&j);
 		return 0;
 	}
-	t = env->tagless ? 1 : wf_outside_tip_tagged(&s->repo, env, l.tip);
+	t = env->tagless ? 1 : wf_outside_tip_tagged(&s->repo, env, tip);
 	if (t < 0) {
 		wf_job_free(&j);
 		return -1;
 	}
 	stop_leftover_step(&j);
 	wf_release_repair(s, &j, env);
-	l.kind = j.kind;
-	l.old = j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000";
-	l.new = j.new_oid;
-	l.pusher = j.pusher;
-	l.job = &j;
-	rc = record_lost(s, env, &l, t);
+	memset(&d, 0, sizeof(d));
+	d.kind = wf_deploy_kind_of(j.kind);
+	d.env = env;
+	d.ref = env->ref;
+	snprintf(d.old_oid, sizeof(d.old_oid), "%s", j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000");
+	snprintf(d.new_oid, sizeof(d.new_oid), "%s", j.new_oid);
+	d.pusher = j.pusher;
+	d.job = &j;
+	rc = record_lost(s, &d, tip, t);
+	wf_deploy_clear(&d);
 	wf_job_free(&j);
 	return rc;
 }

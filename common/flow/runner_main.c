@@ -84,21 +84,12 @@ static void options_to_env(const struct wf_job *j)
 	}
 }
 
-static enum wf_action kind_of(const char *word)
-{
-	if (!strcmp(word, "rollback"))
-		return WF_ROLLBACK;
-	if (!strcmp(word, "hotfix"))
-		return WF_HOTFIX;
-	return WF_PROMOTE;
-}
-
 /* Did git move the env's ref as the job says (a hotfix: its special ref;
  * a branch env's deletion: the branch is gone)? */
 int wf_job_applied(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
 {
 	char tip[WF_OID_MAX + 1];
-	const char *ref = kind_of(j->kind) == WF_HOTFIX ? j->ref : env->ref;
+	const char *ref = wf_deploy_kind_of(j->kind) == WF_HOTFIX ? j->ref : env->ref;
 	int r = wf_repo_ref_tip(&s->repo, ref, tip);
 
 	if (!strcmp(j->kind, "delete"))
@@ -121,7 +112,7 @@ static void run_job(struct wf_session *s, const char *name)
 	}
 	if (!wf_job_applied(s, &j, env)) {
 		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
-		       kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
+		       wf_deploy_kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
 		wf_release_forget(s, &j, env);
 		wf_md_forget(s, env);
 		wf_job_remove(s->repo.git_dir, name);
@@ -139,10 +130,11 @@ static void run_job(struct wf_session *s, const char *name)
 	if (wf_job_write(s->repo.git_dir, &j) < 0)
 		wf_say("workflow: warning: could not update the %s journal", name);
 	memset(&d, 0, sizeof(d));
-	d.kind = kind_of(j.kind);
+	d.kind = wf_deploy_kind_of(j.kind);
 	d.env = env;
 	d.ref = j.ref;
 	d.job = &j;
+	d.pusher = j.pusher;
 	strcpy(d.old_oid, j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000");
 	strcpy(d.new_oid, j.new_oid);
 	if (d.kind == WF_HOTFIX && wf_hotfix_apply(s, &d, j.base) < 0) {

@@ -113,6 +113,26 @@ static long take_number(const char *git_dir, const char *dir, char *tmp)
 	return -1;
 }
 
+struct wf_record_step *wf_record_steps_add(struct wf_record_steps *a)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 8;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	memset(&a->v[a->n], 0, sizeof(a->v[0]));
+	return &a->v[a->n++];
+}
+
+void wf_record_steps_free(struct wf_record_steps *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].zoutput);
+	}
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
 void wf_record_start(struct wf_record *r, const char *kind, const char *status, const char *env, const char *ref,
 		     const char *pusher, const char *old_oid, const char *new_oid)
 {

@@ -16,6 +16,16 @@ struct wf_record_step {
 	size_t output_len;       /* uncompressed size */
 };
 
+/* A growable array of step results (libgit2's git_array_t): one slot a
+ * step, a build, a check or a host's part, however many a deploy runs. */
+struct wf_record_steps {
+	struct wf_record_step *v;
+	size_t n, cap;
+};
+/* A new zeroed slot at the end. */
+struct wf_record_step *wf_record_steps_add(struct wf_record_steps *a);
+void wf_record_steps_free(struct wf_record_steps *a);
+
 struct wf_record {
 	long seq;               /* assigned by wf_record_write: 1, 2, 3 ... */
 	char *kind;             /* "deploy", "rollback", "hotfix", "refused", "repair" */
