@@ -52,8 +52,9 @@ int cli_check_config(struct cli *x)
 	if (rc < 0)
 		fprintf(stderr, "%s\n", err);
 	else {
-		printf("%s: ok (test: %zu steps, live: %zu steps, %zu webhooks%s%s)\n", file, c.test.n_steps,
-		       c.live.n_steps, c.n_webhooks, c.multidev.n_branches ? ", branch environments: " : "",
+		printf("%s: ok (test: %zu step%s, live: %zu step%s, %zu webhook%s%s%s)\n", file, c.test.n_steps,
+		       c.test.n_steps == 1 ? "" : "s", c.live.n_steps, c.live.n_steps == 1 ? "" : "s", c.n_webhooks,
+		       c.n_webhooks == 1 ? "" : "s", c.multidev.n_branches ? ", branch environments: " : "",
 		       c.multidev.n_branches ? c.multidev.branches[0] : "");
 		wf_config_free(&c);
 	}

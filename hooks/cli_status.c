@@ -70,7 +70,12 @@ static void gather(struct wf_repo *r, struct view *v)
 			const char *e = v->env[i]->name;
 			long n = wf_repo_last_deploy_number(r, e);
 			char t[GIT_OID_HEXSZ + 1];
-			if (n > 0 && wf_repo_deploy_tag_target(r, e, n, t) == 0)
+			struct wf_outcome o;
+			/* the deploy that put the tip there (a failed one after it
+			 * was moved back is not its tag) */
+			if (v->have[i] && wf_outcome_read(r->git_dir, e, v->tips[i], &o) == 0 && strcmp(o.tag, "-"))
+				snprintf(v->last[i], sizeof(v->last[i]), "%s", o.tag);
+			else if (n > 0 && wf_repo_deploy_tag_target(r, e, n, t) == 0)
 				snprintf(v->last[i], sizeof(v->last[i]), "%s_%s_%ld%s", c->tag_prefix, e, n,
 					 v->have[i] && !strcmp(t, v->tips[i]) ? "" : " (tip moved since)");
 			v->outside[i] = wf_outside_check(r, v->env[i], (char[WF_OID_MAX + 1]){ 0 });

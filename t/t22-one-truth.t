@@ -57,6 +57,10 @@ check "  ... naming the failed deploy and its record" \
 	says "only code that passed test goes live, and the deploy of ${B%"${B#????????????}"} to test (deploy_test_2, record $n) failed"
 check "  ... and how to see why" says "See why with: git-workflow show $n"
 check "  ... live did not move" at refs/heads/live "$A"
+wf status >"$OUT" 2>&1
+check "status names the deploy test is on, not the failed one after it" \
+	says "^test     ${A%"${A#????????????}"}   deploy_test_1$"
+check "  ... and the failed one as the last deploy" says "^test     last deploy deploy_test_2 of .*: failed"
 drop fail-check
 
 # --- a failed step: back by default, the commit refused by live -----------
@@ -90,6 +94,13 @@ check "  ... the last remote line says it is on the commit that failed" last_rem
 push origin "$D:live"
 check "live refuses test's tip when its deploy failed" refused
 check "  ... saying so" says "(deploy_test_4, record [0-9]*) failed"
+git commit -q --allow-empty -m "and again"
+git push -q origin master 2>/dev/null
+push origin master:test
+check "a second failure in a row, with stop: the release before it failed too" \
+	says "WARNING: test is serving a failed release (releases/deploy_test_5)"
+check "  ... so the rollback named is the last deploy that passed, not the failed one before" \
+	says "roll it back with: git fetch origin tag deploy_test_1 && git push -f origin 'deploy_test_1^{commit}:test'"
 git fetch -q origin tag deploy_test_1 && push -f origin 'deploy_test_1^{commit}:test'
 check "the rollback it named works" at refs/heads/test "$A"
 check "  ... and current follows (the kept release)" test "$(current test)" = releases/deploy_test_1
@@ -166,6 +177,9 @@ git archive HEAD | tar -t | sort >"$T/archive.list"
 (cd "$P/test/current" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./||' | sort) >"$T/placed.list"
 grep -v '/$' "$T/archive.list" >"$T/archive.files"
 check "  ... the same files as git archive" cmp -s "$T/archive.files" "$T/placed.list"
+wf releases --verify test >"$T/verify" 2>&1 && rc=0 || rc=$?
+check "  ... and releases --verify takes what export-ignore leaves out as no difference" \
+	sh -c '[ "$1" = 0 ] && grep -q "^test $2: matches" "$3"' - "$rc" "$(current test | sed 's|releases/||')" "$T/verify"
 
 # --- 6. a branch env named "all" cannot take the lock of every env ---------
 git push -q origin master:refs/heads/md/ok 2>/dev/null

@@ -64,18 +64,33 @@ char *wf_join_note(char *note, char *more)
 	return j;
 }
 
-/* Move env back to the deploy before tag number n (on_failure = rollback). */
+/* The newest deploy of env before tag number n that passed (its commit's
+ * last deploy there ended ok; a failed one is never a way back), looked at
+ * back to a limit: its number (commit in prev), 0 none, -1 error. */
+#define PASSED_LOOKBACK 100
+static long last_passed(struct wf_session *s, const struct wf_env *env, long n, char prev[WF_OID_MAX + 1])
+{
+	struct wf_outcome o;
+
+	for (long k = n - 1; k > 0 && k >= n - PASSED_LOOKBACK; k--) {
+		int rc = wf_repo_deploy_tag_target(&s->repo, env->name, k, prev);
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && wf_outcome_read(s->repo.git_dir, env->name, prev, &o) == 0 && !strcmp(o.state, "ok"))
+			return k;
+	}
+	return 0;
+}
+
+/* Move env back to the last deploy before tag number n that passed
+ * (on_failure = rollback, an env without a path). */
 static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 {
-	char prev[GIT_OID_HEXSZ + 1];
+	char prev[WF_OID_MAX + 1];
+	long k = last_passed(s, d->env, n, prev);
 	int rc;
 
-	for (long k = n - 1; k > 0; k--) {
-		rc = wf_repo_deploy_tag_target(&s->repo, d->env->name, k, prev);
-		if (rc < 0)
-			break;
-		if (rc == 1)
-			continue;
+	if (k > 0) {
 		rc = wf_repo_move_ref(&s->repo, d->env->ref, prev, d->new_oid, "workflow: rollback after failed deploy");
 		if (rc == 0)
 			return xasprintf("rolled back %s to %s_%s_%ld (%.12s)", d->env->branch,
@@ -83,7 +98,7 @@ static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 		return xasprintf("could not roll back %s: it %s", d->env->branch,
 				 rc == 1 ? "moved meanwhile" : "could not be updated");
 	}
-	return xasprintf("no earlier %s deploy to roll back to; %s stays on %.12s", d->env->branch,
+	return xasprintf("no earlier %s deploy that passed to roll back to; %s stays on %.12s", d->env->branch,
 			 d->env->branch, d->new_oid);
 }
 
@@ -163,17 +178,21 @@ static void enter(struct wf_session *s, struct wf_deploy *d, const char *state)
 
 /* A failed step of an env that says on_failure = "stop": left serving the
  * failed release on purpose, and said loudly, with the way back. */
-static void say_stopped(struct wf_deploy *d)
+static void say_stopped(struct wf_session *s, struct wf_deploy *d)
 {
 	const struct wf_env *e = d->env;
+	char prev[WF_OID_MAX + 1];
+	long k = e->tagless ? 0 : last_passed(s, e, d->n, prev);
 
 	if (!e->rel.path || !d->cx.release[0])
 		return;
 	wf_say("workflow: WARNING: %s is serving a failed release (releases/%s): on_failure = \"stop\" keeps it",
 	       e->branch, d->cx.release);
-	if (d->cx.prev[0] && !e->tagless)
-		wf_say("workflow: roll it back with: git fetch origin tag %s && git push -f origin '%s^{commit}:%s'",
-		       d->cx.prev, d->cx.prev, e->branch);
+	/* the last deploy that passed: the release before may have failed too */
+	if (k > 0)
+		wf_say("workflow: roll it back with: git fetch origin tag %s_%s_%ld && git push -f origin "
+		       "'%s_%s_%ld^{commit}:%s'", s->config.tag_prefix, e->name, k, s->config.tag_prefix, e->name, k,
+		       e->branch);
 	else
 		wf_say("workflow: push a fix to %s to replace it", e->branch);
 	d->note = wf_join_note(d->note, xasprintf("on_failure = stop: %s serves the failed release %s", e->branch,
@@ -231,7 +250,8 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 		wf_release_done(s, d, &d->cx);
 		return;
 	}
-	wf_say("workflow: %s to %s FAILED; the steps after it did not run", wf_deploy_kind_word(d->kind), e->branch);
+	wf_say("workflow: %s to %s FAILED; the %ss after it did not run", wf_deploy_kind_word(d->kind), e->branch,
+	       what);
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
 		wf_release_undo(s, d, &d->cx, what, &d->note);
 	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
@@ -239,7 +259,7 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 		wf_say("workflow: %s", back);
 		d->note = wf_join_note(d->note, back);
 	} else {
-		say_stopped(d);
+		say_stopped(s, d);
 	}
 }
 

@@ -153,7 +153,8 @@ static void count_file(void *ctx, int dirfd, const char *name, const char *path,
 
 	(void)dirfd, (void)name, (void)path;
 	if (S_ISREG(st->st_mode))
-		*(st->st_nlink > 1 ? &u->shared : &u->own) += st->st_size;
+		/* a release's link and the store's: its own; more: shared */
+		*(st->st_nlink > 2 ? &u->shared : &u->own) += st->st_size;
 }
 
 void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared)

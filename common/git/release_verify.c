@@ -18,6 +18,7 @@ struct verify {
 	git_repository *repo, *attrs;
 	git_oid commit;
 	char *dir;
+	char scratch[64];       /* the attributes' work tree: the tree's directories, empty */
 	struct sbuf *out;
 	long n;
 };
@@ -70,6 +71,13 @@ static int check_entry(const char *root, const git_tree_entry *e, void *payload)
 	struct stat st;
 	int skip = 0;
 
+	/* a directory is asked as placing asks it: once it exists (in the
+	 * scratch tree, since an export-ignored one is not in the release) */
+	if (fm == GIT_FILEMODE_TREE || fm == GIT_FILEMODE_COMMIT) {
+		char *sd = xasprintf("%s/%s", v->scratch, path);
+		mkdir(sd, 0700);
+		free(sd);
+	}
 	if (wf_release_exported(v->attrs, &v->commit, path) == 0)
 		skip = 1; /* not placed, nor anything under it */
 	else if (fm == GIT_FILEMODE_TREE || fm == GIT_FILEMODE_COMMIT)
@@ -93,17 +101,21 @@ static int check_entry(const char *root, const git_tree_entry *e, void *payload)
 long wf_release_verify(git_repository *repo, const struct wf_release_conf *rc, const char *name, struct sbuf *out)
 {
 	struct wf_release_info info;
-	struct verify v = { repo, NULL, { { 0 } }, wf_release_dir(rc, name), out, 0 };
+	struct verify v = { repo, NULL, { { 0 } }, wf_release_dir(rc, name), "/tmp/wf-verify-XXXXXX", out, 0 };
 	git_commit *c = NULL;
 	git_tree *t = NULL;
 	long n = -1;
 
 	if (wf_release_read(rc, name, &info) != 0 || git_oid_fromstr(&v.commit, info.commit) < 0 ||
-	    git_commit_lookup(&c, repo, &v.commit) < 0 || git_commit_tree(&t, c) < 0 ||
-	    !(v.attrs = wf_release_attr_repo(repo, v.dir)))
+	    git_commit_lookup(&c, repo, &v.commit) < 0 || git_commit_tree(&t, c) < 0 || !mkdtemp(v.scratch))
 		goto out;
+	if (!(v.attrs = wf_release_attr_repo(repo, v.scratch))) {
+		wf_remove_tree(v.scratch);
+		goto out;
+	}
 	if (git_tree_walk(t, GIT_TREEWALK_PRE, check_entry, &v) == 0)
 		n = v.n;
+	wf_remove_tree(v.scratch);
 out:
 	git_repository_free(v.attrs);
 	git_tree_free(t);
