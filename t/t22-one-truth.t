@@ -101,7 +101,11 @@ check "a second failure in a row, with stop: the release before it failed too" \
 	says "WARNING: test is serving a failed release (releases/deploy_test_5)"
 check "  ... so the rollback named is the last deploy that passed, not the failed one before" \
 	says "roll it back with: git fetch origin tag deploy_test_1 && git push -f origin 'deploy_test_1^{commit}:test'"
-git fetch -q origin tag deploy_test_1 && push -f origin 'deploy_test_1^{commit}:test'
+git fetch -q origin tag deploy_test_1 && push -f -o dry-run origin 'deploy_test_1^{commit}:test'
+check "a dry run of that rollback says what the rollback does: the kept release, not a build" \
+	says "dry-run: test: would switch $P/test/current back to the kept release deploy_test_1 (not built again)"
+check "  ... and names the checks it would run" says "dry-run: check home: would run"
+push -f origin 'deploy_test_1^{commit}:test'
 check "the rollback it named works" at refs/heads/test "$A"
 check "  ... and current follows (the kept release)" test "$(current test)" = releases/deploy_test_1
 sed -i 's| on_failure = "stop";||' "$T/origin.git/workflow.conf"

@@ -1,5 +1,6 @@
 /* The words of a deploy (deploy_text.h). */
 #include "deploy_text.h"
+#include "release.h"
 #include "steps.h"
 #include "text.h"
 #include "util.h"
@@ -124,7 +125,12 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		for (char *line = strtok(commits.buf, "\n"); line; line = strtok(NULL, "\n"))
 			wf_say("dry-run:   %s", line);
 	}
-	if (d->env->rel.path)
+	struct wf_release_info kept;
+	if (d->env->rel.path && d->kind == WF_ROLLBACK && wf_release_find_commit(&d->env->rel, d->new_oid, &kept) == 0)
+		/* as the rollback itself will (release_deploy.c) */
+		wf_say("dry-run: %s: would switch %s/current back to the kept release %s (not built again)",
+		       d->env->branch, d->env->rel.path, kept.name);
+	else if (d->env->rel.path)
 		wf_say("dry-run: %s: would place the release %s_%s_%ld in %s/releases, build it (%zu build step%s) "
 		       "and switch %s/current to it", d->env->branch, s->config.tag_prefix, d->env->name, n + 1,
 		       d->env->rel.path, d->env->rel.n_build, d->env->rel.n_build == 1 ? "" : "s", d->env->rel.path);
@@ -135,6 +141,8 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		const struct wf_step *st = &d->env->steps[i];
 		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");
 	}
+	for (size_t i = 0; i < d->env->rel.n_checks; i++)
+		wf_say("dry-run: check %s: would run (a failure switches back)", d->env->rel.checks[i].name);
 	sbuf_free(&commits);
 }
 
