@@ -88,6 +88,27 @@ static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n
 	return 0;
 }
 
+/* An accepted deploy as its journal says it: state accepted, the ref not
+ * moved yet; the push's pusher and options (borrowed). */
+static void accept(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, struct wf_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	snprintf(j->env, sizeof(j->env), "%s", d->env->name);
+	snprintf(j->kind, sizeof(j->kind), "%s", wf_is_zero_oid(u->new_oid) ? "delete" : wf_deploy_kind_word(d->action));
+	snprintf(j->ref, sizeof(j->ref), "%s", u->ref);
+	if (d->action == WF_HOTFIX)
+		strcpy(j->base, d->base), strcpy(j->old_oid, d->base);
+	else if (!wf_is_zero_oid(u->old_oid))
+		strcpy(j->old_oid, u->old_oid);
+	strcpy(j->new_oid, u->new_oid);
+	j->pusher = s->pusher;
+	j->options = s->opts.raw;
+	j->n_options = s->opts.n_raw;
+	j->owner_pid = wf_push_owner();
+	j->owner_start = wf_proc_start_time(j->owner_pid);
+	strcpy(j->state, WF_STATE_ACCEPTED);
+}
+
 /* The accepted deploys, journaled, and their runner started: from here on
  * they run whatever the pusher does.  0, or -1 (said why) when none could
  * be started: the push is refused. */
@@ -112,22 +133,7 @@ static int start_deploys(struct wf_session *s, const struct wf_update *u, const 
 				wf_say("workflow: this push deploys %s twice; push one of them at a time", d[i].env->branch);
 				goto fail;
 			}
-		memset(&j, 0, sizeof(j));
-		snprintf(j.env, sizeof(j.env), "%s", d[i].env->name);
-		snprintf(j.kind, sizeof(j.kind), "%s",
-			 wf_is_zero_oid(u[i].new_oid) ? "delete" : wf_deploy_kind_word(d[i].action));
-		snprintf(j.ref, sizeof(j.ref), "%s", u[i].ref);
-		if (d[i].action == WF_HOTFIX)
-			strcpy(j.base, d[i].base), strcpy(j.old_oid, d[i].base);
-		else if (!wf_is_zero_oid(u[i].old_oid))
-			strcpy(j.old_oid, u[i].old_oid);
-		strcpy(j.new_oid, u[i].new_oid);
-		j.pusher = s->pusher;
-		j.options = s->opts.raw;
-		j.n_options = s->opts.n_raw;
-		j.owner_pid = wf_push_owner();
-		j.owner_start = wf_proc_start_time(j.owner_pid);
-		strcpy(j.state, WF_STATE_ACCEPTED);
+		accept(s, &u[i], &d[i], &j);
 		if (wf_job_write(s->repo.git_dir, &j) < 0) {
 			wf_say("workflow: cannot write the deploy journal in %sworkflow: %s; push refused",
 			       s->repo.git_dir, strerror(errno));
