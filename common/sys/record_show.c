@@ -137,6 +137,9 @@ int wf_record_log(const char *git_dir, const char *env, int json, FILE *out, FIL
 	if (json) {
 		sbuf_adds(&sb, "]\n");
 		fputs(sb.buf, out);
+	} else if (first && !bad && env) {
+		fprintf(out, "nothing recorded for an env named %s (the envs are named as in the config: dev, test, "
+			"live, or a branch env's name)\n", env);
 	} else if (first && !bad) {
 		fprintf(out, "no deploys recorded yet\n");
 	}
