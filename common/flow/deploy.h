@@ -51,6 +51,10 @@ struct wf_deploy {
 	int failed;
 };
 
+/* d as its journal j (its on-disk form, read by the runner and by repair)
+ * says it: kind, env, ref, old, new, pusher; j stays the caller's. */
+void wf_deploy_from_journal(struct wf_deploy *d, const struct wf_env *env, struct wf_job *j);
+
 /* d's record as it stands: status "ok" or "failed" (by d->failed), or
  * the one given ("started", "interrupted").  The strings are d's. */
 void wf_deploy_record(struct wf_session *s, const struct wf_deploy *d, const char *status, struct wf_record *r);

@@ -122,7 +122,7 @@ static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char
 static int place_and_build(struct wf_session *s, struct wf_job *j, const struct wf_env *env, const char *name)
 {
 	const struct wf_release_conf *rc = &env->rel;
-	struct wf_deploy d = { .kind = wf_deploy_kind_of(j->kind), .env = env, .ref = j->ref, .job = j };
+	struct wf_deploy d;
 	struct wf_record_steps st = { NULL, 0, 0 };
 	struct wf_step_ctx cx;
 	struct wf_placed p;
@@ -138,8 +138,7 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 		free(dir);
 		return -1;
 	}
-	snprintf(d.old_oid, sizeof(d.old_oid), "%s", j->old_oid[0] ? j->old_oid : "0000000000000000000000000000000000000000");
-	snprintf(d.new_oid, sizeof(d.new_oid), "%s", j->new_oid);
+	wf_deploy_from_journal(&d, env, j);
 	/* a release of that name no deploy used (its push did not move the ref) */
 	wf_release_remove(rc, name);
 	if (room_for(rc, env) < 0) {

@@ -286,14 +286,7 @@ static int repair_env(struct wf_session *s, const struct wf_env *env)
 	}
 	stop_leftover_step(&j);
 	wf_release_repair(s, &j, env);
-	memset(&d, 0, sizeof(d));
-	d.kind = wf_deploy_kind_of(j.kind);
-	d.env = env;
-	d.ref = env->ref;
-	snprintf(d.old_oid, sizeof(d.old_oid), "%s", j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000");
-	snprintf(d.new_oid, sizeof(d.new_oid), "%s", j.new_oid);
-	d.pusher = j.pusher;
-	d.job = &j;
+	wf_deploy_from_journal(&d, env, &j);
 	rc = record_lost(s, &d, tip, t);
 	wf_deploy_clear(&d);
 	wf_job_free(&j);

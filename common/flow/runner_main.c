@@ -129,14 +129,7 @@ static void run_job(struct wf_session *s, const char *name)
 	strcpy(j.state, WF_STATE_TAGGED);
 	if (wf_job_write(s->repo.git_dir, &j) < 0)
 		wf_say("workflow: warning: could not update the %s journal", name);
-	memset(&d, 0, sizeof(d));
-	d.kind = wf_deploy_kind_of(j.kind);
-	d.env = env;
-	d.ref = j.ref;
-	d.job = &j;
-	d.pusher = j.pusher;
-	strcpy(d.old_oid, j.old_oid[0] ? j.old_oid : "0000000000000000000000000000000000000000");
-	strcpy(d.new_oid, j.new_oid);
+	wf_deploy_from_journal(&d, env, &j);
 	if (d.kind == WF_HOTFIX && wf_hotfix_apply(s, &d, j.base) < 0) {
 		wf_job_remove(s->repo.git_dir, name);
 		wf_job_free(&j);
