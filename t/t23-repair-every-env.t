@@ -137,6 +137,13 @@ wf releases --verify test >"$OUT" 2>&1 && rc=0 || rc=$?
 check "releases --verify finds the release whose step wrote a tracked file, and fails" \
 	sh -c '[ "$1" = 1 ] && grep -q "^test deploy_test_5: 1 file differs from" "$2" && grep -q "^  index.php: content differs from the commit" "$2"' - "$rc" "$OUT"
 check "  ... and that the others match their commits" grep -q "^test deploy_test_4: matches" "$OUT"
+# a kept release whose shared copies carry another time (as a release an
+# older version placed does) is switched back to: nothing is taken for a
+# file a step wrote
+touch -h -d 2020-01-01 "$P/test/$r1/index.php"
+push -f origin "$(tip "${r1#releases/}^{commit}"):test"
+check "a rollback to a kept release placed long ago reuses it" says "goes back to the kept release ${r1#releases/}"
+check "  ... and takes none of its files for ones a step wrote" sh -c '! grep -q "in place that other releases share" "$1"' - "$OUT"
 git push -q origin master:live 2>/dev/null
 wf releases --verify live >"$OUT" 2>&1 && rc=0 || rc=$?
 check "  ... an env whose releases all match passes" sh -c '[ "$1" = 0 ] && grep -q "^live deploy_live_1: matches" "$2"' - "$rc" "$OUT"

@@ -251,6 +251,7 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 	d->cx.tag = d->tag;
 	d->cx.message = d->shown;
 	d->cx.out = &d->steps;
+	d->cx.since = (long long)time(NULL);
 	enter(s, d, WF_STATE_SWITCHED);
 	if (wf_release_go(s, d, d->tag, &d->cx, &d->note) < 0) {
 		d->failed = 1;

@@ -18,6 +18,7 @@ struct wf_step_ctx {
 	char prev[128];                 /* the release current named before ("" none) */
 	const char *clone_from;         /* create steps of a branch env: WF_CLONE_FROM (NULL: others) */
 	const char *clone_from_path;    /* that env's path ("" when it has none) */
+	long long since;                /* when the switch began (unix s): what is written after is the steps' */
 	/* the run's step results, where the hosts' results go (NULL: not kept) */
 	struct wf_record_steps *out;
 };

@@ -131,7 +131,7 @@ void wf_release_after_steps(struct wf_session *s, struct wf_deploy *d, struct wf
 
 	if (!d->env->rel.path || !cx->release[0])
 		return;
-	n = wf_release_heal(s->repo.git, &d->env->rel, cx->release, d->new_oid, &list);
+	n = wf_release_heal(s->repo.git, &d->env->rel, cx->release, d->new_oid, cx->since, &list);
 	if (n > 0) {
 		wf_say("workflow: %s: a step wrote %d file%s in place that other releases share (%s): only releases/%s "
 		       "has what it wrote, the others keep the committed content", d->env->branch, n, n == 1 ? "" : "s",

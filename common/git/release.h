@@ -72,13 +72,14 @@ int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t e
  * read-only, that size, WF_STORE_MTIME?  1 yes, 0 no (or none). */
 int wf_store_copy_ok(int store_fd, const char *key, long long size);
 
-/* After the steps of release name (of commit): the files a step wrote in
- * place while other releases share them (by their mtime or mode): the
+/* After the steps of release name (of commit), begun at since (unix s):
+ * the files a step wrote in place while other releases share them (by
+ * their mtime: written since, and not a store copy's): the
  * store gets the blob again and every other release that shared one a
  * link to that copy; name keeps what its step wrote (release_heal.c).
  * How many, their paths in *list ("a, b", malloc'd); -1 on error. */
 int wf_release_heal(git_repository *repo, const struct wf_release_conf *rc, const char *name, const char *commit,
-		    char **list);
+		    long long since, char **list);
 
 /* The handle a commit's attributes are read through (release_attrs.c):
  * the same objects (a push's quarantine too), its work tree dir, where the

@@ -33,13 +33,16 @@ struct heal {
 	int store;
 	struct bad *bad;
 	size_t n, cap;
+	long long since;        /* when the steps began */
 };
 
-static int written(const struct stat *st)
+/* Shared, and written since the steps began: a release placed by an
+ * older version (its copies have the time they were written) or a kept
+ * release switched back to is not taken for one a step wrote. */
+static int written(const struct heal *h, const struct stat *st)
 {
-	mode_t m = st->st_mode & 07777;
-	return S_ISREG(st->st_mode) && st->st_nlink > 1 &&
-	       (st->st_mtim.tv_sec != WF_STORE_MTIME || st->st_mtim.tv_nsec || (m != 0444 && m != 0555));
+	return S_ISREG(st->st_mode) && st->st_nlink > 1 && st->st_mtim.tv_sec != WF_STORE_MTIME &&
+	       (long long)st->st_mtim.tv_sec >= h->since;
 }
 
 /* The store key of path in the commit ("<blob>-644"), 0; 1 when none. */
@@ -62,7 +65,7 @@ static void note_written(void *ctx, int dirfd, const char *name, const char *pat
 	char key[WF_OID_MAX + 8];
 
 	(void)dirfd, (void)name;
-	if (!written(st) || key_of(h, path, key) != 0)
+	if (!written(h, st) || key_of(h, path, key) != 0)
 		return;
 	if (h->n == h->cap)
 		h->bad = xrealloc(h->bad, (h->cap = h->cap ? 2 * h->cap : 8) * sizeof(*h->bad));
@@ -184,9 +187,9 @@ static void each_release(struct heal *h, const char *top, const struct stat *ski
 }
 
 int wf_release_heal(git_repository *repo, const struct wf_release_conf *rc, const char *name, const char *commit,
-		    char **list)
+		    long long since, char **list)
 {
-	struct heal h = { repo, NULL, -1, NULL, 0, 0 };
+	struct heal h = { repo, NULL, -1, NULL, 0, 0, since };
 	char *dir = wf_release_dir(rc, name), *store = wf_release_store(rc), *top = xstrdup(store);
 	struct sbuf sb = SBUF_INIT;
 	git_commit *c = NULL;

@@ -116,11 +116,11 @@ static int read_line(char *path, struct wf_outcome *o)
 {
 	char line[256];
 	FILE *f = fopen(path, "r");
-	int n;
+	int n, missing = !f && errno == ENOENT;
 
 	free(path);
 	if (!f)
-		return errno == ENOENT ? 1 : -1;
+		return missing ? 1 : -1;
 	n = fgets(line, sizeof(line), f) ? sscanf(line, "%15s %127s %ld %64s", o->state, o->tag, &o->record, o->oid)
 					 : 0;
 	fclose(f);
