@@ -1,6 +1,7 @@
 /* git-workflow multidev list | delete NAME | prune --older AGE, and the
  * branch envs in status (README "Branch environments"). */
 #include "cli.h"
+#include "journal.h"
 #include "lock.h"
 #include "multidev_flow.h"
 #include "multidev_registry.h"
@@ -48,6 +49,19 @@ static void entry_json(struct wf_session *s, const struct wf_md_entry *e, struct
 	sbuf_adds(sb, "}");
 }
 
+/* A branch env whose branch and current name two commits (no deploy
+ * runs for it: it has no journal), flagged as status flags Test's. */
+static void apart(struct wf_session *s, const struct wf_env *env, const char *name, const char *cur)
+{
+	struct wf_release_info info;
+	char tip[WF_OID_MAX + 1];
+
+	if (env && wf_job_present(s->repo.git_dir, name) == 0 && wf_release_read(&env->rel, cur, &info) == 0 &&
+	    wf_repo_ref_tip(&s->repo, env->ref, tip) == 0 && strcmp(tip, info.commit))
+		printf("WARNING: the branch environment %s is on %.12s but its current serves releases/%s, another "
+		       "commit: push a new commit to its branch to deploy it again\n", name, tip, cur);
+}
+
 static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 {
 	const struct wf_env *env = env_of(s, e);
@@ -60,6 +74,7 @@ static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 	printf("%-16s %-24s %-28s created %s by %s%s\n", e->name, b, cur, when, by,
 	       !strcmp(e->create, "ok") ? "" : !strcmp(e->create, "failed") ? " (create steps failed)"
 										: " (being created)");
+	apart(s, env, e->name, cur);
 	free(b);
 	free(by);
 }

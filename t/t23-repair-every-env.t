@@ -133,6 +133,15 @@ push origin bob:refs/heads/md/bob
 git checkout -q master
 check "bob's branch env step wrote its own index.php" grep -q bob-was-here "$P/md/bob/current/index.php"
 check "  ... alice's branch env, on the same store, was not changed" grep -q v1 "$P/md/alice/current/index.php"
+a1=$(readlink "$P/md/alice/current")
+git checkout -q -b alice origin/md/alice 2>/dev/null || git checkout -q -b alice "$(tip refs/heads/md/alice)"
+commit "alice 2" alice.txt
+git push -q origin alice:refs/heads/md/alice 2>/dev/null
+git checkout -q master
+ln -s "$a1" "$P/md/alice/current.hand" && mv -T "$P/md/alice/current.hand" "$P/md/alice/current"
+wf status >"$OUT" 2>&1
+check "status flags a branch env whose current serves another commit than its branch" \
+	says "WARNING: the branch environment alice is on .* but its current serves ${a1}, another commit"
 wf releases --verify test >"$OUT" 2>&1 && rc=0 || rc=$?
 check "releases --verify finds the release whose step wrote a tracked file, and fails" \
 	sh -c '[ "$1" = 1 ] && grep -q "^test deploy_test_5: 1 file differs from" "$2" && grep -q "^  index.php: content differs from the commit" "$2"' - "$rc" "$OUT"
