@@ -5,6 +5,7 @@
 #include "lock.h"
 #include "multidev_flow.h"
 #include "multidev_registry.h"
+#include "outcome.h"
 #include "release.h"
 #include "text.h"
 #include "util.h"
@@ -34,6 +35,7 @@ static char *shown(const char *v)
 static void entry_json(struct wf_session *s, const struct wf_md_entry *e, struct sbuf *sb)
 {
 	const struct wf_env *env = env_of(s, e);
+	struct wf_outcome o;
 	char when[32];
 
 	wf_format_time(e->created, when);
@@ -44,6 +46,9 @@ static void entry_json(struct wf_session *s, const struct wf_md_entry *e, struct
 	sbuf_addf(sb, ",\"created\":\"%s\",\"created_by\":", when);
 	wf_json_string(sb, e->created_by, strlen(e->created_by));
 	sbuf_addf(sb, ",\"create_steps\":\"%s\"", e->create);
+	if (wf_outcome_last(s->repo.git_dir, e->name, &o) == 0)
+		sbuf_addf(sb, ",\"last_deploy\":{\"outcome\":\"%s\",\"record\":%ld,\"commit\":\"%s\"}", o.state,
+			  o.record, o.oid);
 	if (env)
 		cli_releases_json(&env->rel, sb);
 	sbuf_adds(sb, "}");
@@ -62,6 +67,16 @@ static void apart(struct wf_session *s, const struct wf_env *env, const char *na
 		       "commit: push a new commit to its branch to deploy it again\n", name, tip, cur);
 }
 
+/* How the branch env's last deploy ended, when not ok (a failed one shows). */
+static void last_deploy(struct wf_session *s, const char *name)
+{
+	struct wf_outcome o;
+
+	if (wf_outcome_last(s->repo.git_dir, name, &o) == 0 && strcmp(o.state, "ok"))
+		printf("  %s: last deploy of %.12s: %s%s%.0ld%s\n", name, o.oid, o.state,
+		       o.record ? " (git-workflow show " : "", o.record, o.record ? ")" : "");
+}
+
 static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 {
 	const struct wf_env *env = env_of(s, e);
@@ -75,6 +90,7 @@ static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 	       !strcmp(e->create, "ok") ? "" : !strcmp(e->create, "failed") ? " (create steps failed)"
 										: " (being created)");
 	apart(s, env, e->name, cur);
+	last_deploy(s, e->name);
 	free(b);
 	free(by);
 }

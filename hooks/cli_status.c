@@ -2,6 +2,7 @@
  * promoted, hotfixes not merged into Dev, a deploy in progress. */
 #include "cli.h"
 #include "hotfix.h"
+#include "journal.h"
 #include "lock.h"
 #include "outcome.h"
 #include "outside.h"
@@ -33,6 +34,7 @@ struct view {
 	char last[3][128];
 	struct wf_outcome deployed[3];  /* each env's last deploy and how it ended */
 	int have_deployed[3];
+	int runner_gone[3];             /* "running", but its runner is gone: repair has not seen it yet */
 	char apart[3][WF_RELEASE_NAME_MAX]; /* current's release when it names another commit than the branch */
 	long pending_test, pending_live;
 	struct wf_hotfix_report hot;
@@ -46,7 +48,15 @@ static void gather_env(struct wf_repo *r, struct view *v, int i, const struct wf
 	struct wf_release_info info;
 	char cur[WF_RELEASE_NAME_MAX];
 
+	struct wf_job j;
+
 	v->have_deployed[i] = wf_outcome_last(r->git_dir, e->name, &v->deployed[i]) == 0;
+	if (v->have_deployed[i] && !strcmp(v->deployed[i].state, "running")) {
+		int r2 = wf_job_read(r->git_dir, e->name, &j);
+		v->runner_gone[i] = r2 != 0 || !wf_job_owner_alive(&j);
+		if (r2 == 0)
+			wf_job_free(&j);
+	}
 	if (e->rel.path && v->have[i] && wf_release_current(&e->rel, cur) == 0 &&
 	    wf_release_read(&e->rel, cur, &info) == 0 && strcmp(info.commit, v->tips[i]))
 		snprintf(v->apart[i], sizeof(v->apart[i]), "%s", cur);
@@ -104,7 +114,8 @@ static void last_deploy_json(const struct view *v, int i, struct sbuf *sb)
 			wf_json_string(sb, o->tag, strlen(o->tag));
 		else
 			sbuf_adds(sb, "null");
-		sbuf_addf(sb, ",\"record\":%ld,\"commit\":\"%s\"}", o->record, o->oid);
+		sbuf_addf(sb, ",\"record\":%ld,\"commit\":\"%s\",\"runner_gone\":%s}", o->record, o->oid,
+			  v->runner_gone[i] ? "true" : "false");
 	} else {
 		sbuf_adds(sb, "null");
 	}
@@ -121,12 +132,13 @@ static void print_outcomes(const struct view *v)
 {
 	for (int i = 0; i < 3; i++) {
 		const struct wf_outcome *o = &v->deployed[i];
+		const char *tag = strcmp(o->tag, "-") ? o->tag : "";
 		if (v->have_deployed[i] && o->record)
-			printf("%-8s last deploy %s of %.12s: %s (git-workflow show %ld)\n", v->names[i],
-			       strcmp(o->tag, "-") ? o->tag : "", o->oid, o->state, o->record);
+			printf("%-8s last deploy %s%sof %.12s: %s (git-workflow show %ld)\n", v->names[i], tag,
+			       *tag ? " " : "", o->oid, o->state, o->record);
 		else if (v->have_deployed[i])
-			printf("%-8s last deploy %s of %.12s: %s\n", v->names[i], strcmp(o->tag, "-") ? o->tag : "",
-			       o->oid, o->state);
+			printf("%-8s last deploy %s%sof %.12s: %s%s\n", v->names[i], tag, *tag ? " " : "", o->oid,
+			       o->state, v->runner_gone[i] ? "; WARNING: its runner is gone: run git-workflow repair" : "");
 		if (v->apart[i][0] && !v->locked)
 			printf("WARNING: %s is on %.12s but its current serves releases/%s, another commit: run "
 			       "git-workflow repair\n", v->names[i], v->tips[i], v->apart[i]);

@@ -22,7 +22,7 @@ test = { branch = "test"; path = "$P/test";
 };
 live = { branch = "live"; path = "$P/live"; };
 multidev = { branches = [ "md/*" ]; path = "$P/md";
-  steps = ( { name = "tamper"; run = [ "sh", "-c", "if [ -f tamper ]; then chmod u+w index.php; echo bob-was-here >index.php; fi" ]; } );
+  steps = ( { name = "tamper"; run = [ "sh", "-c", "if [ -f md-fail ]; then exit 5; fi; if [ -f tamper ]; then chmod u+w index.php; echo bob-was-here >index.php; fi" ]; } );
 };
 CONF
 setup --conf "$T/workflow.conf"
@@ -43,6 +43,9 @@ runner=$(ps -o ppid= -p "$step" | tr -d ' ')
 kill -KILL "$runner"
 wait $bg
 check "the check outlived its killed Dev runner" kill -0 "$step"
+wf status >"$T/status" 2>&1
+check "status says the Dev deploy's runner is gone and to run repair (not just 'running')" \
+	grep -q "^master   last deploy of .*: running; WARNING: its runner is gone: run git-workflow repair" "$T/status"
 git rm -q slow-check && git commit -q -m "fast"
 push origin master
 check "the next Dev push stops the check the dead runner left" says "remote: workflow: repair: stopped step slow"
@@ -130,6 +133,12 @@ check "  ... and the next release of that file gets the commit's content, not th
 git push -q origin master:refs/heads/md/alice 2>/dev/null
 git checkout -q -b bob && commit "bob's tamper" tamper
 push origin bob:refs/heads/md/bob
+commit "bob breaks" md-fail
+push origin bob:refs/heads/md/bob
+wf multidev list >"$T/mdlist" 2>&1
+check "multidev list says how a branch env's last deploy ended when it failed" \
+	grep -q "^  bob: last deploy of .*: failed (git-workflow show [0-9]*)" "$T/mdlist"
+git rm -q md-fail && git commit -q -m "bob fixed" && push origin bob:refs/heads/md/bob
 git checkout -q master
 check "bob's branch env step wrote its own index.php" grep -q bob-was-here "$P/md/bob/current/index.php"
 check "  ... alice's branch env, on the same store, was not changed" grep -q v1 "$P/md/alice/current/index.php"

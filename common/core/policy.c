@@ -215,9 +215,10 @@ static int passed_test(const struct ctx *x, const struct wf_env *env, const stru
 					 "%s (%s, record %ld) %s", env->branch, test->branch, sb, test->branch, o.tag,
 					 o.record, !strcmp(o.state, "failed") ? "failed" :
 					 !strcmp(o.state, "interrupted") ? "was interrupted" : "did not pass"),
-		       xasprintf("see why with: git-workflow show %ld; fix it on %s and deploy it to %s again: "
-				 "git push origin %s:%s", o.record, x->c->dev_branch, test->branch,
-				 x->c->dev_branch, test->branch));
+		       xasprintf("see why with: git-workflow show %ld; fix it on %s (a new commit: git pushes no "
+				 "change for the same one; git commit --allow-empty to deploy it as it is) and deploy "
+				 "it to %s again: git push origin %s && git push origin %s:%s", o.record,
+				 x->c->dev_branch, test->branch, x->c->dev_branch, x->c->dev_branch, test->branch));
 	}
 	return 0;
 }

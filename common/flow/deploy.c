@@ -263,8 +263,8 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 		wf_release_done(s, d, &d->cx);
 		return;
 	}
-	wf_say("workflow: %s to %s FAILED; the %ss after it did not run", wf_deploy_kind_word(d->kind), e->branch,
-	       what);
+	wf_say("workflow: %s to %s FAILED: a %s failed; nothing after it ran", wf_deploy_kind_word(d->kind),
+	       e->branch, what);
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
 		wf_release_undo(s, d, &d->cx, what, &d->note);
 	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
