@@ -1,9 +1,10 @@
 /* What became of the last deploy of a commit to an env: the lookup that
  * "only code that passed Test goes live" asks, one file per commit,
- * $GIT_DIR/workflow/outcome/<env>/<commit>, holding "<state> <tag> <record>".
+ * $GIT_DIR/workflow/outcome/<env>/<commit>, holding "<state> <tag> <record>
+ * <commit>", and the env's last deploy of any commit in <env>.last.
  * Derived from the deploy records (wf_outcome_of_record, called by
- * wf_record_write), and set to "running" when a deploy's tag is made, so a
- * commit Test is in the middle of deploying (or failing) never counts as
+ * wf_record_write), and set to "running" before a deploy's tag is made, so
+ * a commit Test is in the middle of deploying (or failing) never counts as
  * passed.  A deploy tag alone says nothing about how its deploy ended. */
 #ifndef WF_OUTCOME_H
 #define WF_OUTCOME_H
