@@ -7,6 +7,7 @@
 #include "multidev_registry.h"
 #include "outcome.h"
 #include "release.h"
+#include "release_deploy.h"
 #include "text.h"
 #include "util.h"
 
@@ -56,15 +57,14 @@ static void entry_json(struct wf_session *s, const struct wf_md_entry *e, struct
 
 /* A branch env whose branch and current name two commits (no deploy
  * runs for it: it has no journal), flagged as status flags Test's. */
-static void apart(struct wf_session *s, const struct wf_env *env, const char *name, const char *cur)
+static void apart(struct wf_session *s, const struct wf_env *env, const char *name)
 {
 	struct wf_release_info info;
 	char tip[WF_OID_MAX + 1];
 
-	if (env && wf_job_present(s->repo.git_dir, name) == 0 && wf_release_read(&env->rel, cur, &info) == 0 &&
-	    wf_repo_ref_tip(&s->repo, env->ref, tip) == 0 && strcmp(tip, info.commit))
+	if (env && wf_job_present(s->repo.git_dir, name) == 0 && wf_release_apart(&s->repo, env, &info, tip))
 		printf("WARNING: the branch environment %s is on %.12s but its current serves releases/%s, another "
-		       "commit: push a new commit to its branch to deploy it again\n", name, tip, cur);
+		       "commit: push a new commit to its branch to deploy it again\n", name, tip, info.name);
 }
 
 /* How the branch env's last deploy ended, when not ok (a failed one shows). */
@@ -89,7 +89,7 @@ static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 	printf("%-16s %-24s %-28s created %s by %s%s\n", e->name, b, cur, when, by,
 	       !strcmp(e->create, "ok") ? "" : !strcmp(e->create, "failed") ? " (create steps failed)"
 										: " (being created)");
-	apart(s, env, e->name, cur);
+	apart(s, env, e->name);
 	last_deploy(s, e->name);
 	free(b);
 	free(by);

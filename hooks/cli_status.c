@@ -7,6 +7,7 @@
 #include "outcome.h"
 #include "outside.h"
 #include "release.h"
+#include "release_deploy.h"
 #include "text.h"
 #include "util.h"
 
@@ -18,7 +19,7 @@
 static long count_between(struct wf_repo *r, const char *a, const char *b, struct sbuf *list)
 {
 	struct sbuf tmp = SBUF_INIT;
-	long n = wf_repo_commit_list(r, a ? a : "0000000000000000000000000000000000000000", b, 0,
+	long n = wf_repo_commit_list(r, a ? a : WF_ZERO_OID, b, 0,
 				     list ? list : &tmp);
 	sbuf_free(&tmp);
 	return n;
@@ -46,8 +47,7 @@ struct view {
 static void gather_env(struct wf_repo *r, struct view *v, int i, const struct wf_env *e)
 {
 	struct wf_release_info info;
-	char cur[WF_RELEASE_NAME_MAX];
-
+	char tip[WF_OID_MAX + 1];
 	struct wf_job j;
 
 	v->have_deployed[i] = wf_outcome_last(r->git_dir, e->name, &v->deployed[i]) == 0;
@@ -57,9 +57,8 @@ static void gather_env(struct wf_repo *r, struct view *v, int i, const struct wf
 		if (r2 == 0)
 			wf_job_free(&j);
 	}
-	if (e->rel.path && v->have[i] && wf_release_current(&e->rel, cur) == 0 &&
-	    wf_release_read(&e->rel, cur, &info) == 0 && strcmp(info.commit, v->tips[i]))
-		snprintf(v->apart[i], sizeof(v->apart[i]), "%s", cur);
+	if (wf_release_apart(r, e, &info, tip))
+		snprintf(v->apart[i], sizeof(v->apart[i]), "%s", info.name);
 }
 
 static void gather(struct wf_repo *r, struct view *v)

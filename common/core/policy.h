@@ -95,6 +95,9 @@ const char *wf_deploy_kind_word(enum wf_action k);
 /* The other way: a journal's or a record's word as a kind (WF_PROMOTE for
  * "deploy" and any other word). */
 enum wf_action wf_deploy_kind_of(const char *word);
+/* 1 when word is a deploy's kind ("deploy", "rollback", "hotfix"): records
+ * of it are deploys, with an outcome and an event of their own. */
+int wf_is_deploy_kind(const char *word);
 
 /* "<prefix>_<env>_" when ref is refs/tags/<prefix>_<env>_..., used to
  * protect the deploy-tag namespace.  1 when ref is in it. */

@@ -48,6 +48,11 @@ void wf_decisions_free(struct wf_decision *d, size_t n)
 	free(d);
 }
 
+int wf_is_deploy_kind(const char *word)
+{
+	return word && (!strcmp(word, "deploy") || !strcmp(word, "rollback") || !strcmp(word, "hotfix"));
+}
+
 enum wf_action wf_deploy_kind_of(const char *word)
 {
 	return !strcmp(word, "rollback") ? WF_ROLLBACK : !strcmp(word, "hotfix") ? WF_HOTFIX : WF_PROMOTE;

@@ -35,6 +35,8 @@ char *wf_dir_slash(const char *path);
 int wf_is_hex_oid(const char *s);
 /* 1 when s is the all-zero object name git uses for "no object". */
 int wf_is_zero_oid(const char *s);
+/* git's name for "no commit" (SHA-1 repositories, the only ones installed) */
+#define WF_ZERO_OID "0000000000000000000000000000000000000000"
 
 /* Read a whole stream (stdin of a hook); returns 0 or -1 on read error. */
 int wf_read_all(int fd, struct sbuf *out);

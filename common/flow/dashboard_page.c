@@ -150,7 +150,7 @@ static void promote_box(struct sbuf *sb, struct wf_dash *d, const struct wf_dash
 
 	sbuf_addf(sb, "<div class=\"promote\" id=\"ready-%s\">\n<p>", b->id);
 	if (a->have)
-		n = wf_repo_commit_list(d->r, b->have ? b->tip : "0000000000000000000000000000000000000000", a->tip, 0,
+		n = wf_repo_commit_list(d->r, b->have ? b->tip : WF_ZERO_OID, a->tip, 0,
 					&list);
 	if (n < 0) {
 		sbuf_adds(sb, "nothing to promote</p>\n</div>\n");

@@ -63,7 +63,7 @@ static void commits(struct sbuf *sb, struct wf_dash *d, const struct wf_record *
 	sbuf_adds(sb, "<h2>Commits</h2>\n");
 	if (r->new_oid && wf_is_hex_oid(r->new_oid) && !wf_is_zero_oid(r->new_oid))
 		n = wf_repo_commit_list(d->r, r->old_oid && wf_is_hex_oid(r->old_oid) ? r->old_oid
-							 : "0000000000000000000000000000000000000000",
+							 : WF_ZERO_OID,
 					r->new_oid, COMMITS_MAX + 1, &list);
 	if (n < 0)
 		sbuf_adds(sb, "<p class=\"muted\">not in the repository</p>\n");

@@ -108,7 +108,7 @@ void wf_deploy_from_journal(struct wf_deploy *d, const struct wf_env *env, struc
 	d->kind = wf_deploy_kind_of(j->kind);
 	d->env = env;
 	d->ref = j->ref;
-	snprintf(d->old_oid, sizeof(d->old_oid), "%s", j->old_oid[0] ? j->old_oid : "0000000000000000000000000000000000000000");
+	snprintf(d->old_oid, sizeof(d->old_oid), "%s", j->old_oid[0] ? j->old_oid : WF_ZERO_OID);
 	snprintf(d->new_oid, sizeof(d->new_oid), "%s", j->new_oid);
 	d->pusher = j->pusher;
 	d->job = j;
@@ -194,10 +194,11 @@ static void say_stopped(struct wf_session *s, struct wf_deploy *d)
 {
 	const struct wf_env *e = d->env;
 	char prev[WF_OID_MAX + 1];
-	long k = e->tagless ? 0 : last_passed(s, e, d->n, prev);
+	long k;
 
 	if (!e->rel.path || !d->cx.release[0])
 		return;
+	k = e->tagless ? 0 : last_passed(s, e, d->n, prev);
 	wf_say("workflow: WARNING: %s is serving a failed release (releases/%s): on_failure = \"stop\" keeps it",
 	       e->branch, d->cx.release);
 	/* the last deploy that passed: the release before may have failed too */

@@ -13,7 +13,7 @@ static void hotfix_lost(struct wf_session *s, const struct wf_deploy *dep, const
 
 	memset(&u, 0, sizeof(u));
 	u.ref = (char *)dep->ref;
-	strcpy(u.old_oid, "0000000000000000000000000000000000000000");
+	strcpy(u.old_oid, WF_ZERO_OID);
 	strcpy(u.new_oid, dep->new_oid);
 	memset(&d, 0, sizeof(d));
 	d.action = WF_REFUSE;

@@ -80,16 +80,11 @@ static void free_commits(struct wf_event_commit *c, size_t n)
 	free(c);
 }
 
-static int deploy_kind(const char *k)
-{
-	return !strcmp(k, "deploy") || !strcmp(k, "rollback") || !strcmp(k, "hotfix");
-}
-
 /* The event's kind and status from the record's: 0, or 1 when a record of
  * that kind makes no event (repair, adopt). */
 static int event_kind(const struct wf_record *r, struct wf_event *ev)
 {
-	if (deploy_kind(r->kind)) {
+	if (wf_is_deploy_kind(r->kind)) {
 		ev->kind = r->kind;
 		ev->status = !strcmp(r->status, "ok") ? "succeeded" : r->status;
 	} else if (!strcmp(r->kind, "refused")) {
@@ -108,7 +103,7 @@ void wf_notify_record(struct wf_session *s, const struct wf_record *r)
 	struct wf_event ev;
 	struct wf_event_step *st = NULL;
 	struct wf_event_commit *commits = NULL;
-	int deploy = deploy_kind(r->kind), md = !strncmp(r->kind, "multidev.", 9);
+	int deploy = wf_is_deploy_kind(r->kind), md = !strncmp(r->kind, "multidev.", 9);
 
 	memset(&ev, 0, sizeof(ev));
 	if (!s->config_ok || !s->config.n_webhooks || event_kind(r, &ev))

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ZERO_OID "0000000000000000000000000000000000000000"
 
 /* $GIT_DIR/workflow/<what>-<env>: "adopted" (the baseline an admin
  * accepted) and "outside" (the tip already recorded as outside). */
@@ -138,7 +137,7 @@ static void last_deploy(struct wf_repo *r, const struct wf_env *env, char out[WF
 {
 	long n = wf_repo_last_deploy_number(r, env->name);
 	if (n <= 0 || wf_repo_deploy_tag_target(r, env->name, n, out) != 0)
-		strcpy(out, ZERO_OID);
+		strcpy(out, WF_ZERO_OID);
 }
 
 /* A `refused` event: a webhook that takes refusals hears of it. */

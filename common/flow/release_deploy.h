@@ -6,6 +6,7 @@
 
 #include "deploy.h"
 #include "journal.h"
+#include "release.h"
 #include "session.h"
 
 /* pre-receive, under the env's lock, its journal written: place j's
@@ -31,6 +32,13 @@ void wf_release_after_steps(struct wf_session *s, struct wf_deploy *d, struct wf
 void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx);
 /* The runner found the job's ref unmoved: its release goes. */
 void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
+
+/* An env with a path whose branch and current name two commits: 1, with
+ * the release current serves in *info and the branch's tip in tip; 0 when
+ * they agree (or the env has no path, no release, no branch).  Whether a
+ * deploy runs for it is the caller's to know (repair, status). */
+int wf_release_apart(struct wf_repo *r, const struct wf_env *env, struct wf_release_info *info,
+		     char tip[WF_OID_MAX + 1]);
 
 /* repair, for a running job whose runner died: current switched to the
  * job's release when the branch is on its commit and current is not. */

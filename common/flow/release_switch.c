@@ -171,6 +171,15 @@ void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struc
 	}
 }
 
+int wf_release_apart(struct wf_repo *r, const struct wf_env *env, struct wf_release_info *info,
+		     char tip[WF_OID_MAX + 1])
+{
+	char cur[WF_RELEASE_NAME_MAX];
+
+	return env->rel.path && wf_release_current(&env->rel, cur) == 0 && wf_release_read(&env->rel, cur, info) == 0 &&
+	       wf_repo_ref_tip(r, env->ref, tip) == 0 && strcmp(info->commit, tip);
+}
+
 void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
 {
 	char cur[WF_RELEASE_NAME_MAX], tip[WF_OID_MAX + 1];

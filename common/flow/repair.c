@@ -49,21 +49,6 @@ static const struct wf_env **envs(struct wf_session *s, size_t *n)
 	return e;
 }
 
-/* An env with a path whose branch and current name two commits while no
- * deploy runs: 1, with the release current serves in *info. */
-static int apart(struct wf_session *s, const struct wf_env *env, struct wf_release_info *out)
-{
-	char cur[WF_RELEASE_NAME_MAX], tip[WF_OID_MAX + 1];
-	struct wf_release_info info;
-
-	if (!env->rel.path || wf_release_current(&env->rel, cur) != 0 || wf_release_read(&env->rel, cur, &info) != 0 ||
-	    wf_repo_ref_tip(&s->repo, env->ref, tip) != 0 || !strcmp(info.commit, tip))
-		return 0;
-	if (out)
-		*out = info;
-	return 1;
-}
-
 /* current keeps serving the release it serves (the last that passed, or
  * the one an admin chose); the branch goes back to its commit, recorded. */
 static int reconcile(struct wf_session *s, const struct wf_env *env)
@@ -73,7 +58,8 @@ static int reconcile(struct wf_session *s, const struct wf_env *env)
 	struct wf_record r;
 	int moved;
 
-	if (!apart(s, env, &info) || wf_repo_ref_tip(&s->repo, env->ref, tip) != 0)
+	/* no journal: no deploy runs for it */
+	if (!wf_release_apart(&s->repo, env, &info, tip))
 		return 0;
 	moved = wf_repo_move_ref(&s->repo, env->ref, info.commit, tip, "workflow: repair: back to what current serves");
 	wf_say("workflow: repair: %s was on %.12s while its current serves releases/%s (%.12s): %s", env->branch,
@@ -90,6 +76,8 @@ static int reconcile(struct wf_session *s, const struct wf_env *env)
 
 static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long me)
 {
+	struct wf_release_info info;
+	char tip[WF_OID_MAX + 1];
 	struct wf_job j;
 	int r = wf_job_read(s->repo.git_dir, env->name, &j);
 
@@ -99,7 +87,7 @@ static int env_needs_repair(struct wf_session *s, const struct wf_env *env, long
 		wf_job_free(&j);
 		return r;
 	}
-	if (r < 0 || apart(s, env, NULL))
+	if (r < 0 || wf_release_apart(&s->repo, env, &info, tip))
 		return 1;
 	/* no journal: an untagged tip is no deploy of ours (outside.h); Dev
 	 * and branch envs move freely */

@@ -96,6 +96,10 @@ int wf_release_exported(git_repository *attrs, const git_oid *commit, const char
  * how many, or -1 (release_verify.c). */
 long wf_release_verify(git_repository *repo, const struct wf_release_conf *rc, const char *name, struct sbuf *out);
 
+/* The blob as a new file name of dirfd (created exclusively, never
+ * through a symlink), mode, its mtime WF_STORE_MTIME.  0, or -1 (errno). */
+int wf_release_write_blob(int dirfd, const char *name, const git_blob *b, mode_t mode);
+
 /* A tree deeper than this many directories is not placed. */
 #define WF_TREE_DEPTH_MAX 256
 /* Depth and path length of t, placed under dir: 0, or -1 with err naming

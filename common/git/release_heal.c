@@ -78,26 +78,18 @@ static int restore_store(struct heal *h, const struct bad *b)
 {
 	git_oid id;
 	git_blob *blob = NULL;
-	struct timespec t[2] = { { WF_STORE_MTIME, 0 }, { WF_STORE_MTIME, 0 } };
 	char tmp[64];
-	int fd, rc = -1;
+	int rc;
 
 	snprintf(tmp, sizeof(tmp), ".heal.%ld", (long)getpid());
 	if (git_oid_fromstrn(&id, b->key, strcspn(b->key, "-")) < 0 || git_blob_lookup(&blob, h->repo, &id) < 0)
 		return -1;
 	unlinkat(h->store, tmp, 0);
-	fd = openat(h->store, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, strstr(b->key, "-755") ? 0555 : 0444);
-	if (fd >= 0) {
-		rc = wf_write_all(fd, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-		if (rc == 0 && futimens(fd, t) < 0)
-			rc = -1;
-		if (close(fd) < 0)
-			rc = -1;
-		if (rc == 0 && renameat(h->store, tmp, h->store, b->key) < 0)
-			rc = -1;
-		if (rc < 0)
-			unlinkat(h->store, tmp, 0);
-	}
+	rc = wf_release_write_blob(h->store, tmp, blob, strstr(b->key, "-755") ? 0555 : 0444);
+	if (rc == 0 && renameat(h->store, tmp, h->store, b->key) < 0)
+		rc = -1;
+	if (rc < 0)
+		unlinkat(h->store, tmp, 0);
 	git_blob_free(blob);
 	return rc;
 }

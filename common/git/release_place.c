@@ -53,8 +53,7 @@ static int name_ok(const char *n)
 	return *n && strcmp(n, ".") && strcmp(n, "..") && strcasecmp(n, ".git") && !strchr(n, '/');
 }
 
-/* The blob as a new file, its mtime WF_STORE_MTIME (release.h). */
-static int write_blob(int dirfd, const char *name, const git_blob *b, mode_t mode)
+int wf_release_write_blob(int dirfd, const char *name, const git_blob *b, mode_t mode)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	struct timespec t[2] = { { WF_STORE_MTIME, 0 }, { WF_STORE_MTIME, 0 } };
@@ -128,7 +127,7 @@ static int place_file(struct place *pl, int dirfd, const git_tree_entry *e, cons
 	}
 	if (git_blob_lookup(&b, pl->repo, git_tree_entry_id(e)) < 0)
 		return perr(pl, "cannot read %s: %s", path, git_error_last() ? git_error_last()->message : "?");
-	rc = write_blob(dirfd, git_tree_entry_name(e), b, pl->fresh ? (exec ? 0755 : 0644) : (exec ? 0555 : 0444));
+	rc = wf_release_write_blob(dirfd, git_tree_entry_name(e), b, pl->fresh ? (exec ? 0755 : 0644) : (exec ? 0555 : 0444));
 	pl->out->size += (long long)git_blob_rawsize(b);
 	git_blob_free(b);
 	if (rc < 0)

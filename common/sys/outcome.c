@@ -63,14 +63,9 @@ static int note(const char *git_dir, const char *env, const char *oid, const cha
 	return rc;
 }
 
-static int is_deploy_kind(const char *k)
-{
-	return k && (!strcmp(k, "deploy") || !strcmp(k, "rollback") || !strcmp(k, "hotfix"));
-}
-
 static int note_record(const char *git_dir, const struct wf_record *r)
 {
-	if (!is_deploy_kind(r->kind) || !r->status || !r->env || !r->new_oid)
+	if (!wf_is_deploy_kind(r->kind) || !r->status || !r->env || !r->new_oid)
 		return 0;
 	return note(git_dir, r->env, r->new_oid, r->status, r->tag, r->seq);
 }

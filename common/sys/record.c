@@ -136,8 +136,7 @@ void wf_record_steps_free(struct wf_record_steps *a)
 void wf_record_start(struct wf_record *r, const char *kind, const char *status, const char *env, const char *ref,
 		     const char *pusher, const char *old_oid, const char *new_oid)
 {
-	static const char zero[] = "0000000000000000000000000000000000000000";
-
+	
 	memset(r, 0, sizeof(*r));
 	r->kind = (char *)kind;
 	r->status = (char *)status;
@@ -145,8 +144,8 @@ void wf_record_start(struct wf_record *r, const char *kind, const char *status, 
 	r->ref = (char *)(ref ? ref : "");
 	r->pusher = (char *)(pusher ? pusher : "unknown");
 	r->time = (long long)time(NULL);
-	r->old_oid = (char *)(old_oid && *old_oid ? old_oid : zero);
-	r->new_oid = (char *)(new_oid && *new_oid ? new_oid : zero);
+	r->old_oid = (char *)(old_oid && *old_oid ? old_oid : WF_ZERO_OID);
+	r->new_oid = (char *)(new_oid && *new_oid ? new_oid : WF_ZERO_OID);
 }
 
 int wf_record_write(const char *git_dir, struct wf_record *r)
