@@ -233,6 +233,45 @@ Test(steps, background_grandchild_does_not_hang)
 	free(script);
 }
 
+/* The runner journals a step's process group before the step may run:
+ * killed before that (here: in the callback), repair could never find the
+ * step, so it must never start (a Ctrl-C'd build wrote into the next
+ * push's release this way). */
+static void die_before_journal(void *ctx, long pgid)
+{
+	(void)ctx;
+	(void)pgid;
+	usleep(300 * 1000); /* a slow journal write: the step would run now */
+	_exit(3);
+}
+
+Test(steps, step_never_runs_unless_its_group_was_noted)
+{
+	char marker[] = "/tmp/wf_steps_ran_XXXXXX";
+	int fd = mkstemp(marker), status = 0;
+	cr_assert(fd >= 0);
+	close(fd);
+	unlink(marker);
+	char *script = xasprintf("echo ran > %s", marker);
+	char *run[] = { "sh", "-c", script, NULL };
+	struct wf_step s = argv_step(run, 3, 10);
+	pid_t runner = fork();
+
+	cr_assert(runner >= 0);
+	if (runner == 0) {
+		struct wf_step_result res;
+		wf_steps_on_start(die_before_journal, NULL);
+		wf_step_run(&s, "/tmp", NULL, NULL, NULL, &res);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(runner, &status, 0), runner);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	usleep(500 * 1000);
+	cr_assert(access(marker, F_OK) < 0, "the step ran though its group was never noted");
+	unlink(marker);
+	free(script);
+}
+
 Test(steps, killed_by_signal_is_128_plus)
 {
 	char *run[] = { "sh", "-c", "kill -9 $$", NULL };

@@ -69,12 +69,29 @@ void wf_steps_stdin(int fd)
 	step_stdin = fd;
 }
 
-static void run_child(const struct wf_step *s, const char *cwd, char *const env[], int outfd, int errfd)
+/* Wait at the gate until the parent has noted this process group (the
+ * journal).  The parent killed before that closes the gate unopened: then
+ * repair could never find the step, so it does not run. */
+static void pass_gate(int gate)
+{
+	char c;
+	ssize_t n;
+
+	while ((n = read(gate, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(127);
+	close(gate);
+}
+
+static void run_child(const struct wf_step *s, const char *cwd, char *const env[], int outfd, int errfd,
+		      int gate)
 {
 	sigset_t all;
 	int devnull;
 
 	setpgid(0, 0);
+	pass_gate(gate);
 	/* Default signal handling and mask for the step, whatever the hook set. */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -203,43 +220,50 @@ void wf_steps_on_start(void (*cb)(void *ctx, long pgid), void *ctx)
 	on_start_ctx = ctx;
 }
 
+/* Close whichever ends were opened (the arrays start as -1). */
+static void close_pipes(int out[2], int errp[2], int gate[2])
+{
+	int *all[] = { out, errp, gate };
+
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; k < 2; k++)
+			if (all[i][k] >= 0)
+				close(all[i][k]);
+}
+
 /* Fork the step in its own process group, its output on *outfd.  The
  * child's pid, or -1 with res->error. */
 static pid_t spawn(const struct wf_step *s, const char *cwd, char *const env[], int *outfd, int *errfd,
 		   struct wf_step_result *res)
 {
-	int out[2], errp[2];
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, gate[2] = { -1, -1 };
 	pid_t pid;
 
-	if (pipe2(out, O_CLOEXEC) < 0) {
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(gate, O_CLOEXEC) < 0) {
 		res->error = xasprintf("cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		res->error = xasprintf("cannot create a pipe: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
+		close_pipes(out, errp, gate);
 		return -1;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		res->error = xasprintf("cannot fork: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
-		close(errp[0]);
-		close(errp[1]);
+		close_pipes(out, errp, gate);
 		return -1;
 	}
 	if (pid == 0) {
 		close(out[0]);
 		close(errp[0]);
-		run_child(s, cwd, env, out[1], errp[1]);
+		close(gate[1]);
+		run_child(s, cwd, env, out[1], errp[1], gate[0]);
 		_exit(127);
 	}
 	setpgid(pid, pid);      /* also in the parent: no race with kill(-pid) */
+	close(gate[0]);
 	if (on_start)
 		on_start(on_start_ctx, (long)pid);
+	(void)wf_write_all(gate[1], "", 1); /* noted: the step may run */
+	close(gate[1]);
 	close(out[1]);
 	close(errp[1]);
 	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
