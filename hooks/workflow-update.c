@@ -6,6 +6,7 @@
  * pre-receive has already told the pusher why (git may refuse a ref itself
  * before this hook runs, e.g. deleting the current branch), so this hook
  * speaks only when it has no plan. */
+#include "command.h"
 #include "deploy.h"
 #include "hook_input.h"
 #include "owner.h"
@@ -24,8 +25,10 @@
  * hook runs for Test, the updates git sent before it are made or not: Test
  * moves only onto a commit that Dev really holds now.  0 when it does; else
  * d becomes the refusal. */
-static int check_dev_now(struct wf_session *s, const struct wf_update *u, struct wf_decision *d)
+static int check_dev_now(struct wf_session *s, struct wf_command *c)
 {
+	const struct wf_update *u = c->u;
+	struct wf_decision *d = &c->d;
 	struct wf_repo_ops ops;
 	char dev[WF_OID_MAX + 1];
 	const char *b = s->config.dev_branch;
@@ -45,14 +48,48 @@ static int check_dev_now(struct wf_session *s, const struct wf_update *u, struct
 	return 1;
 }
 
+/* Decide this ref (self) over the push pre-receive saved (u, n), or alone
+ * when there is none: 0 allowed, 1 refused. */
+static int decide(struct wf_session *s, const struct wf_update *self, const struct wf_update *u, size_t n,
+		  int drop_hotfix)
+{
+	size_t me = 0;
+	int found = 0, rc = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(u[i].ref, self->ref) && !strcmp(u[i].old_oid, self->old_oid) &&
+		    !strcmp(u[i].new_oid, self->new_oid))
+			me = i, found = 1;
+	/* git runs this hook without the push options: pre-receive kept
+	 * drop-hotfix in the push's state */
+	struct wf_command *cmd = wf_commands_new(found ? u : self, found ? n : 1);
+	struct wf_push p = { cmd, found ? n : 1, s->pusher, found && drop_hotfix };
+	struct wf_repo_ops ops;
+
+	wf_repo_policy_ops(&s->repo, &ops);
+	if (!s->config_ok) {
+		wf_policy_fail_closed(&p, s->config_err);
+	} else {
+		wf_policy_decide(&s->config, &p, &ops);
+		wf_outside_guard(s, cmd, p.n, 0);
+	}
+	if (s->config_ok && check_dev_now(s, &cmd[me]))
+		wf_report_refusal(s, &cmd[me]);
+	else if (cmd[me].d.action != WF_REFUSE)
+		rc = 0;
+	else if (!found) /* pre-receive already said why for every ref of its plan */
+		wf_report_refusal(s, &cmd[me]);
+	wf_commands_free(cmd, p.n);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct wf_session s;
 	struct wf_update *u = NULL, self;
-	struct wf_decision *d = NULL;
-	size_t n = 0, me = 0;
+	size_t n = 0;
 	char err[1024];
-	int rc = 1, found = 0, drop_hotfix = 0;
+	int rc, drop_hotfix = 0;
 
 	if (argc != 4 || !wf_ref_name_ok(argv[1]) || strlen(argv[2]) > WF_OID_MAX ||
 	    strlen(argv[3]) > WF_OID_MAX) {
@@ -71,38 +108,7 @@ int main(int argc, char **argv)
 		u = NULL;
 		n = 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(u[i].ref, self.ref) && !strcmp(u[i].old_oid, self.old_oid) &&
-		    !strcmp(u[i].new_oid, self.new_oid)) {
-			me = i;
-			found = 1;
-		}
-	{
-		/* git runs this hook without the push options: pre-receive kept
-		 * drop-hotfix in the push's state */
-		struct wf_push p = { found ? u : &self, found ? n : 1, s.pusher, found && drop_hotfix };
-		struct wf_repo_ops ops;
-		wf_repo_policy_ops(&s.repo, &ops);
-		d = xcalloc(p.n + 1, sizeof(*d));
-		if (!s.config_ok)
-			wf_policy_fail_closed(&p, s.config_err, d);
-		else {
-			wf_policy_decide(&s.config, &p, &ops, d);
-			wf_outside_guard(&s, p.updates, d, p.n, 0);
-		}
-		if (!found)
-			me = 0;
-		if (s.config_ok && check_dev_now(&s, &self, &d[me])) {
-			wf_report_refusal(&s, &self, &d[me]);
-		} else if (d[me].action == WF_REFUSE) {
-			/* pre-receive already said why for every ref of its plan */
-			if (!found)
-				wf_report_refusal(&s, &self, &d[me]);
-		} else {
-			rc = 0;
-		}
-		wf_decisions_free(d, p.n);
-	}
+	rc = decide(&s, &self, u, n, drop_hotfix);
 	wf_updates_free(u, n);
 	wf_session_close(&s);
 	return rc;

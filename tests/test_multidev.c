@@ -101,6 +101,20 @@ static struct wf_update upd(const char *ref, const char *new)
 	return u;
 }
 
+/* wf_multidev_decide over commands of u[i] decided d[i]: d and p get
+ * what it made of each. */
+static void decide(struct wf_update *u, size_t n, const struct wf_md_known *known, size_t n_known,
+		   struct wf_decision *d, struct wf_md_plan *p)
+{
+	struct wf_command c[8];
+
+	for (size_t i = 0; i < n; i++)
+		c[i].u = &u[i], c[i].d = d[i];
+	wf_multidev_decide(&cfg, c, n, known, n_known);
+	for (size_t i = 0; i < n; i++)
+		d[i] = c[i].d, p[i] = c[i].plan;
+}
+
 #define A "1111111111111111111111111111111111111111"
 #define Z "0000000000000000000000000000000000000000"
 
@@ -115,7 +129,7 @@ Test(multidev, decide_create_deploy_delete_and_refusals)
 	load(MD);
 	for (int i = 0; i < 5; i++)
 		d[i].action = WF_ALLOW;
-	wf_multidev_decide(&cfg, u, 5, known, 1, d, p);
+	decide(u, 5, known, 1, d, p);
 	cr_assert_eq(p[0].op, WF_MD_DEPLOY);
 	cr_assert_eq(p[1].op, WF_MD_CREATE);
 	cr_assert_str_eq(p[1].name, "b");
@@ -142,7 +156,7 @@ Test(multidev, decide_name_taken_and_delete_makes_no_room)
 	load(MD);
 	for (int i = 0; i < 3; i++)
 		d[i].action = WF_ALLOW;
-	wf_multidev_decide(&cfg, u, 3, known, 2, d, p);
+	decide(u, 3, known, 2, d, p);
 	cr_assert_eq(d[0].action, WF_REFUSE);
 	cr_assert(strstr(d[0].reason, "which branch 'md/a' already is"), "%s", d[0].reason);
 	cr_assert_eq(p[1].op, WF_MD_DELETE);

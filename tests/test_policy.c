@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "command.h"
 #include "policy.h"
 #include "util.h"
 
@@ -174,7 +175,8 @@ static struct wf_decision *decide(const char *pusher, size_t n, const char *ref[
 				  const char new[])
 {
 	struct wf_update u[4];
-	struct wf_push p = { u, n, pusher, drop_hotfix };
+	struct wf_command c[4];
+	struct wf_push p = { c, n, pusher, drop_hotfix };
 	for (size_t i = 0; i < 4; i++) {
 		free(d[i].reason);
 		free(d[i].hint);
@@ -183,8 +185,11 @@ static struct wf_decision *decide(const char *pusher, size_t n, const char *ref[
 		strcpy(u[i].old_oid, old[i] == '0' ? oid('0') : oid(old[i]));
 		strcpy(u[i].new_oid, new[i] == '0' ? oid('0') : oid(new[i]));
 		u[i].ref = (char *)ref[i];
+		c[i].u = &u[i];
 	}
-	wf_policy_decide(&cfg, &p, &ops, d);
+	wf_policy_decide(&cfg, &p, &ops);
+	for (size_t i = 0; i < n; i++)
+		d[i] = c[i].d; /* the tests read the decisions */
 	return d;
 }
 
@@ -403,12 +408,13 @@ Test(policy, repository_errors_fail_closed)
 Test(policy, broken_config_refuses_everything)
 {
 	struct wf_update u = { .ref = "refs/heads/feature" };
-	struct wf_push p = { .updates = &u, .n = 1, .pusher = "dev" };
-	struct wf_decision x[1];
+	struct wf_command c[1] = { { .u = &u } };
+	struct wf_push p = { .cmds = c, .n = 1, .pusher = "dev" };
+	struct wf_decision *x = &c[0].d;
 	char *m;
 	strcpy(u.old_oid, oid('3'));
 	strcpy(u.new_oid, oid('4'));
-	wf_policy_fail_closed(&p, "x.conf:3: syntax error", x);
+	wf_policy_fail_closed(&p, "x.conf:3: syntax error");
 	cr_assert_eq(x[0].action, WF_REFUSE);
 	m = wf_decision_message(&x[0]);
 	cr_assert(strstr(m, "x.conf:3: syntax error"));

@@ -34,6 +34,16 @@ static void teardown(void)
 #define B "2222222222222222222222222222222222222222"
 #define Z "0000000000000000000000000000000000000000"
 
+/* The state of a push of u[i] decided d[i], saved as pre-receive saves it. */
+static int save(struct wf_update *u, struct wf_decision *d, size_t n, int drop_hotfix, int needed)
+{
+	struct wf_command c[4];
+
+	for (size_t i = 0; i < n; i++)
+		c[i].u = &u[i], c[i].d = d[i];
+	return wf_push_state_save(gitdir, (long)getpid(), c, n, drop_hotfix, needed);
+}
+
 static void save_two(void)
 {
 	struct wf_update u[2];
@@ -49,7 +59,7 @@ static void save_two(void)
 	strcpy(u[1].old_oid, Z);
 	strcpy(u[1].new_oid, B);
 	d[1].action = WF_REFUSE;
-	cr_assert_eq(wf_push_state_save(gitdir, (long)getpid(), u, d, 2, 0, 0), 0);
+	cr_assert_eq(save(u, d, 2, 0, 0), 0);
 }
 
 Test(push_state, allowed_and_refused_refs_are_found, .init = setup, .fini = teardown)
@@ -120,7 +130,7 @@ static void save_for_post(enum wf_action a, int needed)
 	strcpy(u[1].old_oid, A);
 	strcpy(u[1].new_oid, B);
 	d[1].action = a;
-	cr_assert_eq(wf_push_state_save(gitdir, (long)getpid(), u, d, 2, 0, needed), 0);
+	cr_assert_eq(save(u, d, 2, 0, needed), 0);
 }
 
 Test(push_state, post_receive_skipped_only_for_plain_pushes, .init = setup, .fini = teardown)
@@ -174,7 +184,7 @@ Test(push_state, the_push_reads_back_with_its_options, .init = setup, .fini = te
 	strcpy(u[1].new_oid, B);
 	d[1].action = WF_PROMOTE;
 	d[1].needs_dev_update = 1;
-	cr_assert_eq(wf_push_state_save(gitdir, (long)getpid(), u, d, 2, 1, 1), 0);
+	cr_assert_eq(save(u, d, 2, 1, 1), 0);
 	cr_assert_eq(wf_push_state_load(gitdir, (long)getpid(), &got, &n, &drop), 0);
 	cr_assert_eq(n, 2);
 	cr_assert(drop);

@@ -159,20 +159,20 @@ static void decide_one(const struct wf_multidev *m, const struct wf_update *u, c
 	p->op = WF_MD_CREATE;
 }
 
-void wf_multidev_decide(const struct wf_config *c, const struct wf_update *u, size_t n,
-			const struct wf_md_known *known, size_t n_known, struct wf_decision *d,
-			struct wf_md_plan *plan)
+void wf_multidev_decide(const struct wf_config *c, struct wf_command *cmd, size_t n,
+			const struct wf_md_known *known, size_t n_known)
 {
 	const struct wf_multidev *m = &c->multidev;
 	char (*made)[WF_MD_NAME_MAX + 1] = xcalloc(n + 1, sizeof(*made));
 	size_t n_made = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		memset(&plan[i], 0, sizeof(plan[i]));
-		if (d[i].action == WF_ALLOW && !d[i].env && wf_multidev_matches(m, u[i].ref))
-			decide_one(m, &u[i], known, n_known, made, &n_made, &d[i], &plan[i]);
-		if (d[i].action == WF_REFUSE)
-			memset(&plan[i], 0, sizeof(plan[i]));
+		struct wf_command *x = &cmd[i];
+		memset(&x->plan, 0, sizeof(x->plan));
+		if (x->d.action == WF_ALLOW && !x->d.env && wf_multidev_matches(m, x->u->ref))
+			decide_one(m, x->u, known, n_known, made, &n_made, &x->d, &x->plan);
+		if (x->d.action == WF_REFUSE)
+			memset(&x->plan, 0, sizeof(x->plan));
 	}
 	free(made);
 }

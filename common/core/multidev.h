@@ -7,21 +7,14 @@
 #include <stddef.h>
 #include "config.h"
 #include "hook_input.h"
+#include "command.h"
 #include "policy.h"
 
-#define WF_MD_NAME_MAX 63       /* a DNS label */
 
 /* A branch env that exists (the registry's entry, as data). */
 struct wf_md_known {
 	const char *name;
 	const char *branch;     /* short name */
-};
-
-/* What one update does to a branch env.  Zero: nothing. */
-enum wf_md_op { WF_MD_NONE = 0, WF_MD_DEPLOY, WF_MD_CREATE, WF_MD_DELETE };
-struct wf_md_plan {
-	enum wf_md_op op;
-	char name[WF_MD_NAME_MAX + 1];
 };
 
 /* 1 when ref is refs/heads/<b> and b matches one of m's globs. */
@@ -34,12 +27,12 @@ int wf_multidev_matches(const struct wf_multidev *m, const char *ref);
 int wf_multidev_name(const struct wf_multidev *m, const char *b, char name[WF_MD_NAME_MAX + 1], char *why,
 		     size_t whylen);
 
-/* For each accepted update (d[i].action WF_ALLOW) of a branch that is an
- * env: plan[i] says what it does, or d[i] becomes a refusal (a name that
- * is not safe, taken by another branch, twice in this push, max reached). */
-void wf_multidev_decide(const struct wf_config *c, const struct wf_update *u, size_t n,
-			const struct wf_md_known *known, size_t n_known, struct wf_decision *d,
-			struct wf_md_plan *plan);
+/* For each accepted command (d.action WF_ALLOW) of a branch that is an
+ * env: its plan says what it does, or its decision becomes a refusal (a
+ * name that is not safe, taken by another branch, twice in this push, max
+ * reached). */
+void wf_multidev_decide(const struct wf_config *c, struct wf_command *cmd, size_t n,
+			const struct wf_md_known *known, size_t n_known);
 
 /* The env of branch env name (branch: its short branch): the multidev
  * group's steps, build and checks, at multidev.path/<name>, no tags. */

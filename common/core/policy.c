@@ -1,6 +1,7 @@
 /* The rules of WORKFLOW.md, one function per kind of ref.  Deny by default:
  * a protected ref is written only when a rule explicitly allows it, and any
  * error answering a question about the repository refuses. */
+#include "command.h"
 #include "policy.h"
 #include "util.h"
 
@@ -40,13 +41,15 @@ static const char *short_oid(const char *oid, char buf[13])
  * else the repository's.  0 ok, 1 missing, -1 error. */
 static int tip_before(const struct ctx *x, const char *ref, char out[WF_OID_MAX + 1])
 {
-	for (size_t i = 0; i < x->p->n; i++)
-		if (!strcmp(x->p->updates[i].ref, ref)) {
-			if (wf_update_is_create(&x->p->updates[i]))
+	for (size_t i = 0; i < x->p->n; i++) {
+		const struct wf_update *u = x->p->cmds[i].u;
+		if (!strcmp(u->ref, ref)) {
+			if (wf_update_is_create(u))
 				return 1;
-			strcpy(out, x->p->updates[i].old_oid);
+			strcpy(out, u->old_oid);
 			return 0;
 		}
+	}
 	return x->ops->ref_tip(x->ops->ctx, ref, out);
 }
 
@@ -368,26 +371,26 @@ static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf
 	d->action = WF_ALLOW;
 }
 
-size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p,
-			const struct wf_repo_ops *ops, struct wf_decision *out)
+size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p, const struct wf_repo_ops *ops)
 {
 	struct ctx x = { c, p, ops, NULL, NULL };
+	struct wf_command *cmd = p->cmds;
 	size_t refused = 0, dev = p->n;
 
-	memset(out, 0, p->n * sizeof(*out));
+	for (size_t i = 0; i < p->n; i++)
+		memset(&cmd[i].d, 0, sizeof(cmd[i].d));
 	/* Dev first: Test's rule looks at Dev as it stands after this push. */
 	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->updates[i].ref, c->dev_ref)) {
+		if (!strcmp(cmd[i].u->ref, c->dev_ref)) {
 			dev = i;
-			decide_one(&x, &p->updates[i], &out[i]);
-			x.dev_update = &p->updates[i];
-			x.dev_decision = &out[i];
+			decide_one(&x, cmd[i].u, &cmd[i].d);
+			x.dev_update = cmd[i].u;
+			x.dev_decision = &cmd[i].d;
 		}
 	for (size_t i = 0; i < p->n; i++)
 		if (i != dev)
-			decide_one(&x, &p->updates[i], &out[i]);
+			decide_one(&x, cmd[i].u, &cmd[i].d);
 	for (size_t i = 0; i < p->n; i++)
-		refused += out[i].action == WF_REFUSE;
+		refused += cmd[i].d.action == WF_REFUSE;
 	return refused;
 }
-

@@ -69,22 +69,22 @@ struct wf_repo_ops {
 	long (*hotfix_tags)(void *ctx, const char *env, struct wf_hotfix_tag **out);
 };
 
+struct wf_command;                 /* command.h */
+
 struct wf_push {
-	const struct wf_update *updates;
+	struct wf_command *cmds;   /* one per ref, in git's order */
 	size_t n;
 	const char *pusher;
 	int drop_hotfix;           /* -o drop-hotfix: a rollback may drop hotfixes */
 };
 
-/* Decide every update of the push; out has p->n entries.  Returns the
- * number of refusals. */
-size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p,
-			const struct wf_repo_ops *ops, struct wf_decision *out);
+/* Decide every command of the push (each one's d).  Returns the number
+ * of refusals. */
+size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p, const struct wf_repo_ops *ops);
 
-/* With a config that does not load: refuse every update (fail closed),
+/* With a config that does not load: refuse every command (fail closed),
  * naming the config error. */
-void wf_policy_fail_closed(const struct wf_push *p, const char *config_error,
-			   struct wf_decision *out);
+void wf_policy_fail_closed(const struct wf_push *p, const char *config_error);
 
 /* The one-line message for a refusal: "reason. hint". malloc'd. */
 char *wf_decision_message(const struct wf_decision *d);

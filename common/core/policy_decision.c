@@ -1,19 +1,40 @@
 /* A decision, as the hooks pass it on: its one-line message, its name,
- * and the decisions of a push whose config does not load (fail closed). */
+ * the decisions of a push whose config does not load (fail closed), and
+ * the commands that carry them (command.h). */
+#include "command.h"
 #include "policy.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void wf_policy_fail_closed(const struct wf_push *p, const char *config_error, struct wf_decision *out)
+void wf_policy_fail_closed(const struct wf_push *p, const char *config_error)
 {
-	memset(out, 0, p->n * sizeof(*out));
 	for (size_t i = 0; i < p->n; i++) {
-		out[i].action = WF_REFUSE;
-		out[i].reason = xasprintf("the workflow config is broken (%s), so every push is refused", config_error);
-		out[i].hint = xstrdup("fix the config; check it with: git-workflow check-config FILE");
+		struct wf_decision *d = &p->cmds[i].d;
+		memset(d, 0, sizeof(*d));
+		d->action = WF_REFUSE;
+		d->reason = xasprintf("the workflow config is broken (%s), so every push is refused", config_error);
+		d->hint = xstrdup("fix the config; check it with: git-workflow check-config FILE");
 	}
+}
+
+struct wf_command *wf_commands_new(const struct wf_update *u, size_t n)
+{
+	struct wf_command *c = xcalloc(n + 1, sizeof(*c));
+
+	for (size_t i = 0; i < n; i++)
+		c[i].u = &u[i];
+	return c;
+}
+
+void wf_commands_free(struct wf_command *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].d.reason);
+		free(c[i].d.hint);
+	}
+	free(c);
 }
 
 char *wf_decision_message(const struct wf_decision *d)

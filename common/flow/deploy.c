@@ -28,8 +28,10 @@ enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const c
 	return ops.is_ancestor(ops.ctx, old_oid, new_oid) == 1 ? WF_PROMOTE : WF_ROLLBACK;
 }
 
-void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d)
+void wf_report_refusal(struct wf_session *s, const struct wf_command *c)
 {
+	const struct wf_update *u = c->u;
+	const struct wf_decision *d = &c->d;
 	struct wf_record r;
 	char *msg = wf_decision_message(d);
 	char *opts;

@@ -4,6 +4,7 @@
 #ifndef WF_DEPLOY_H
 #define WF_DEPLOY_H
 
+#include "command.h"
 #include "journal.h"
 #include "policy.h"
 #include "record.h"
@@ -86,8 +87,8 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d);
  * a fast-forward is a promotion, anything else a rollback. */
 enum wf_action wf_deploy_kind(struct wf_session *s, const char *old_oid, const char *new_oid);
 
-/* Tell the pusher why a ref is refused; record it when it was a write to
- * Test, Live or a hotfix ref. */
-void wf_report_refusal(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d);
+/* Tell the pusher why a command is refused; record it when it was a write
+ * to an env or a hotfix ref. */
+void wf_report_refusal(struct wf_session *s, const struct wf_command *c);
 
 #endif

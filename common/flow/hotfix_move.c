@@ -9,21 +9,20 @@
 static void hotfix_lost(struct wf_session *s, const struct wf_deploy *dep, const char *why)
 {
 	struct wf_update u;
-	struct wf_decision d;
+	struct wf_command c = { .u = &u };
 
 	memset(&u, 0, sizeof(u));
 	u.ref = (char *)dep->ref;
 	strcpy(u.old_oid, WF_ZERO_OID);
 	strcpy(u.new_oid, dep->new_oid);
-	memset(&d, 0, sizeof(d));
-	d.action = WF_REFUSE;
-	d.env = dep->env;
-	d.reason = xasprintf("hotfix not applied: %s %s; nothing was overwritten", dep->env->branch, why);
-	d.hint = xasprintf("%s is kept: rebase it on %s (git fetch origin && git rebase origin/%s) and push "
-			   "it again", dep->ref, dep->env->branch, dep->env->branch);
-	wf_report_refusal(s, &u, &d);
-	free(d.reason);
-	free(d.hint);
+	c.d.action = WF_REFUSE;
+	c.d.env = dep->env;
+	c.d.reason = xasprintf("hotfix not applied: %s %s; nothing was overwritten", dep->env->branch, why);
+	c.d.hint = xasprintf("%s is kept: rebase it on %s (git fetch origin && git rebase origin/%s) and push "
+			     "it again", dep->ref, dep->env->branch, dep->env->branch);
+	wf_report_refusal(s, &c);
+	free(c.d.reason);
+	free(c.d.hint);
 }
 
 int wf_hotfix_apply(struct wf_session *s, struct wf_deploy *d, const char *base)

@@ -1,8 +1,9 @@
-/* The push as a whole, judged in pre-receive before any ref moves: the
- * policy's decision per ref, refusals said and recorded, a dry run, the
- * deploy locks, the push's state saved for the update hook, and the
- * accepted deploys journaled, built and handed to their runner
- * (judge.h).  The hook itself only reads its input and opens the session. */
+/* The push as a whole, judged in pre-receive before any ref moves: one
+ * command per ref (command.h) carries the policy's decision and a branch
+ * env's plan through every stage: refusals said and recorded, a dry run,
+ * the deploy locks, the push's state saved for the update hook, and the
+ * accepted deploys journaled, built and handed to their runner (judge.h).
+ * The hook itself only reads its input and opens the session. */
 #include "judge.h"
 #include "fileio.h"
 #include "deploy.h"
@@ -38,48 +39,50 @@ static int deploys(const struct wf_decision *d)
 
 /* With dev.path, an accepted push to Dev is a deploy of Dev (Pantheon's
  * "a push to master deploys Dev"): its decision names the Dev env. */
-static void dev_deploys(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n)
+static void dev_deploys(struct wf_session *s, struct wf_command *cmd, size_t n)
 {
 	for (size_t i = 0; s->config.dev.rel.path && i < n; i++)
-		if (d[i].action == WF_ALLOW && !strcmp(u[i].ref, s->config.dev_ref) && !wf_is_zero_oid(u[i].new_oid))
-			d[i].env = &s->config.dev;
+		if (cmd[i].d.action == WF_ALLOW && !strcmp(cmd[i].u->ref, s->config.dev_ref) &&
+		    !wf_is_zero_oid(cmd[i].u->new_oid))
+			cmd[i].d.env = &s->config.dev;
 }
 
 /* The decisions were taken before the lock was ours: a deploy that
  * finished in between may have moved the env.  Say so now; git would only
  * fail the ref update with "cannot lock ref" and give no reason.  Returns
  * the env that moved, or NULL. */
-static const struct wf_env *env_moved(struct wf_session *s, const struct wf_update *u,
-				      const struct wf_decision *d, size_t n, char now[WF_OID_MAX + 1])
+static const struct wf_env *env_moved(struct wf_session *s, const struct wf_command *cmd, size_t n,
+				      char now[WF_OID_MAX + 1])
 {
 	for (size_t i = 0; i < n; i++) {
+		const struct wf_decision *d = &cmd[i].d;
 		const char *expect;
 		int rc;
-		if (!deploys(&d[i]))
+		if (!deploys(d))
 			continue;
 		/* a hotfix was checked on top of the env's tip; a promotion or
 		 * rollback names the env's tip as its old value */
-		expect = d[i].action == WF_HOTFIX ? d[i].base : u[i].old_oid;
-		rc = wf_repo_ref_tip(&s->repo, d[i].env->ref, now);
+		expect = d->action == WF_HOTFIX ? d->base : cmd[i].u->old_oid;
+		rc = wf_repo_ref_tip(&s->repo, d->env->ref, now);
 		if (rc == 1)
 			memset(now, '0', strlen(expect)), now[strlen(expect)] = '\0';
 		if (rc < 0 || strcmp(now, expect) != 0)
-			return d[i].env;
+			return d->env;
 	}
 	return NULL;
 }
 
 /* The lock of each env this push deploys (one deploy per env at a time):
  * 0 all taken, else what wf_lock_acquire said, with none kept. */
-static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n, struct wf_lock_info *holder,
+static int lock_envs(struct wf_session *s, const struct wf_command *cmd, size_t n, struct wf_lock_info *holder,
 		     char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		int l;
-		if (!deploys(&d[i]))
+		if (!deploys(&cmd[i].d))
 			continue;
-		l = wf_lock_acquire_wait(s->repo.git_dir, wf_push_owner(), s->pusher, d[i].env->name, holder, err,
-					 errlen, WF_LOCK_WAIT_MS);
+		l = wf_lock_acquire_wait(s->repo.git_dir, wf_push_owner(), s->pusher, cmd[i].d.env->name, holder,
+					 err, errlen, WF_LOCK_WAIT_MS);
 		if (l != 0) {
 			wf_lock_release(s->repo.git_dir, wf_push_owner());
 			return l;
@@ -90,8 +93,11 @@ static int lock_envs(struct wf_session *s, const struct wf_decision *d, size_t n
 
 /* An accepted deploy as its journal says it: state accepted, the ref not
  * moved yet; the push's pusher and options (borrowed). */
-static void accept(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, struct wf_job *j)
+static void accept(struct wf_session *s, const struct wf_command *c, struct wf_job *j)
 {
+	const struct wf_update *u = c->u;
+	const struct wf_decision *d = &c->d;
+
 	memset(j, 0, sizeof(*j));
 	snprintf(j->env, sizeof(j->env), "%s", d->env->name);
 	snprintf(j->kind, sizeof(j->kind), "%s", wf_is_zero_oid(u->new_oid) ? "delete" : wf_deploy_kind_word(d->action));
@@ -112,37 +118,37 @@ static void accept(struct wf_session *s, const struct wf_update *u, const struct
 /* The accepted deploys, journaled, and their runner started: from here on
  * they run whatever the pusher does.  0, or -1 (said why) when none could
  * be started: the push is refused. */
-static int start_deploys(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
-			 const struct wf_md_plan *plan)
+static int start_deploys(struct wf_session *s, const struct wf_command *cmd, size_t n)
 {
 	const char **envs = xcalloc(n + 1, sizeof(*envs));
 	size_t ne = 0;
 	char err[512];
 	int rc;
 
-	if (wf_md_reserve(s, u, d, plan, n) < 0) {
+	if (wf_md_reserve(s, cmd, n) < 0) {
 		free(envs);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
+		const struct wf_env *env = cmd[i].d.env;
 		struct wf_job j;
-		if (!deploys(&d[i]))
+		if (!deploys(&cmd[i].d))
 			continue;
 		for (size_t k = 0; k < ne; k++)
-			if (!strcmp(envs[k], d[i].env->name)) {
-				wf_say("workflow: this push deploys %s twice; push one of them at a time", d[i].env->branch);
+			if (!strcmp(envs[k], env->name)) {
+				wf_say("workflow: this push deploys %s twice; push one of them at a time", env->branch);
 				goto fail;
 			}
-		accept(s, &u[i], &d[i], &j);
+		accept(s, &cmd[i], &j);
 		if (wf_job_write(s->repo.git_dir, &j) < 0) {
 			wf_say("workflow: cannot write the deploy journal in %sworkflow: %s; push refused",
 			       s->repo.git_dir, strerror(errno));
 			goto fail;
 		}
-		envs[ne++] = d[i].env->name;
+		envs[ne++] = env->name;
 		/* an env that runs code: its release is placed and built now,
 		 * before the ref moves; a failed build refuses the push */
-		rc = wf_release_prepare(s, &j, d[i].env);
+		rc = wf_release_prepare(s, &j, env);
 		/* the journal keeps what the build noted; j borrowed the rest */
 		free(j.steps_done);
 		if (rc < 0)
@@ -162,40 +168,47 @@ fail:
 		}
 		wf_job_remove(s->repo.git_dir, envs[k]);
 	}
-	wf_md_unreserve(s, d, plan, n);
+	wf_md_unreserve(s, cmd, n);
 	free(envs);
 	return -1;
 }
 
+/* -o dry-run: what a deploy would do (tag, commits, steps). */
+static void dry_run_deploy(struct wf_session *s, const struct wf_command *c)
+{
+	struct wf_deploy dep = { .kind = c->d.action, .env = c->d.env, .ref = c->u->ref };
+	char tip[WF_OID_MAX + 1];
+
+	if (c->d.action != WF_HOTFIX)
+		strcpy(dep.old_oid, c->u->old_oid);
+	else if (wf_repo_ref_tip(&s->repo, c->d.env->ref, tip) == 0)
+		strcpy(dep.old_oid, tip);
+	strcpy(dep.new_oid, c->u->new_oid);
+	wf_deploy_describe(s, &dep);
+}
+
 /* -o dry-run: what each ref would do; nothing changes. */
-static void dry_run(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
-		    const struct wf_md_plan *plan)
+static void dry_run(struct wf_session *s, const struct wf_command *cmd, size_t n)
 {
 	static const char *const md_op[] = { "", "deploy", "create", "delete" };
 
 	for (size_t i = 0; i < n; i++) {
-		if (plan[i].op != WF_MD_NONE) {
-			wf_say("dry-run: %s: would be accepted and %s the branch environment %s (%s)", u[i].ref,
-			       md_op[plan[i].op], plan[i].name, d[i].env->rel.path);
-			if (plan[i].op == WF_MD_CREATE)
-				wf_say("dry-run: %s: would run %zu create step%s, content from %s", plan[i].name,
+		const struct wf_command *c = &cmd[i];
+		if (c->plan.op != WF_MD_NONE) {
+			wf_say("dry-run: %s: would be accepted and %s the branch environment %s (%s)", c->u->ref,
+			       md_op[c->plan.op], c->plan.name, c->d.env->rel.path);
+			if (c->plan.op == WF_MD_CREATE)
+				wf_say("dry-run: %s: would run %zu create step%s, content from %s", c->plan.name,
 				       s->config.multidev.n_create, s->config.multidev.n_create == 1 ? "" : "s",
 				       s->opts.clone_from ? s->opts.clone_from : "live");
-		} else if (d[i].action == WF_REFUSE) {
-			char *m = wf_decision_message(&d[i]);
-			wf_say("dry-run: %s: would be refused: %s", u[i].ref, m);
+		} else if (c->d.action == WF_REFUSE) {
+			char *m = wf_decision_message(&c->d);
+			wf_say("dry-run: %s: would be refused: %s", c->u->ref, m);
 			free(m);
-		} else if (needs_lock(d[i].action)) {
-			struct wf_deploy dep = { .kind = d[i].action, .env = d[i].env, .ref = u[i].ref };
-			char tip[WF_OID_MAX + 1];
-			if (d[i].action != WF_HOTFIX)
-				strcpy(dep.old_oid, u[i].old_oid);
-			else if (wf_repo_ref_tip(&s->repo, d[i].env->ref, tip) == 0)
-				strcpy(dep.old_oid, tip);
-			strcpy(dep.new_oid, u[i].new_oid);
-			wf_deploy_describe(s, &dep);
+		} else if (needs_lock(c->d.action)) {
+			dry_run_deploy(s, c);
 		} else {
-			wf_say("dry-run: %s: would be accepted", u[i].ref);
+			wf_say("dry-run: %s: would be accepted", c->u->ref);
 		}
 	}
 	wf_say("dry-run: nothing was changed (the push is declined on purpose)");
@@ -204,8 +217,7 @@ static void dry_run(struct wf_session *s, const struct wf_update *u, const struc
 /* The deploys' locks, and what must hold before a deploy starts: its record
  * and its events can be kept (fail closed), and no other deploy moved the
  * env meanwhile.  0, or -1 (said why; the locks released). */
-static int take_locks(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d, size_t n,
-		      const char *lock_env)
+static int take_locks(struct wf_session *s, const struct wf_command *cmd, size_t n, const char *lock_env)
 {
 	char err[1024], when[32], now[WF_OID_MAX + 1] = "";
 	struct wf_lock_info holder;
@@ -213,7 +225,7 @@ static int take_locks(struct wf_session *s, const struct wf_update *u, const str
 	int l, e;
 
 	wf_test_pause(s->repo.git_dir, "before-deploy-lock");
-	l = lock_envs(s, d, n, &holder, err, sizeof(err));
+	l = lock_envs(s, cmd, n, &holder, err, sizeof(err));
 	if (l < 0) {
 		wf_say("workflow: %s; deploy refused", err);
 		return -1;
@@ -230,7 +242,7 @@ static int take_locks(struct wf_session *s, const struct wf_update *u, const str
 		e = errno;
 		wf_say("workflow: %s; deploy to %s refused so that its events are not lost. %s "
 		       "(see git-workflow notify --list), then push again", err, lock_env, wf_spool_fix_hint(e));
-	} else if ((moved = env_moved(s, u, d, n, now))) {
+	} else if ((moved = env_moved(s, cmd, n, now))) {
 		wf_say("workflow: %s moved to %.12s while this push was checked (another deploy finished); fetch "
 		       "and push again", moved->branch, now[0] ? now : "(unknown)");
 	} else {
@@ -242,39 +254,38 @@ static int take_locks(struct wf_session *s, const struct wf_update *u, const str
 
 int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 {
-	struct wf_push p = { u, n, s->pusher, s->opts.drop_hotfix };
-	struct wf_decision *d = xcalloc(n + 1, sizeof(*d));
-	struct wf_md_plan *plan = xcalloc(n + 1, sizeof(*plan));
+	struct wf_command *cmd = wf_commands_new(u, n);
+	struct wf_push p = { cmd, n, s->pusher, s->opts.drop_hotfix };
 	const char *lock_env = NULL;
 	struct wf_repo_ops ops;
 	int rc = -1;
 
 	wf_repo_policy_ops(&s->repo, &ops);
-	wf_policy_decide(&s->config, &p, &ops, d);
+	wf_policy_decide(&s->config, &p, &ops);
 	/* an env moved outside the hooks takes no deploys (outside.h) */
-	wf_outside_guard(s, u, d, n, 1);
-	if (wf_md_judge(s, u, d, n, plan) < 0)
+	wf_outside_guard(s, cmd, n, 1);
+	if (wf_md_judge(s, cmd, n) < 0)
 		goto out;
 	if (s->opts.dry_run) {
-		dry_run(s, u, d, n, plan);
+		dry_run(s, cmd, n);
 		goto out;
 	}
-	dev_deploys(s, u, d, n);
+	dev_deploys(s, cmd, n);
 	for (size_t i = 0; i < n; i++) {
-		if (d[i].action == WF_REFUSE)
-			wf_report_refusal(s, &u[i], &d[i]);
-		if (deploys(&d[i]))
-			lock_env = d[i].env->branch;
+		if (cmd[i].d.action == WF_REFUSE)
+			wf_report_refusal(s, &cmd[i]);
+		if (deploys(&cmd[i].d))
+			lock_env = cmd[i].d.env->branch;
 	}
 	wf_push_state_cleanup(s->repo.git_dir);
-	if (lock_env && take_locks(s, u, d, n, lock_env) < 0)
+	if (lock_env && take_locks(s, cmd, n, lock_env) < 0)
 		goto out;
 	/* post-receive is needed for deploys (to follow them) and webhooks */
-	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), u, d, n, s->opts.drop_hotfix,
+	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), cmd, n, s->opts.drop_hotfix,
 			       lock_env || s->config.n_webhooks) < 0) {
 		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s->repo.git_dir,
 		       strerror(errno));
-	} else if (lock_env && start_deploys(s, u, d, n, plan) < 0) {
+	} else if (lock_env && start_deploys(s, cmd, n) < 0) {
 		wf_push_state_remove(s->repo.git_dir, wf_push_owner());
 	} else {
 		rc = 0;
@@ -283,8 +294,6 @@ int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 	if (lock_env)
 		wf_lock_release(s->repo.git_dir, wf_push_owner());
 out:
-	wf_decisions_free(d, n);
-	free(plan);
+	wf_commands_free(cmd, n);
 	return rc;
 }
-

@@ -26,22 +26,22 @@ static int clone_from_ok(struct wf_session *s, const struct wf_md_entry *l, long
 
 /* -o clone-from on a push that makes no branch env (nor deploys one whose
  * create steps have not succeeded yet): it changes nothing. */
-static void note_clone_from(struct wf_session *s, const struct wf_md_plan *plan, size_t n,
+static void note_clone_from(struct wf_session *s, const struct wf_command *cmd, size_t n,
 			    const struct wf_md_entry *l, long nl)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (plan[i].op == WF_MD_CREATE)
+		const struct wf_md_plan *p = &cmd[i].plan;
+		if (p->op == WF_MD_CREATE)
 			return;
-		for (long k = 0; plan[i].op == WF_MD_DEPLOY && k < nl; k++)
-			if (!strcmp(l[k].name, plan[i].name) && strcmp(l[k].create, "ok"))
+		for (long k = 0; p->op == WF_MD_DEPLOY && k < nl; k++)
+			if (!strcmp(l[k].name, p->name) && strcmp(l[k].create, "ok"))
 				return;
 	}
 	if (s->opts.clone_from)
 		wf_say("workflow: note: this push makes no branch environment, so -o clone-from changes nothing");
 }
 
-int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n,
-		struct wf_md_plan *plan)
+int wf_md_judge(struct wf_session *s, struct wf_command *cmd, size_t n)
 {
 	struct wf_md_entry *l = NULL;
 	struct wf_md_known *k;
@@ -49,13 +49,14 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 	int rc = 0;
 	size_t touched = 0;
 
-	memset(plan, 0, n * sizeof(*plan));
-	for (size_t i = 0; i < n; i++)
-		touched += wf_multidev_matches(&s->config.multidev, u[i].ref);
+	for (size_t i = 0; i < n; i++) {
+		memset(&cmd[i].plan, 0, sizeof(cmd[i].plan));
+		touched += wf_multidev_matches(&s->config.multidev, cmd[i].u->ref);
+	}
 	/* the registry is read only by a push to a branch env (or naming
 	 * one in -o clone-from, which must exist) */
 	if (!s->config.multidev.n_branches || (!touched && !s->opts.clone_from)) {
-		note_clone_from(s, plan, n, NULL, 0);
+		note_clone_from(s, cmd, n, NULL, 0);
 		return 0;
 	}
 	nl = wf_md_list(s->repo.git_dir, &l);
@@ -66,16 +67,16 @@ int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decis
 		return -1;
 	}
 	k = wf_md_known_of(l, nl);
-	wf_multidev_decide(&s->config, u, n, k, (size_t)nl, d, plan);
+	wf_multidev_decide(&s->config, cmd, n, k, (size_t)nl);
 	for (size_t i = 0; i < n; i++)
-		if (plan[i].op != WF_MD_NONE)
-			d[i].env = wf_session_env(s, plan[i].name, u[i].ref);
+		if (cmd[i].plan.op != WF_MD_NONE)
+			cmd[i].d.env = wf_session_env(s, cmd[i].plan.name, cmd[i].u->ref);
 	if (!clone_from_ok(s, l, nl)) {
 		wf_say("workflow: -o clone-from=%s: no such environment (dev, test, live or a branch "
 		       "environment: git-workflow multidev list); push refused", s->opts.clone_from);
 		rc = -1;
 	} else {
-		note_clone_from(s, plan, n, l, nl);
+		note_clone_from(s, cmd, n, l, nl);
 	}
 	free(k);
 	wf_md_list_free(l, nl);
@@ -119,8 +120,7 @@ static int enter(struct wf_session *s, const struct wf_env *env)
 	return -1;
 }
 
-int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d,
-		  const struct wf_md_plan *plan, size_t n)
+int wf_md_reserve(struct wf_session *s, const struct wf_command *cmd, size_t n)
 {
 	struct wf_md_entry *l = NULL;
 	long have, adding = 0;
@@ -128,7 +128,7 @@ int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct 
 	int fd, ok = 1;
 
 	for (i = 0; i < n; i++)
-		adding += plan[i].op == WF_MD_CREATE;
+		adding += cmd[i].plan.op == WF_MD_CREATE;
 	if (!adding)
 		return 0;
 	if ((fd = wf_md_lock(s->repo.git_dir)) < 0) {
@@ -139,15 +139,15 @@ int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct 
 	have = wf_md_list(s->repo.git_dir, &l);
 	wf_md_list_free(l, have);
 	for (i = 0, adding = 0; ok && i < n; i++)
-		if (plan[i].op == WF_MD_CREATE)
-			ok = still_free(s, plan[i].name, u[i].ref + 11, have < 0 ? 0 : have, adding++);
+		if (cmd[i].plan.op == WF_MD_CREATE)
+			ok = still_free(s, cmd[i].plan.name, cmd[i].u->ref + 11, have < 0 ? 0 : have, adding++);
 	for (i = 0; ok && i < n; i++)
-		if (plan[i].op == WF_MD_CREATE && enter(s, d[i].env) < 0)
+		if (cmd[i].plan.op == WF_MD_CREATE && enter(s, cmd[i].d.env) < 0)
 			ok = 0, entered = i;
 	/* one could not be entered: those before it go */
 	for (i = 0; i < entered; i++)
-		if (plan[i].op == WF_MD_CREATE)
-			wf_md_remove(s->repo.git_dir, plan[i].name);
+		if (cmd[i].plan.op == WF_MD_CREATE)
+			wf_md_remove(s->repo.git_dir, cmd[i].plan.name);
 	wf_md_unlock(fd);
 	return ok ? 0 : -1;
 }
@@ -166,9 +166,9 @@ void wf_md_forget(struct wf_session *s, const struct wf_env *env)
 	wf_md_entry_free(&e);
 }
 
-void wf_md_unreserve(struct wf_session *s, const struct wf_decision *d, const struct wf_md_plan *plan, size_t n)
+void wf_md_unreserve(struct wf_session *s, const struct wf_command *cmd, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (plan[i].op == WF_MD_CREATE)
-			wf_md_forget(s, d[i].env);
+		if (cmd[i].plan.op == WF_MD_CREATE)
+			wf_md_forget(s, cmd[i].d.env);
 }

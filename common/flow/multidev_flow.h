@@ -9,18 +9,16 @@
 #include "multidev.h"
 #include "session.h"
 
-/* pre-receive, after the policy: each update of a branch that is an env
+/* pre-receive, after the policy: each command of a branch that is an env
  * gets its plan and its decision names the env; refusals say why.  -1
  * when the push as a whole is refused (said why: a bad -o clone-from). */
-int wf_md_judge(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n,
-		struct wf_md_plan *plan);
+int wf_md_judge(struct wf_session *s, struct wf_command *cmd, size_t n);
 /* Under the deploy locks: the envs this push creates are entered in the
  * registry, checked again against it (another push may have taken the
  * name or the last place meanwhile).  0, or -1 (said why, none entered). */
-int wf_md_reserve(struct wf_session *s, const struct wf_update *u, const struct wf_decision *d,
-		  const struct wf_md_plan *plan, size_t n);
+int wf_md_reserve(struct wf_session *s, const struct wf_command *cmd, size_t n);
 /* A push that did not happen: each env it was to create goes again. */
-void wf_md_unreserve(struct wf_session *s, const struct wf_decision *d, const struct wf_md_plan *plan, size_t n);
+void wf_md_unreserve(struct wf_session *s, const struct wf_command *cmd, size_t n);
 /* One such env: its entry and directory go when it never got a release. */
 void wf_md_forget(struct wf_session *s, const struct wf_env *env);
 

@@ -226,7 +226,7 @@ static void refuse_rule(const struct wf_config *c, struct wf_decision *d, enum w
 				 "first: git push origin %s:%s", t->name, t->branch, c->dev_branch, t->branch));
 }
 
-void wf_outside_guard(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n, int say)
+void wf_outside_guard(struct wf_session *s, struct wf_command *cmd, size_t n, int say)
 {
 	const struct wf_env *envs[2] = { &s->config.test, &s->config.live };
 	char tips[2][WF_OID_MAX + 1];
@@ -243,24 +243,26 @@ void wf_outside_guard(struct wf_session *s, const struct wf_update *u, struct wf
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		int live = d[i].env == envs[1], tagged_env = 0, tagged_test = 0;
+		struct wf_decision *d = &cmd[i].d;
+		const char *new_oid = cmd[i].u->new_oid;
+		int live = d->env == envs[1], tagged_env = 0, tagged_test = 0;
 		enum wf_outside_rule rule;
 
-		if (!d[i].env || (d[i].action != WF_PROMOTE && d[i].action != WF_ROLLBACK && d[i].action != WF_HOTFIX))
+		if (!d->env || (d->action != WF_PROMOTE && d->action != WF_ROLLBACK && d->action != WF_HOTFIX))
 			continue;
 		if (out[live] == 1)
-			tagged_env = ops.has_deploy_tag(ops.ctx, u[i].new_oid, d[i].env->name);
+			tagged_env = ops.has_deploy_tag(ops.ctx, new_oid, d->env->name);
 		if (live && out[0] == 1)
-			tagged_test = ops.has_deploy_tag(ops.ctx, u[i].new_oid, envs[0]->name);
+			tagged_test = ops.has_deploy_tag(ops.ctx, new_oid, envs[0]->name);
 		if (out[live] < 0 || (live && out[0] < 0) || tagged_env < 0 || tagged_test < 0) {
-			refuse(&d[i], xasprintf("cannot check whether %s moved outside the workflow: the repository "
-						"could not answer; refusing to be safe", d[i].env->branch),
+			refuse(d, xasprintf("cannot check whether %s moved outside the workflow: the repository "
+					    "could not answer; refusing to be safe", d->env->branch),
 			       xstrdup("retry the push; if it persists, ask the admin to run: git fsck"));
 			continue;
 		}
-		rule = wf_outside_rule(d[i].action, live, out[live], live && out[0], tagged_env, tagged_test);
+		rule = wf_outside_rule(d->action, live, out[live], live && out[0], tagged_env, tagged_test);
 		if (rule != WF_OUTSIDE_OK)
-			refuse_rule(&s->config, &d[i], rule, u[i].new_oid, tips[live]);
+			refuse_rule(&s->config, d, rule, new_oid, tips[live]);
 	}
 }
 

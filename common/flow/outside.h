@@ -12,6 +12,7 @@
 #ifndef WF_OUTSIDE_H
 #define WF_OUTSIDE_H
 
+#include "command.h"
 #include "policy.h"
 #include "session.h"
 
@@ -45,7 +46,7 @@ enum wf_outside_rule wf_outside_rule(enum wf_action a, int is_live, int env_out,
 /* pre-receive and workflow-update, after the policy: turn the deploys the
  * rule refuses into refusals (fail closed when it cannot tell).  say: print
  * wf_outside_message for each env that is outside. */
-void wf_outside_guard(struct wf_session *s, const struct wf_update *u, struct wf_decision *d, size_t n, int say);
+void wf_outside_guard(struct wf_session *s, struct wf_command *cmd, size_t n, int say);
 
 /* git-workflow adopt ENV, under the deploy lock: accept env's tip as its
  * baseline (no deploy tag, no steps), record it.  0 adopted, 1 nothing to

@@ -30,8 +30,8 @@ static const char *word(const struct wf_decision *d)
 	return "allow";
 }
 
-int wf_push_state_save(const char *git_dir, long owner, const struct wf_update *u, const struct wf_decision *d,
-		       size_t n, int drop_hotfix, int post_receive_needed)
+int wf_push_state_save(const char *git_dir, long owner, const struct wf_command *cmd, size_t n, int drop_hotfix,
+		       int post_receive_needed)
 {
 	char err[256], *dir = wf_state_dir(git_dir, err, sizeof(err)), *path;
 	struct sbuf sb = SBUF_INIT;
@@ -43,7 +43,7 @@ int wf_push_state_save(const char *git_dir, long owner, const struct wf_update *
 	if (drop_hotfix)
 		sbuf_adds(&sb, "option drop-hotfix\n");
 	for (size_t i = 0; i < n; i++)
-		sbuf_addf(&sb, "%s %s %s %s\n", word(&d[i]), u[i].old_oid, u[i].new_oid, u[i].ref);
+		sbuf_addf(&sb, "%s %s %s %s\n", word(&cmd[i].d), cmd[i].u->old_oid, cmd[i].u->new_oid, cmd[i].u->ref);
 	sbuf_addf(&sb, "post-receive %s\n", post_receive_needed ? "run" : "skip");
 	path = state_path(git_dir, owner);
 	/* renamed into place whole: the update hook never reads half */

@@ -22,11 +22,12 @@
 
 #include <stddef.h>
 #include "hook_input.h"
+#include "command.h"
 #include "policy.h"
 
 /* 0, or -1 with errno. */
-int wf_push_state_save(const char *git_dir, long owner, const struct wf_update *u, const struct wf_decision *d,
-		       size_t n, int drop_hotfix, int post_receive_needed);
+int wf_push_state_save(const char *git_dir, long owner, const struct wf_command *cmd, size_t n, int drop_hotfix,
+		       int post_receive_needed);
 /* 0 allowed, 1 refused, -1 no verdict the front may take alone. */
 int wf_push_state_verdict(const char *git_dir, long owner, const char *ref, const char *old_oid,
 			  const char *new_oid);
