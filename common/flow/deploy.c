@@ -104,18 +104,6 @@ static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 			 d->env->branch, d->new_oid);
 }
 
-void wf_deploy_from_journal(struct wf_deploy *d, const struct wf_env *env, struct wf_job *j)
-{
-	memset(d, 0, sizeof(*d));
-	d->kind = wf_deploy_kind_of(j->kind);
-	d->env = env;
-	d->ref = j->ref;
-	snprintf(d->old_oid, sizeof(d->old_oid), "%s", j->old_oid[0] ? j->old_oid : WF_ZERO_OID);
-	snprintf(d->new_oid, sizeof(d->new_oid), "%s", j->new_oid);
-	d->pusher = j->pusher;
-	d->job = j;
-}
-
 void wf_deploy_record(struct wf_session *s, const struct wf_deploy *d, const char *status, struct wf_record *r)
 {
 	wf_record_start(r, wf_deploy_kind_word(d->kind), status ? status : d->failed ? "failed" : "ok",

@@ -37,7 +37,7 @@ struct wf_deploy {
 	const char *ref;                /* the ref pushed */
 	char old_oid[WF_OID_MAX + 1];   /* env tip before */
 	char new_oid[WF_OID_MAX + 1];
-	struct wf_job *job;             /* its journal (the runner's), or NULL */
+	struct wf_job *job;             /* its journal: &journal once accepted or loaded; NULL in a dry run */
 	const char *pusher;             /* who pushed it (NULL: the session's) */
 	/* what the run fills in (wf_deploy_clear frees it) */
 	char *tag;                      /* its deploy tag, once made */
@@ -51,11 +51,20 @@ struct wf_deploy {
 	struct wf_record_steps steps;   /* each build's, step's, check's and host's result */
 	struct wf_step_ctx cx;
 	int failed;
+	struct wf_job journal;          /* its on-disk form (deploy_journal.c) */
 };
 
-/* d as its journal j (its on-disk form, read by the runner and by repair)
- * says it: kind, env, ref, old, new, pusher; j stays the caller's. */
-void wf_deploy_from_journal(struct wf_deploy *d, const struct wf_env *env, struct wf_job *j);
+/* The journal is a deploy's on-disk form (deploy_journal.c).  Accept
+ * command c (an env deploy) as deploy d, state accepted, its ref not moved
+ * yet: d owns its journal, pusher and options copied. */
+void wf_deploy_accept(struct wf_session *s, const struct wf_command *c, struct wf_deploy *d);
+/* Write d's journal (atomically).  0, or -1 with errno. */
+int wf_deploy_save(struct wf_session *s, const struct wf_deploy *d);
+/* The deploy env's journal holds: 0 (d->env NULL when the journal names
+ * no env this config has), 1 none, -1 unreadable. */
+int wf_deploy_load(struct wf_session *s, const char *env, struct wf_deploy *d);
+/* Free an accepted or loaded deploy: what a run filled in and its journal. */
+void wf_deploy_unload(struct wf_deploy *d);
 
 /* d's record as it stands: status "ok" or "failed" (by d->failed), or
  * the one given ("started", "interrupted").  The strings are d's. */

@@ -91,30 +91,6 @@ static int lock_envs(struct wf_session *s, const struct wf_command *cmd, size_t 
 	return 0;
 }
 
-/* An accepted deploy as its journal says it: state accepted, the ref not
- * moved yet; the push's pusher and options (borrowed). */
-static void accept(struct wf_session *s, const struct wf_command *c, struct wf_job *j)
-{
-	const struct wf_update *u = c->u;
-	const struct wf_decision *d = &c->d;
-
-	memset(j, 0, sizeof(*j));
-	snprintf(j->env, sizeof(j->env), "%s", d->env->name);
-	snprintf(j->kind, sizeof(j->kind), "%s", wf_is_zero_oid(u->new_oid) ? "delete" : wf_deploy_kind_word(d->action));
-	snprintf(j->ref, sizeof(j->ref), "%s", u->ref);
-	if (d->action == WF_HOTFIX)
-		strcpy(j->base, d->base), strcpy(j->old_oid, d->base);
-	else if (!wf_is_zero_oid(u->old_oid))
-		strcpy(j->old_oid, u->old_oid);
-	strcpy(j->new_oid, u->new_oid);
-	j->pusher = s->pusher;
-	j->options = s->opts.raw;
-	j->n_options = s->opts.n_raw;
-	j->owner_pid = wf_push_owner();
-	j->owner_start = wf_proc_start_time(j->owner_pid);
-	strcpy(j->state, WF_STATE_ACCEPTED);
-}
-
 /* The accepted deploys, journaled, and their runner started: from here on
  * they run whatever the pusher does.  0, or -1 (said why) when none could
  * be started: the push is refused. */
@@ -131,7 +107,7 @@ static int start_deploys(struct wf_session *s, const struct wf_command *cmd, siz
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct wf_env *env = cmd[i].d.env;
-		struct wf_job j;
+		struct wf_deploy d;
 		if (!deploys(&cmd[i].d))
 			continue;
 		for (size_t k = 0; k < ne; k++)
@@ -139,18 +115,18 @@ static int start_deploys(struct wf_session *s, const struct wf_command *cmd, siz
 				wf_say("workflow: this push deploys %s twice; push one of them at a time", env->branch);
 				goto fail;
 			}
-		accept(s, &cmd[i], &j);
-		if (wf_job_write(s->repo.git_dir, &j) < 0) {
+		wf_deploy_accept(s, &cmd[i], &d);
+		if (wf_deploy_save(s, &d) < 0) {
 			wf_say("workflow: cannot write the deploy journal in %sworkflow: %s; push refused",
 			       s->repo.git_dir, strerror(errno));
+			wf_deploy_unload(&d);
 			goto fail;
 		}
 		envs[ne++] = env->name;
 		/* an env that runs code: its release is placed and built now,
 		 * before the ref moves; a failed build refuses the push */
-		rc = wf_release_prepare(s, &j, env);
-		/* the journal keeps what the build noted; j borrowed the rest */
-		free(j.steps_done);
+		rc = wf_release_prepare(s, &d);
+		wf_deploy_unload(&d);
 		if (rc < 0)
 			goto fail;
 	}
@@ -161,11 +137,10 @@ static int start_deploys(struct wf_session *s, const struct wf_command *cmd, siz
 	wf_say("workflow: %s; push refused", err);
 fail:
 	for (size_t k = 0; k < ne; k++) {
-		struct wf_job j;
-		if (wf_job_read(s->repo.git_dir, envs[k], &j) == 0) {
-			wf_release_forget(s, &j, wf_session_env(s, envs[k], NULL));
-			wf_job_free(&j);
-		}
+		struct wf_deploy d;
+		if (wf_deploy_load(s, envs[k], &d) == 0)
+			wf_release_forget(s, &d);
+		wf_deploy_unload(&d);
 		wf_job_remove(s->repo.git_dir, envs[k]);
 	}
 	wf_md_unreserve(s, cmd, n);

@@ -119,10 +119,11 @@ static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char
 
 /* Place j's tree as release name and run the build in it.  0, or -1
  * (said and recorded; the release removed). */
-static int place_and_build(struct wf_session *s, struct wf_job *j, const struct wf_env *env, const char *name)
+static int place_and_build(struct wf_session *s, struct wf_deploy *d, const char *name)
 {
+	const struct wf_env *env = d->env;
 	const struct wf_release_conf *rc = &env->rel;
-	struct wf_deploy d;
+	struct wf_job *j = d->job;
 	struct wf_record_steps st = { NULL, 0, 0 };
 	struct wf_step_ctx cx;
 	struct wf_placed p;
@@ -138,7 +139,6 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 		free(dir);
 		return -1;
 	}
-	wf_deploy_from_journal(&d, env, j);
 	/* a release of that name no deploy used (its push did not move the ref) */
 	wf_release_remove(rc, name);
 	if (room_for(rc, env) < 0) {
@@ -155,7 +155,7 @@ static int place_and_build(struct wf_session *s, struct wf_job *j, const struct 
 	cx.message = s->opts.message ? s->opts.message : "";
 	snprintf(cx.cwd, sizeof(cx.cwd), "%s", dir);
 	snprintf(cx.release, sizeof(cx.release), "%s", name);
-	if (run_build(s, &d, &cx, &st)) {
+	if (run_build(s, d, &cx, &st)) {
 		wf_say("workflow: the build of %s failed: push refused; %s and %s/current did not move", env->branch,
 		       env->branch, rc->path);
 		keep_build_log(rc, name, &st);
@@ -216,9 +216,11 @@ static long next_number(const struct wf_release_conf *rc, const char *env)
 	return hi + 1;
 }
 
-int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_env *env)
+int wf_release_prepare(struct wf_session *s, struct wf_deploy *d)
 {
+	const struct wf_env *env = d->env;
 	const struct wf_release_conf *rc = &env->rel;
+	struct wf_job *j = d->job;
 	struct wf_release_info info;
 	char name[WF_RELEASE_NAME_MAX];
 	long last;
@@ -240,7 +242,7 @@ int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_e
 			last = wf_repo_last_deploy_number(&s->repo, env->name);
 			snprintf(name, sizeof(name), "%s_%s_%ld", s->config.tag_prefix, env->name, last < 0 ? 1 : last + 1);
 		}
-		if (place_and_build(s, j, env, name) < 0)
+		if (place_and_build(s, d, name) < 0)
 			return -1;
 	}
 	if (rc->n_hosts && copy_to_hosts(s, j, env) < 0)

@@ -9,11 +9,11 @@
 #include "release.h"
 #include "session.h"
 
-/* pre-receive, under the env's lock, its journal written: place j's
- * release (or find the kept one a rollback goes back to) and build it.
- * 0, or -1 when the deploy is refused (said why, recorded, the release
- * removed: nothing moves). */
-int wf_release_prepare(struct wf_session *s, struct wf_job *j, const struct wf_env *env);
+/* pre-receive, under the env's lock, the accepted deploy d saved: place
+ * its release (or find the kept one a rollback goes back to) and build it;
+ * its journal names the release.  0, or -1 when the deploy is refused
+ * (said why, recorded, the release removed: nothing moves). */
+int wf_release_prepare(struct wf_session *s, struct wf_deploy *d);
 
 /* The runner, once the tag is made: current switches to the job's
  * release (renamed after the tag if the tag took another number); cx gets
@@ -30,8 +30,9 @@ void wf_release_undo(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 void wf_release_after_steps(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
 /* The deploy succeeded: releases beyond keep go. */
 void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx);
-/* The runner found the job's ref unmoved: its release goes. */
-void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
+/* A deploy that will not run (its ref unmoved, its push refused): the
+ * release placed for it goes. */
+void wf_release_forget(struct wf_session *s, const struct wf_deploy *d);
 
 /* An env with a path whose branch and current name two commits: 1, with
  * the release current serves in *info and the branch's tip in tip; 0 when
@@ -40,8 +41,8 @@ void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struc
 int wf_release_apart(struct wf_repo *r, const struct wf_env *env, struct wf_release_info *info,
 		     char tip[WF_OID_MAX + 1]);
 
-/* repair, for a running job whose runner died: current switched to the
- * job's release when the branch is on its commit and current is not. */
-void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env);
+/* repair, for a running deploy whose runner died: current switched to its
+ * release when the branch is on its commit and current is not. */
+void wf_release_repair(struct wf_session *s, const struct wf_deploy *d);
 
 #endif

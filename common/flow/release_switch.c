@@ -157,12 +157,14 @@ void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 		wf_hosts_prune(&d->env->rel);
 }
 
-void wf_release_forget(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
+void wf_release_forget(struct wf_session *s, const struct wf_deploy *d)
 {
+	const struct wf_env *env = d->env;
+	const struct wf_job *j = d->job;
 	char cur[WF_RELEASE_NAME_MAX];
 
 	(void)s;
-	if (!env || !env->rel.path || !j->release[0] || j->reused || !wf_release_name_ok(j->release))
+	if (!env || !j || !env->rel.path || !j->release[0] || j->reused || !wf_release_name_ok(j->release))
 		return;
 	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release)) {
 		wf_release_remove(&env->rel, j->release);
@@ -180,8 +182,10 @@ int wf_release_apart(struct wf_repo *r, const struct wf_env *env, struct wf_rele
 	       wf_repo_ref_tip(r, env->ref, tip) == 0 && strcmp(info->commit, tip);
 }
 
-void wf_release_repair(struct wf_session *s, const struct wf_job *j, const struct wf_env *env)
+void wf_release_repair(struct wf_session *s, const struct wf_deploy *d)
 {
+	const struct wf_env *env = d->env;
+	const struct wf_job *j = d->job;
 	char cur[WF_RELEASE_NAME_MAX], tip[WF_OID_MAX + 1];
 	struct wf_release_info info;
 

@@ -223,61 +223,67 @@ static int record_lost(struct wf_session *s, struct wf_deploy *d, const char *ti
 /* A journal whose push ended before its runner could start the deploy (a
  * pusher who hung up right after the pack): run it now, if git moved the
  * ref; forget it if not.  1 when it is to be started. */
-static int pending_job(struct wf_session *s, const struct wf_env *env, struct wf_job *j)
+static int pending_job(struct wf_session *s, const struct wf_deploy *d)
 {
+	const struct wf_job *j = d->job;
+
 	/* a push killed mid-build (Ctrl-C) leaves the build running in its
 	 * own process group: it must not write into the next push's release */
 	stop_leftover_step(j);
-	if (wf_job_applied(s, j, env)) {
+	if (wf_job_applied(s, j, d->env)) {
 		wf_say("workflow: repair: the %s to %s pushed by %s was accepted but never ran; it runs now",
-		       j->kind, env->branch, j->pusher);
+		       j->kind, d->env->branch, j->pusher);
 		return 1;
 	}
-	wf_release_forget(s, j, env);
-	wf_job_remove(s->repo.git_dir, env->name);
+	wf_release_forget(s, d);
+	wf_job_remove(s->repo.git_dir, d->env->name);
 	return 0;
+}
+
+/* A journal whose runner died mid-deploy: what it left running stopped,
+ * current put with the branch, the deploy recorded as interrupted. */
+static int lost_job(struct wf_session *s, struct wf_deploy *d)
+{
+	char tip[WF_OID_MAX + 1];
+	int t;
+
+	if (wf_repo_ref_tip(&s->repo, d->env->ref, tip) != 0) {
+		wf_job_remove(s->repo.git_dir, d->env->name);
+		return 0;
+	}
+	t = d->env->tagless ? 1 : wf_outside_tip_tagged(&s->repo, d->env, tip);
+	if (t < 0)
+		return -1;
+	stop_leftover_step(d->job);
+	wf_release_repair(s, d);
+	return record_lost(s, d, tip, t);
 }
 
 /* -1 error, 0 nothing, 1 repaired, 2 a pending deploy to start */
 static int repair_env(struct wf_session *s, const struct wf_env *env)
 {
-	struct wf_job j;
 	struct wf_deploy d;
-	char tip[WF_OID_MAX + 1];
-	int r = wf_job_read(s->repo.git_dir, env->name, &j), have_j = r == 0, t, rc = 0;
+	int r = wf_deploy_load(s, env->name, &d), rc = 0;
 
+	d.env = env;
 	if (r < 0) {
 		/* journals are renamed into place whole: this one is damaged,
 		 * not being written, and says nothing we could finish */
 		wf_say("workflow: repair: the deploy journal of %s could not be read; removed", env->branch);
 		wf_job_remove(s->repo.git_dir, env->name);
 	}
-	if (!have_j && reconcile(s, env))
-		return 1;
-	if (!have_j)
+	if (r != 0 && reconcile(s, env))
+		rc = 1;
+	else if (r != 0)
 		/* no journal: a tip no deploy made is reported, never tagged */
-		return env->tagless || wf_outside_note(s, env) >= 0 ? 0 : -1;
-	if (have_j && (wf_job_owner_alive(&j) || !j.running)) {
-		rc = wf_job_owner_alive(&j) ? 0 : 2 * pending_job(s, env, &j);
-		wf_job_free(&j);
-		return rc;
-	}
-	if (wf_repo_ref_tip(&s->repo, env->ref, tip) != 0) {
-		wf_job_remove(s->repo.git_dir, env->name);
-		wf_job_free(&j);
-		return 0;
-	}
-	t = env->tagless ? 1 : wf_outside_tip_tagged(&s->repo, env, tip);
-	if (t < 0) {
-		wf_job_free(&j);
-		return -1;
-	}
-	stop_leftover_step(&j);
-	wf_release_repair(s, &j, env);
-	wf_deploy_from_journal(&d, env, &j);
-	rc = record_lost(s, &d, tip, t);
-	wf_deploy_clear(&d);
-	wf_job_free(&j);
+		rc = env->tagless || wf_outside_note(s, env) >= 0 ? 0 : -1;
+	else if (wf_job_owner_alive(d.job))
+		rc = 0;
+	else if (!d.job->running)
+		rc = 2 * pending_job(s, &d);
+	else
+		rc = lost_job(s, &d);
+	wf_deploy_unload(&d);
 	return rc;
 }
 

@@ -97,49 +97,49 @@ int wf_job_applied(struct wf_session *s, const struct wf_job *j, const struct wf
 	return r == 0 && !strcmp(tip, j->new_oid);
 }
 
+/* The ref did not move, or the deploy is a deletion: nothing to deploy.
+ * 1 when d is done with (its journal removed). */
+static int nothing_to_run(struct wf_session *s, const char *name, struct wf_deploy *d)
+{
+	const struct wf_job *j = d->job;
+
+	if (!wf_job_applied(s, j, d->env)) {
+		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
+		       d->kind == WF_HOTFIX ? j->ref : d->env->branch, d->env->branch);
+		wf_release_forget(s, d);
+		wf_md_forget(s, d->env);
+	} else if (!strcmp(j->kind, "delete")) {
+		wf_md_delete(s, d->env, "its branch was deleted");
+	} else {
+		return 0;
+	}
+	wf_job_remove(s->repo.git_dir, name);
+	return 1;
+}
+
 static void run_job(struct wf_session *s, const char *name)
 {
-	const struct wf_env *env;
 	struct wf_deploy d;
-	struct wf_job j;
 
-	if (wf_job_read(s->repo.git_dir, name, &j) != 0)
-		return;
-	env = wf_session_env(s, name, j.ref);
-	if (j.runner_pid != (long)getpid() || !env) {
-		wf_job_free(&j);
+	if (wf_deploy_load(s, name, &d) != 0 || d.job->runner_pid != (long)getpid() || !d.env ||
+	    nothing_to_run(s, name, &d)) {
+		wf_deploy_unload(&d);
 		return;
 	}
-	if (!wf_job_applied(s, &j, env)) {
-		wf_say("workflow: %s was not updated (git did not make that update); no deploy to %s",
-		       wf_deploy_kind_of(j.kind) == WF_HOTFIX ? j.ref : env->branch, env->branch);
-		wf_release_forget(s, &j, env);
-		wf_md_forget(s, env);
-		wf_job_remove(s->repo.git_dir, name);
-		wf_job_free(&j);
-		return;
-	}
-	if (!strcmp(j.kind, "delete")) {
-		wf_md_delete(s, env, "its branch was deleted");
-		wf_job_remove(s->repo.git_dir, name);
-		wf_job_free(&j);
-		return;
-	}
-	j.running = 1;
-	strcpy(j.state, WF_STATE_TAGGED);
-	if (wf_job_write(s->repo.git_dir, &j) < 0)
+	d.job->running = 1;
+	strcpy(d.job->state, WF_STATE_TAGGED);
+	if (wf_deploy_save(s, &d) < 0)
 		wf_say("workflow: warning: could not update the %s journal", name);
-	wf_deploy_from_journal(&d, env, &j);
-	if (d.kind == WF_HOTFIX && wf_hotfix_apply(s, &d, j.base) < 0) {
+	if (d.kind == WF_HOTFIX && wf_hotfix_apply(s, &d, d.job->base) < 0) {
 		wf_job_remove(s->repo.git_dir, name);
-		wf_job_free(&j);
+		wf_deploy_unload(&d);
 		return;
 	}
 	wf_deploy_run(s, &d);
 	if (d.kind == WF_HOTFIX)
 		wf_say("workflow: hotfix is on %s. Merge it back into Dev now: git pull origin %s && git push origin %s",
-		       env->branch, env->branch, s->config.dev_branch);
-	wf_job_free(&j);
+		       d.env->branch, d.env->branch, s->config.dev_branch);
+	wf_deploy_unload(&d);
 }
 
 /* Events a receiver did not take go out without waiting for a push: one
