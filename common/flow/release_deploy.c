@@ -13,18 +13,19 @@
 #include <string.h>
 #include <time.h>
 
-/* A deploy refused before anything moved, recorded with what it ran. */
-static void record_refused(struct wf_session *s, const struct wf_job *j, const char *why,
-			   const struct wf_record_steps *steps)
+/* Deploy d refused before anything moved, recorded with what it ran
+ * (its build's or its copies' results: d->steps). */
+static void record_refused(struct wf_session *s, const struct wf_deploy *d, const char *why)
 {
+	const struct wf_job *j = d->job;
 	struct wf_record r;
 
 	/* a refusal, as log shows refusals: nothing moved, no deploy ran */
 	wf_record_start(&r, "refused", "refused", j->env, j->ref, s->pusher, j->old_oid, j->new_oid);
 	r.message = xasprintf("%s to %s refused: %s", j->kind, j->env, why);
 	r.note = s->opts.message && *s->opts.message ? xasprintf("its message: %s", s->opts.message) : NULL;
-	r.steps = steps ? steps->v : NULL;
-	r.n_steps = steps ? steps->n : 0;
+	r.steps = d->steps.v;
+	r.n_steps = d->steps.n;
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refused deploy");
 	else
@@ -117,21 +118,21 @@ static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char
 	return 0;
 }
 
-/* Place j's tree as release name and run the build in it.  0, or -1
- * (said and recorded; the release removed). */
+/* Place d's tree as release name and run the build in it (d->cx, its
+ * results in d->steps).  0, or -1 (said and recorded; the release
+ * removed). */
 static int place_and_build(struct wf_session *s, struct wf_deploy *d, const char *name)
 {
 	const struct wf_env *env = d->env;
 	const struct wf_release_conf *rc = &env->rel;
 	struct wf_job *j = d->job;
-	struct wf_record_steps st = { NULL, 0, 0 };
-	struct wf_step_ctx cx;
+	struct wf_step_ctx *cx = &d->cx;
 	struct wf_placed p;
 	char err[1024] = "", cur[WF_RELEASE_NAME_MAX];
 	char *dir = wf_release_dir(rc, name);
 	int rc2 = -1;
 
-	memset(&cx, 0, sizeof(cx));
+	memset(cx, 0, sizeof(*cx));
 	memset(&p, 0, sizeof(p));
 	if (wf_release_current(rc, cur) == 0 && !strcmp(cur, name)) {
 		wf_say("workflow: %s/current already names %s, the release this deploy would make; push refused",
@@ -142,54 +143,52 @@ static int place_and_build(struct wf_session *s, struct wf_deploy *d, const char
 	/* a release of that name no deploy used (its push did not move the ref) */
 	wf_release_remove(rc, name);
 	if (room_for(rc, env) < 0) {
-		record_refused(s, j, "not enough disk space for the release", NULL);
+		record_refused(s, d, "not enough disk space for the release");
 		goto out;
 	}
 	if (wf_release_shared_init(rc, err, sizeof(err)) < 0 ||
 	    wf_release_place(s->repo.git, rc, j->new_oid, name, rc->n_build > 0, &p, err, sizeof(err)) < 0) {
 		wf_say("workflow: %s: %s", env->branch, err);
-		record_refused(s, j, err, NULL);
+		record_refused(s, d, err);
 		goto out;
 	}
-	cx.tag = name;
-	cx.message = s->opts.message ? s->opts.message : "";
-	snprintf(cx.cwd, sizeof(cx.cwd), "%s", dir);
-	snprintf(cx.release, sizeof(cx.release), "%s", name);
-	if (run_build(s, d, &cx, &st)) {
+	cx->tag = name;
+	cx->message = s->opts.message ? s->opts.message : "";
+	snprintf(cx->cwd, sizeof(cx->cwd), "%s", dir);
+	snprintf(cx->release, sizeof(cx->release), "%s", name);
+	if (run_build(s, d, cx, &d->steps)) {
 		wf_say("workflow: the build of %s failed: push refused; %s and %s/current did not move", env->branch,
 		       env->branch, rc->path);
-		keep_build_log(rc, name, &st);
-		record_refused(s, j, "build failed; nothing moved", &st);
+		keep_build_log(rc, name, &d->steps);
+		record_refused(s, d, "build failed; nothing moved");
 		goto out;
 	}
-	if (st.n)
-		keep_build_log(rc, name, &st);
+	if (d->steps.n)
+		keep_build_log(rc, name, &d->steps);
 	rc2 = finish(rc, j, name, &p);
 out:
 	if (rc2 < 0)
 		wf_release_remove(rc, name);
 	wf_placed_free(&p);
-	wf_record_steps_free(&st);
 	free(dir);
 	return rc2;
 }
 
 /* The release, complete here, onto every host at once; a host that
- * cannot take it refuses the push as a failed build does. */
-static int copy_to_hosts(struct wf_session *s, struct wf_job *j, const struct wf_env *env)
+ * cannot take it refuses the push as a failed build does (recorded with
+ * the build's and each copy's result). */
+static int copy_to_hosts(struct wf_session *s, struct wf_deploy *d)
 {
-	struct wf_record_steps st = { NULL, 0, 0 };
+	const struct wf_env *env = d->env;
+	struct wf_job *j = d->job;
 	char why[1024], *note;
 
-	if (wf_hosts_copy(&env->rel, j->release, j->reused, &st, why, sizeof(why)) == 0) {
-		wf_record_steps_free(&st);
+	if (wf_hosts_copy(&env->rel, j->release, j->reused, &d->steps, why, sizeof(why)) == 0)
 		return 0;
-	}
 	wf_say("workflow: push refused: %s and current on every host did not move", env->branch);
 	note = xasprintf("copy to a host failed (%s); nothing was switched", why);
-	record_refused(s, j, note, &st);
+	record_refused(s, d, note);
 	free(note);
-	wf_record_steps_free(&st);
 	if (!j->reused)
 		wf_release_remove(&env->rel, j->release);
 	return -1;
@@ -245,7 +244,7 @@ int wf_release_prepare(struct wf_session *s, struct wf_deploy *d)
 		if (place_and_build(s, d, name) < 0)
 			return -1;
 	}
-	if (rc->n_hosts && copy_to_hosts(s, j, env) < 0)
+	if (rc->n_hosts && copy_to_hosts(s, d) < 0)
 		return -1;
 	strcpy(j->state, WF_STATE_BUILT);
 	if (wf_job_write(s->repo.git_dir, j) < 0) {
