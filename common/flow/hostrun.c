@@ -79,14 +79,14 @@ void hostrun_reason(const struct hostrun *h, size_t i, char *buf, size_t len)
 	sbuf_free(&sb);
 }
 
-void hostrun_record(const struct hostrun *h, size_t i, const char *what, struct wf_step_ctx *cx)
+void hostrun_record(const struct hostrun *h, size_t i, const char *what, struct wf_record_steps *out)
 {
 	const struct wf_fan_job *j = &h->jobs[i];
 	struct wf_record_step *r;
 
-	if (!cx || !cx->out)
+	if (!out)
 		return;
-	r = wf_record_steps_add(cx->out);
+	r = wf_record_steps_add(out);
 	r->name = xasprintf("%s@%s", what, h->host[i]->name);
 	r->exit_status = j->exit_status;
 	r->timed_out = j->exit_status == 124;

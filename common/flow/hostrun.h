@@ -27,8 +27,8 @@ void hostrun_ssh(struct hostrun *h, size_t i, const struct wf_host *host, char *
 size_t hostrun_go(struct hostrun *h);
 /* The last line job i printed (why it failed), into buf. */
 void hostrun_reason(const struct hostrun *h, size_t i, char *buf, size_t len);
-/* Job i as a record step "<what>@<host>" in cx->out (when kept). */
-void hostrun_record(const struct hostrun *h, size_t i, const char *what, struct wf_step_ctx *cx);
+/* Job i as a record step "<what>@<host>" in out (NULL: not kept). */
+void hostrun_record(const struct hostrun *h, size_t i, const char *what, struct wf_record_steps *out);
 void hostrun_free(struct hostrun *h);
 /* A line of a host's output to the pusher: "[label] line", made safe. */
 void hostrun_say(void *ctx, const char *label, const char *line, size_t len);

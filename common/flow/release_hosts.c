@@ -42,12 +42,8 @@ static void free_names(char **v, size_t n)
 /* Each host's copy as a record step. */
 static void copy_results(struct hostrun *h, struct wf_record_steps *st)
 {
-	struct wf_step_ctx cx;
-
-	memset(&cx, 0, sizeof(cx));
-	cx.out = st;
 	for (size_t i = 0; i < h->n; i++)
-		hostrun_record(h, i, "copy", &cx);
+		hostrun_record(h, i, "copy", st);
 }
 
 int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused, struct wf_record_steps *st,
@@ -121,7 +117,7 @@ static size_t switch_some(const struct wf_release_conf *rc, const char *from, co
 		hostrun_ssh(&h, k, which[k], wf_remote_switch(rc, which[k], from, to));
 	failed = hostrun_go(&h);
 	for (size_t k = 0; k < n; k++) {
-		hostrun_record(&h, k, what, cx);
+		hostrun_record(&h, k, what, cx ? cx->out : NULL);
 		if (!h.jobs[k].exit_status) {
 			want[idx[k]] = 2;
 			continue;

@@ -74,7 +74,7 @@ static int cmd_on_hosts(struct wf_session *s, const struct wf_deploy *d, const s
 	failed = hostrun_go(&h);
 	for (size_t i = 0; i < nh; i++) {
 		say_result(rc->hosts[i].name, what, st, h.jobs[i].exit_status, h.jobs[i].duration);
-		hostrun_record(&h, i, recname, cx);
+		hostrun_record(&h, i, recname, cx->out);
 	}
 	hostrun_free(&h);
 	return failed > 0;
