@@ -106,7 +106,11 @@ static char *roll_back(struct wf_session *s, const struct wf_deploy *d, long n)
 
 void wf_deploy_record(struct wf_session *s, const struct wf_deploy *d, const char *status, struct wf_record *r)
 {
-	wf_record_start(r, wf_deploy_kind_word(d->kind), status ? status : d->failed ? "failed" : "ok",
+	/* a refused deploy is a refusal, as log shows refusals: nothing moved */
+	int refused = status && !strcmp(status, "refused");
+
+	wf_record_start(r, refused ? "refused" : wf_deploy_kind_word(d->kind),
+			status ? status : d->failed ? "failed" : "ok",
 			d->env->name, d->ref, d->pusher ? d->pusher : s->pusher, d->old_oid, d->new_oid);
 	r->tag = d->tag;
 	r->options = d->opts;

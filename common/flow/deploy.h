@@ -67,7 +67,8 @@ int wf_deploy_load(struct wf_session *s, const char *env, struct wf_deploy *d);
 void wf_deploy_unload(struct wf_deploy *d);
 
 /* d's record as it stands: status "ok" or "failed" (by d->failed), or
- * the one given ("started", "interrupted").  The strings are d's. */
+ * the one given ("started", "interrupted"; "refused" makes it a refusal,
+ * kind "refused").  The strings are d's. */
 void wf_deploy_record(struct wf_session *s, const struct wf_deploy *d, const char *status, struct wf_record *r);
 /* Free what a run filled in. */
 void wf_deploy_clear(struct wf_deploy *d);

@@ -15,23 +15,19 @@
 
 /* Deploy d refused before anything moved, recorded with what it ran
  * (its build's or its copies' results: d->steps). */
-static void record_refused(struct wf_session *s, const struct wf_deploy *d, const char *why)
+static void record_refused(struct wf_session *s, struct wf_deploy *d, const char *why)
 {
-	const struct wf_job *j = d->job;
 	struct wf_record r;
 
-	/* a refusal, as log shows refusals: nothing moved, no deploy ran */
-	wf_record_start(&r, "refused", "refused", j->env, j->ref, s->pusher, j->old_oid, j->new_oid);
-	r.message = xasprintf("%s to %s refused: %s", j->kind, j->env, why);
-	r.note = s->opts.message && *s->opts.message ? xasprintf("its message: %s", s->opts.message) : NULL;
-	r.steps = d->steps.v;
-	r.n_steps = d->steps.n;
+	free(d->message);
+	free(d->note);
+	d->message = xasprintf("%s to %s refused: %s", d->job->kind, d->env->name, why);
+	d->note = s->opts.message && *s->opts.message ? xasprintf("its message: %s", s->opts.message) : NULL;
+	wf_deploy_record(s, d, "refused", &r);
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refused deploy");
 	else
 		wf_say("workflow: recorded as deploy record %ld (git-workflow show %ld)", r.seq, r.seq);
-	free(r.message);
-	free(r.note);
 }
 
 /* The build's output, kept beside the release (releases/<name>.build.log). */
