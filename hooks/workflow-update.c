@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Test's rule read Dev as this push leaves it, but git applies each ref on
@@ -51,7 +52,7 @@ static int check_dev_now(struct wf_session *s, struct wf_command *c)
 /* Decide this ref (self) over the push pre-receive saved (u, n), or alone
  * when there is none: 0 allowed, 1 refused. */
 static int decide(struct wf_session *s, const struct wf_update *self, const struct wf_update *u, size_t n,
-		  int drop_hotfix)
+		  int opts)
 {
 	size_t me = 0;
 	int found = 0, rc = 1;
@@ -61,9 +62,11 @@ static int decide(struct wf_session *s, const struct wf_update *self, const stru
 		    !strcmp(u[i].new_oid, self->new_oid))
 			me = i, found = 1;
 	/* git runs this hook without the push options: pre-receive kept
-	 * drop-hotfix in the push's state */
+	 * those the policy reads in the push's state */
 	struct wf_command *cmd = wf_commands_new(found ? u : self, found ? n : 1);
-	struct wf_push p = { cmd, found ? n : 1, s->pusher, found && drop_hotfix };
+	struct wf_push p = { cmd, found ? n : 1, s->pusher, found && (opts & WF_STATE_OPT_DROP_HOTFIX),
+			     found && (opts & WF_STATE_OPT_OVERRIDE) ? "(given to pre-receive)" : NULL,
+			     (long long)time(NULL) };
 	struct wf_repo_ops ops;
 
 	wf_repo_policy_ops(&s->repo, &ops);
@@ -89,7 +92,7 @@ int main(int argc, char **argv)
 	struct wf_update *u = NULL, self;
 	size_t n = 0;
 	char err[1024];
-	int rc, drop_hotfix = 0;
+	int rc, opts = 0;
 
 	if (argc != 4 || !wf_ref_name_ok(argv[1]) || strlen(argv[2]) > WF_OID_MAX ||
 	    strlen(argv[3]) > WF_OID_MAX) {
@@ -104,11 +107,11 @@ int main(int argc, char **argv)
 		wf_say("workflow: %s; %s refused", err, self.ref);
 		return 1;
 	}
-	if (wf_push_state_load(s.repo.git_dir, wf_push_owner(), &u, &n, &drop_hotfix) != 0) {
+	if (wf_push_state_load(s.repo.git_dir, wf_push_owner(), &u, &n, &opts) != 0) {
 		u = NULL;
 		n = 0;
 	}
-	rc = decide(&s, &self, u, n, drop_hotfix);
+	rc = decide(&s, &self, u, n, opts);
 	wf_updates_free(u, n);
 	wf_session_close(&s);
 	return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "config.h"
+#include "freeze.h"
 #include "config_ints.h"
 #include "util.h"
 
@@ -309,7 +310,7 @@ Test(config_errors, parse_error)
 Test(config_errors, unknown_top_level_key)
 {
 	load_err("dev = { branch = \"master\"; };\n\nstaging = { branch = \"s\"; };\n",
-		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard, multidev)");
+		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard, multidev, freeze)");
 }
 
 Test(config_errors, unknown_key_in_workflow)
@@ -509,4 +510,42 @@ Test(config_errors, dashboard_dir_wrong)
 {
 	load_err("dashboard = {\n  dir = \"\";\n};\n", "t.conf:2: 'dashboard.dir' must not be empty");
 	load_err("dashboard = ( 1 );\n", "t.conf:1: 'dashboard' must be a group { dir = \"...\"; }");
+}
+
+Test(config_freeze, windows_and_overriders_load)
+{
+	load_ok("live = { freeze = ( { from = \"Fri 16:00\"; to = \"Mon 08:00\"; tz = \"Europe/Berlin\"; },\n"
+		"  { from = \"2026-12-20\"; to = \"2027-01-04\"; } ); };\n"
+		"freeze = { overriders = [ \"alice\", \"bob\" ]; };\n");
+	cr_assert_eq(cfg.live.n_freeze, 2);
+	cr_assert(cfg.live.freeze[0].weekly);
+	cr_assert_str_eq(cfg.live.freeze[0].tz, "Europe/Berlin");
+	cr_assert_eq(cfg.live.freeze[1].weekly, 0);
+	cr_assert_null(cfg.live.freeze[1].tz);
+	cr_assert_eq(cfg.test.n_freeze, 0);
+	cr_assert_eq(cfg.n_freeze_overriders, 2);
+	cr_assert_str_eq(cfg.freeze_overriders[1], "bob");
+	wf_config_free(&cfg);
+}
+
+Test(config_freeze, bad_windows_name_their_line)
+{
+	load_err("live = {\n  freeze = ( { from = \"Friday\"; to = \"Mon 08:00\"; } );\n};\n",
+		 "t.conf:2: 'live.freeze' from 'Friday' must be a weekday and time (\"Fri 16:00\") or a date "
+		 "(\"2026-12-20\" or \"2026-12-20 18:00\")");
+	load_err("live = {\n  freeze = ( { from = \"Fri 16:00\"; to = \"2027-01-04\"; } );\n};\n",
+		 "t.conf:2: a window of 'live.freeze' has a weekday at one end and a date at the other: use two "
+		 "weekdays or two dates");
+	load_err("live = {\n  freeze = ( { from = \"2027-01-04\"; to = \"2026-12-20\"; } );\n};\n",
+		 "t.conf:2: a window of 'live.freeze' ends (2026-12-20) before it begins (2027-01-04)");
+	load_err("test = {\n  freeze = ( { from = \"Fri 16:00\"; to = \"Mon 08:00\";\n    tz = \"Mars/Olympus\"; } );\n};\n",
+		 "t.conf:3: 'test.freeze' tz 'Mars/Olympus' is no time zone this machine knows (a name under "
+		 "/usr/share/zoneinfo, such as \"Europe/Berlin\" or \"UTC\")");
+	load_err("live = {\n  freeze = ( { to = \"Mon 08:00\"; } );\n};\n",
+		 "t.conf:2: a window of 'live.freeze' needs 'from'");
+	load_err("live = { freeze = { from = \"Fri 16:00\"; to = \"Mon 08:00\"; }; };\n",
+		 "t.conf:1: 'live.freeze' must be a list of windows: ( { from = \"Fri 16:00\"; to = \"Mon 08:00\"; "
+		 "tz = \"Europe/Berlin\"; } )");
+	load_err("freeze = { users = [ \"a\" ]; };\n",
+		 "t.conf:1: unknown key 'users' in freeze (known: overriders)");
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "config.h"
 #include "command.h"
+#include "freeze.h"
 #include "policy.h"
 #include "util.h"
 
@@ -31,6 +32,8 @@ struct hotfix { char commit; const char *env; const char *name; };
 static struct hotfix hotfixes[4];
 static size_t n_hotfixes;
 static int fail_everything, fail_hotfix_tags, drop_hotfix;
+static const char *override;
+static long long now;
 
 static char *oid(char c)
 {
@@ -155,6 +158,8 @@ static void setup(void)
 	wf_config_defaults(&cfg);
 	n_refs = n_tags = n_hotfixes = n_outcomes = 0;
 	fail_everything = fail_hotfix_tags = drop_hotfix = 0;
+	override = NULL;
+	now = 0;
 	refs[n_refs++] = (struct ref){ "refs/heads/master", '3' };
 	refs[n_refs++] = (struct ref){ "refs/heads/test", '2' };
 	refs[n_refs++] = (struct ref){ "refs/heads/live", '1' };
@@ -176,7 +181,7 @@ static struct wf_decision *decide(const char *pusher, size_t n, const char *ref[
 {
 	struct wf_update u[4];
 	struct wf_command c[4];
-	struct wf_push p = { c, n, pusher, drop_hotfix };
+	struct wf_push p = { c, n, pusher, drop_hotfix, override, now };
 	for (size_t i = 0; i < 4; i++) {
 		free(d[i].reason);
 		free(d[i].hint);
@@ -570,4 +575,68 @@ Test(policy, a_zeroed_decision_refuses)
 	m = wf_decision_message(&z);
 	cr_assert_str_eq(m, "refused.");
 	free(m);
+}
+
+/* Live frozen over the turn of the year (dated, UTC): 2026-12-24 12:00 UTC
+ * is inside, 2027-01-05 outside. */
+static void frozen_live(void)
+{
+	static struct wf_freeze f;
+	static char *ov[] = { "alice", NULL };
+
+	memset(&f, 0, sizeof(f));
+	wf_freeze_parse("2026-12-20", 0, &f.weekly, &f.from);
+	wf_freeze_parse("2027-01-04", 1, &f.weekly, &f.to);
+	f.tz = "UTC";
+	f.from_text = "2026-12-20";
+	f.to_text = "2027-01-04";
+	cfg.live.freeze = &f;
+	cfg.live.n_freeze = 1;
+	cfg.freeze_overriders = ov;
+	cfg.n_freeze_overriders = 1;
+	now = 1798113600; /* 2026-12-24 12:00:00 UTC */
+}
+
+static void unfreeze_live(void)
+{
+	cfg.live.freeze = NULL;
+	cfg.live.n_freeze = 0;
+	cfg.freeze_overriders = NULL;
+	cfg.n_freeze_overriders = 0;
+}
+
+Test(policy, freeze_refuses_deploys_to_the_frozen_env_naming_the_window)
+{
+	frozen_live();
+	assert_refused(one("refs/heads/live", '1', '2'), "live is frozen: no deploys 2026-12-20 to 2027-01-04 (UTC)");
+	assert_refused(one("refs/heads/live", '1', '2'), "one of freeze.overriders (alice) pushes it with -o override");
+	/* a rollback too */
+	refs[2].commit = '2';
+	tags[n_tags++] = (struct tag){ '2', "live" };
+	assert_refused(one("refs/heads/live", '2', '1'), "live is frozen");
+	/* Test is not frozen */
+	cr_assert_eq(one("refs/heads/test", '2', '3')->action, WF_PROMOTE);
+	unfreeze_live();
+}
+
+Test(policy, freeze_yields_to_an_overrider_with_a_reason_only)
+{
+	frozen_live();
+	override = "fixes the checkout";
+	cr_assert_eq(decide("alice", 1, (const char *[]){ "refs/heads/live" }, "1", "2")->action, WF_PROMOTE);
+	assert_refused(decide("bob", 1, (const char *[]){ "refs/heads/live" }, "1", "2"),
+		       "live is frozen (2026-12-20 to 2027-01-04 (UTC)), and bob may not override a freeze");
+	override = NULL;
+	assert_refused(decide("alice", 1, (const char *[]){ "refs/heads/live" }, "1", "2"), "live is frozen");
+	unfreeze_live();
+}
+
+Test(policy, freeze_ends_when_its_window_does)
+{
+	frozen_live();
+	now = 1799150400; /* 2027-01-05 12:00 UTC */
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+	now = 1799107140; /* 2027-01-04 23:59 UTC: still the last day */
+	assert_refused(one("refs/heads/live", '1', '2'), "live is frozen");
+	unfreeze_live();
 }

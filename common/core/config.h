@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+struct wf_freeze;       /* freeze.h */
+
 #define WF_STEP_TIMEOUT_DEFAULT 600
 
 enum wf_on_failure { WF_ON_FAILURE_STOP, WF_ON_FAILURE_ROLLBACK };
@@ -90,6 +92,8 @@ struct wf_env {
 	struct wf_release_conf rel;
 	int tagless;            /* Dev: its deploys get no deploy tag */
 	int multidev;           /* a branch env (multidev.c): no lock of its own, no tags */
+	struct wf_freeze *freeze; /* windows with no deploys (freeze.h); Test and Live only */
+	size_t n_freeze;
 };
 
 /* Multidev (README "Branch environments"): each branch matching one of
@@ -136,6 +140,8 @@ struct wf_config {
 	struct wf_env live;     /* branch "live", hotfix 1 */
 	char **hotfix_users;    /* default: none */
 	size_t n_hotfix_users;
+	char **freeze_overriders; /* freeze.overriders: who may deploy in a freeze, with -o override */
+	size_t n_freeze_overriders;
 	int notify_connect_timeout;  /* default 2 */
 	int notify_timeout;          /* default 5 */
 	long long notify_retry_for;  /* seconds a deploy runner retries events no receiver took; 3600 */

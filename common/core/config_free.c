@@ -1,6 +1,7 @@
 /* Freeing a loaded config: every string and list it owns. */
 #include "config_internal.h"
 #include "dashboard_config.h"
+#include "freeze.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -46,6 +47,7 @@ static void env_free(struct wf_env *e)
 		wf_cfg_step_free(&e->steps[i]);
 	free(e->steps);
 	wf_cfg_release_free(&e->rel);
+	wf_freeze_free(e->freeze, e->n_freeze);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -73,6 +75,7 @@ void wf_config_free(struct wf_config *c)
 	env_free(&c->live);
 	wf_cfg_release_free(&c->dev.rel);	/* its branch and ref are dev_branch, dev_ref */
 	wf_cfg_strv_free(c->hotfix_users, c->n_hotfix_users);
+	wf_cfg_strv_free(c->freeze_overriders, c->n_freeze_overriders);
 	for (i = 0; i < c->n_webhooks; i++)
 		webhook_free(&c->webhooks[i]);
 	free(c->webhooks);

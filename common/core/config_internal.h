@@ -55,6 +55,10 @@ int wf_cfg_release_paths(struct ld *ld, const config_setting_t *root, const stru
 void wf_cfg_release_max_output(struct wf_config *c);
 void wf_cfg_release_free(struct wf_release_conf *r);
 
+/* config_freeze.c: env.freeze (the env's windows) and the freeze group */
+int wf_cfg_load_freeze(struct ld *ld, const config_setting_t *env_group, const char *env, struct wf_env *e);
+int wf_cfg_load_freeze_group(struct ld *ld, const config_setting_t *root, struct wf_config *c);
+
 /* config_multidev.c */
 int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 void wf_cfg_multidev_free(struct wf_multidev *m);

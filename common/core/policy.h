@@ -76,11 +76,18 @@ struct wf_push {
 	size_t n;
 	const char *pusher;
 	int drop_hotfix;           /* -o drop-hotfix: a rollback may drop hotfixes */
+	const char *override;      /* -o override=REASON: a deploy in a freeze (NULL: none) */
+	long long now;             /* when it is decided (unix s; 0: now), for freezes */
 };
 
 /* Decide every command of the push (each one's d).  Returns the number
  * of refusals. */
 size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p, const struct wf_repo_ops *ops);
+
+/* The freeze rule (policy_freeze.c), part of wf_policy_decide: a deploy
+ * to an env in a freeze window becomes a refusal unless an overrider
+ * pushed it with -o override. */
+void wf_policy_freeze(const struct wf_config *c, const struct wf_push *p);
 
 /* With a config that does not load: refuse every command (fail closed),
  * naming the config error. */

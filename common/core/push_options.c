@@ -92,7 +92,7 @@ int wf_push_option_is_host(const char *o, const char *const *host, size_t n_host
 
 static void known_list(struct sbuf *sb, const char *const *step_opts, size_t n)
 {
-	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV");
+	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON");
 	for (size_t i = 0; i < N_CONVENTIONAL; i++)
 		sbuf_addf(sb, ", %s, no-%s", conventional[i], conventional[i]);
 	for (size_t i = 0; i < n; i++)
@@ -160,6 +160,16 @@ int wf_push_options_parse_host(const char *const *raw, size_t n, const char *con
 		} else if (!strncmp(o, "clone-from=", 11)) {
 			free(out->clone_from);
 			out->clone_from = xstrdup(o + 11);
+		} else if (!strncmp(o, "override", 8) && (!o[8] || o[8] == '=')) {
+			/* a deploy in a freeze says why, for its record */
+			if (!o[8] || !o[9] || strspn(o + 9, " \t") == strlen(o + 9)) {
+				snprintf(err, errlen, "-o override needs a reason: -o override=\"what this deploy "
+					 "fixes\"");
+				wf_push_options_free(out);
+				return -1;
+			}
+			free(out->override);
+			out->override = xstrdup(o + 9);
 		} else if (!strcmp(o, "dry-run")) {
 			out->dry_run = 1;
 		} else if (!strcmp(o, "drop-hotfix")) {
@@ -179,6 +189,7 @@ void wf_push_options_free(struct wf_push_options *o)
 {
 	free(o->message);
 	free(o->clone_from);
+	free(o->override);
 	free(o->note);
 	wf_strv_free(o->toggles, o->n_toggles);
 	wf_strv_free(o->raw, o->n_raw);

@@ -11,6 +11,7 @@
 #include "steps.h"
 #include "text.h"
 #include "fileio.h"
+#include "freeze.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -305,6 +306,27 @@ static void record_it(struct wf_session *s, struct wf_deploy *d)
 	wf_notify_record(s, &r);
 }
 
+/* A deploy an overrider pushed into a freeze says so, to the pusher and in
+ * its record and event (the policy let it through: freeze.h). */
+static void note_override(struct wf_session *s, struct wf_deploy *d)
+{
+	const struct wf_freeze *f;
+	struct sbuf why = SBUF_INIT;
+	char *w;
+
+	if (!s->opts.override || !d->env->n_freeze ||
+	    !(f = wf_freeze_find(d->env->freeze, d->env->n_freeze, time(NULL))))
+		return;
+	w = wf_freeze_describe(f);
+	wf_text_line(&why, s->opts.override, strlen(s->opts.override));
+	wf_say("workflow: %s is frozen (%s): deployed anyway, the freeze overridden by %s: %s", d->env->branch, w,
+	       s->pusher, why.buf);
+	d->note = wf_join_note(d->note, xasprintf("deployed in the freeze %s, overridden by %s: %s", w, s->pusher,
+						  why.buf));
+	free(w);
+	sbuf_free(&why);
+}
+
 int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 {
 	int failed;
@@ -312,6 +334,7 @@ int wf_deploy_run(struct wf_session *s, struct wf_deploy *d)
 	d->message = wf_deploy_message(s, d);
 	d->shown = wf_deploy_message_line(d->message);
 	d->opts = wf_deploy_options_line(s);
+	note_override(s, d);
 	if (tag_it(s, d) == 0)
 		run_steps(s, d);
 	record_it(s, d);

@@ -6,6 +6,7 @@
  * The hook itself only reads its input and opens the session. */
 #include "judge.h"
 #include "fileio.h"
+#include "freeze.h"
 #include "deploy.h"
 #include "owner.h"
 #include "lock.h"
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int needs_lock(enum wf_action a)
 {
@@ -227,16 +229,31 @@ static int take_locks(struct wf_session *s, const struct wf_command *cmd, size_t
 	return -1;
 }
 
+/* -o override on a push that no freeze holds back changes nothing: say so,
+ * as for a step option no step uses. */
+static void note_override(struct wf_session *s, const struct wf_command *cmd, size_t n, time_t now)
+{
+	if (!s->opts.override)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct wf_env *e = cmd[i].d.env;
+		if (e && e->n_freeze && wf_freeze_find(e->freeze, e->n_freeze, now))
+			return;
+	}
+	wf_say("workflow: note: no freeze is in force for what this push deploys, so -o override changes nothing");
+}
+
 int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 {
 	struct wf_command *cmd = wf_commands_new(u, n);
-	struct wf_push p = { cmd, n, s->pusher, s->opts.drop_hotfix };
+	struct wf_push p = { cmd, n, s->pusher, s->opts.drop_hotfix, s->opts.override, (long long)time(NULL) };
 	const char *lock_env = NULL;
 	struct wf_repo_ops ops;
 	int rc = -1;
 
 	wf_repo_policy_ops(&s->repo, &ops);
 	wf_policy_decide(&s->config, &p, &ops);
+	note_override(s, cmd, n, (time_t)p.now);
 	/* an env moved outside the hooks takes no deploys (outside.h) */
 	wf_outside_guard(s, cmd, n, 1);
 	if (wf_md_judge(s, cmd, n) < 0)
@@ -256,7 +273,9 @@ int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 	if (lock_env && take_locks(s, cmd, n, lock_env) < 0)
 		goto out;
 	/* post-receive is needed for deploys (to follow them) and webhooks */
-	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), cmd, n, s->opts.drop_hotfix,
+	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), cmd, n,
+			       (s->opts.drop_hotfix ? WF_STATE_OPT_DROP_HOTFIX : 0) |
+				       (s->opts.override ? WF_STATE_OPT_OVERRIDE : 0),
 			       lock_env || s->config.n_webhooks) < 0) {
 		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s->repo.git_dir,
 		       strerror(errno));

@@ -30,7 +30,7 @@ static const char *word(const struct wf_decision *d)
 	return "allow";
 }
 
-int wf_push_state_save(const char *git_dir, long owner, const struct wf_command *cmd, size_t n, int drop_hotfix,
+int wf_push_state_save(const char *git_dir, long owner, const struct wf_command *cmd, size_t n, int opts,
 		       int post_receive_needed)
 {
 	char err[256], *dir = wf_state_dir(git_dir, err, sizeof(err)), *path;
@@ -40,8 +40,10 @@ int wf_push_state_save(const char *git_dir, long owner, const struct wf_command 
 	if (!dir)
 		return -1;
 	free(dir);
-	if (drop_hotfix)
+	if (opts & WF_STATE_OPT_DROP_HOTFIX)
 		sbuf_adds(&sb, "option drop-hotfix\n");
+	if (opts & WF_STATE_OPT_OVERRIDE)
+		sbuf_adds(&sb, "option override\n");
 	for (size_t i = 0; i < n; i++)
 		sbuf_addf(&sb, "%s %s %s %s\n", word(&cmd[i].d), cmd[i].u->old_oid, cmd[i].u->new_oid, cmd[i].u->ref);
 	sbuf_addf(&sb, "post-receive %s\n", post_receive_needed ? "run" : "skip");
@@ -126,7 +128,7 @@ static int parse_update(char *line, struct wf_update *u)
 	return 0;
 }
 
-int wf_push_state_load(const char *git_dir, long owner, struct wf_update **u, size_t *n, int *drop_hotfix)
+int wf_push_state_load(const char *git_dir, long owner, struct wf_update **u, size_t *n, int *opts)
 {
 	size_t len = 0;
 	char *m = map_state(git_dir, owner, &len), *copy, *line, *nl;
@@ -134,7 +136,7 @@ int wf_push_state_load(const char *git_dir, long owner, struct wf_update **u, si
 
 	*u = NULL;
 	*n = 0;
-	*drop_hotfix = 0;
+	*opts = 0;
 	if (!m)
 		return 1;
 	copy = xstrndup(m, len);
@@ -142,7 +144,9 @@ int wf_push_state_load(const char *git_dir, long owner, struct wf_update **u, si
 	for (line = copy; rc == 0 && (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = 0;
 		if (!strcmp(line, "option drop-hotfix"))
-			*drop_hotfix = 1;
+			*opts |= WF_STATE_OPT_DROP_HOTFIX;
+		else if (!strcmp(line, "option override"))
+			*opts |= WF_STATE_OPT_OVERRIDE;
 		else if (!strncmp(line, "post-receive ", 13))
 			break;
 		else {
