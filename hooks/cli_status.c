@@ -1,6 +1,7 @@
 /* git-workflow status: each env's tip and deploy tag, what waits to be
  * promoted, hotfixes not merged into Dev, a deploy in progress. */
 #include "cli.h"
+#include "freeze.h"
 #include "hotfix.h"
 #include "journal.h"
 #include "lock.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Count of commits in b not in a (a may be missing). */
 static long count_between(struct wf_repo *r, const char *a, const char *b, struct sbuf *list)
@@ -37,6 +39,7 @@ struct view {
 	int have_deployed[3];
 	int runner_gone[3];             /* "running", but its runner is gone: repair has not seen it yet */
 	char apart[3][WF_RELEASE_NAME_MAX]; /* current's release when it names another commit than the branch */
+	char *frozen[3];                /* the freeze window in force now, described (NULL: none) */
 	long pending_test, pending_live;
 	struct wf_hotfix_report hot;
 	struct wf_lock_info lock;
@@ -47,6 +50,7 @@ struct view {
 static void gather_env(struct wf_repo *r, struct view *v, int i, const struct wf_env *e)
 {
 	struct wf_release_info info;
+	const struct wf_freeze *f;
 	char tip[WF_OID_MAX + 1];
 	struct wf_job j;
 
@@ -59,6 +63,8 @@ static void gather_env(struct wf_repo *r, struct view *v, int i, const struct wf
 	}
 	if (wf_release_apart(r, e, &info, tip))
 		snprintf(v->apart[i], sizeof(v->apart[i]), "%s", info.name);
+	if (e->n_freeze && (f = wf_freeze_find(e->freeze, e->n_freeze, time(NULL))))
+		v->frozen[i] = wf_freeze_describe(f);
 }
 
 static void gather(struct wf_repo *r, struct view *v)
@@ -118,6 +124,11 @@ static void last_deploy_json(const struct view *v, int i, struct sbuf *sb)
 	} else {
 		sbuf_adds(sb, "null");
 	}
+	sbuf_adds(sb, ",\"frozen\":");
+	if (v->frozen[i])
+		wf_json_string(sb, v->frozen[i], strlen(v->frozen[i]));
+	else
+		sbuf_adds(sb, "null");
 	sbuf_adds(sb, ",\"current_apart\":");
 	if (v->apart[i][0])
 		wf_json_string(sb, v->apart[i], strlen(v->apart[i]));
@@ -138,6 +149,9 @@ static void print_outcomes(const struct view *v)
 		else if (v->have_deployed[i])
 			printf("%-8s last deploy %s%sof %.12s: %s%s\n", v->names[i], tag, *tag ? " " : "", o->oid,
 			       o->state, v->runner_gone[i] ? "; WARNING: its runner is gone: run git-workflow repair" : "");
+		if (v->frozen[i])
+			printf("%-8s FROZEN now: no deploys %s, but by freeze.overriders with -o override=\"REASON\"\n",
+			       v->names[i], v->frozen[i]);
 		if (v->apart[i][0] && !v->locked)
 			printf("WARNING: %s is on %.12s but its current serves releases/%s, another commit: run "
 			       "git-workflow repair\n", v->names[i], v->tips[i], v->apart[i]);
@@ -225,6 +239,8 @@ static int status(struct cli *x)
 	else
 		print_text(x, v);
 	wf_hotfix_report_free(&v->hot);
+	for (int i = 0; i < 3; i++)
+		free(v->frozen[i]);
 	free(v);
 	return 0;
 }
