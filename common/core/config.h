@@ -5,6 +5,7 @@
 #define WF_CONFIG_H
 
 #include <stddef.h>
+#include "disk_floor.h"
 
 struct wf_freeze;       /* freeze.h */
 
@@ -74,6 +75,7 @@ struct wf_release_conf {
 	char **ssh;             /* extra ssh arguments (before ours) */
 	size_t n_ssh;
 	int steps_all;          /* steps_on = "all": steps on every host, else the first */
+	struct wf_floor min_free, min_free_inodes; /* what a release must leave free (disk_floor.h) */
 };
 
 /* 1 when p is a safe relative path: not empty, not absolute, no empty,

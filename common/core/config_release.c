@@ -95,12 +95,28 @@ static void checks_get(const config_setting_t *g, struct wf_release_conf *r)
 	}
 }
 
+/* min_free ("10%", "2G") or min_free_inodes ("5%", a count) */
+static int load_floor(struct ld *ld, const config_setting_t *g, const char *where, const char *key, int inodes,
+		      struct wf_floor *out)
+{
+	config_setting_t *s;
+	const char *v;
+
+	if (wf_cfg_get_string(ld, g, key, where, &s, &v) < 0)
+		return -1;
+	if (v && wf_floor_parse(v, inodes, out) < 0)
+		return wf_cfg_fail(ld, s, "'%s.%s' must be a percentage of the filesystem (\"10%%\") or %s, not '%s'",
+				   where, key, inodes ? "a number of inodes" : "a size (\"2G\", \"500M\")", v);
+	return 0;
+}
+
 int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
 {
 	config_setting_t *s;
 	const char *v;
 	long long keep = r->keep;
-	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on" };
+	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on",
+						  "min_free", "min_free_inodes" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;
@@ -126,7 +142,8 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	if (wf_cfg_get_int_in(ld, g, "keep", where, 1, WF_KEEP_MAX, "releases", &keep) < 0)
 		return -1;
 	r->keep = (int)keep;
-	if (load_shared(ld, g, where, r) < 0 ||
+	if (load_floor(ld, g, where, "min_free", 0, &r->min_free) < 0 ||
+	    load_floor(ld, g, where, "min_free_inodes", 1, &r->min_free_inodes) < 0 || load_shared(ld, g, where, r) < 0 ||
 	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
 	    wf_cfg_load_steps(ld, g, "checks", where, &r->checks, &r->n_checks) < 0 ||
 	    wf_cfg_load_hosts(ld, g, where, r) < 0)

@@ -69,6 +69,46 @@ static int room_for(const struct wf_release_conf *rc, const struct wf_env *env)
 }
 
 
+static unsigned long long pct_of(unsigned long long part, unsigned long long total)
+{
+	return total ? part * 100 / total : 0;
+}
+
+/* The env's filesystem against its floors (min_free, min_free_inodes): 0
+ * above both, else -1 with why, naming both figures and the floor crossed. */
+static int floors_ok(const struct wf_env *env, const char *when, char *why, size_t len)
+{
+	const struct wf_release_conf *rc = &env->rel;
+	const struct wf_floor *b = &rc->min_free, *i = &rc->min_free_inodes;
+	struct wf_release_fs fs;
+	int ub, ui;
+
+	if ((!b->amount && !b->pct && !i->amount && !i->pct) || wf_release_fs(rc, &fs) < 0)
+		return 0;
+	ub = wf_floor_under(b, fs.bytes_free, fs.bytes_total);
+	ui = wf_floor_under(i, fs.inodes_free, fs.inodes_total);
+	if (!ub && !ui)
+		return 0;
+	snprintf(why, len, "%s %s has %llu MB free (%llu%%) and %llu inodes free (%llu%%): under %s.%s (%s)", when,
+		 rc->path, fs.bytes_free >> 20, pct_of(fs.bytes_free, fs.bytes_total), fs.inodes_free,
+		 pct_of(fs.inodes_free, fs.inodes_total), env->name, ub ? "min_free" : "min_free_inodes",
+		 ub ? b->text : i->text);
+	return -1;
+}
+
+/* A floor crossed refuses the deploy (said and recorded). */
+static int check_floors(struct wf_session *s, struct wf_deploy *d, const char *when)
+{
+	char why[512];
+
+	if (floors_ok(d->env, when, why, sizeof(why)) == 0)
+		return 0;
+	wf_say("workflow: %s: deploy refused; free some space there (or lower %s.keep), then push again", why,
+	       d->env->name);
+	record_refused(s, d, why);
+	return -1;
+}
+
 /* The build, without the hook's GIT_DIR and quarantine: in the release
  * directory, a build's git (composer's, npm's) must not act on the
  * bare repository. */
@@ -142,6 +182,8 @@ static int place_and_build(struct wf_session *s, struct wf_deploy *d, const char
 		record_refused(s, d, "not enough disk space for the release");
 		goto out;
 	}
+	if (check_floors(s, d, "before the release is placed,") < 0)
+		goto out;
 	if (wf_release_shared_init(rc, err, sizeof(err)) < 0 ||
 	    wf_release_place(s->repo.git, rc, j->new_oid, name, rc->n_build > 0, &p, err, sizeof(err)) < 0) {
 		wf_say("workflow: %s: %s", env->branch, err);
@@ -161,10 +203,16 @@ static int place_and_build(struct wf_session *s, struct wf_deploy *d, const char
 	}
 	if (d->steps.n)
 		keep_build_log(rc, name, &d->steps);
+	if (check_floors(s, d, "with the new release placed and built,") < 0)
+		goto out;
 	rc2 = finish(rc, j, name, &p);
 out:
-	if (rc2 < 0)
+	if (rc2 < 0) {
 		wf_release_remove(rc, name);
+		/* what it added to the store goes too: a refused deploy (a
+		 * full disk above all) must not leave the disk fuller */
+		wf_release_store_gc(rc);
+	}
 	wf_placed_free(&p);
 	free(dir);
 	return rc2;

@@ -139,5 +139,11 @@ void wf_release_store_gc(const struct wf_release_conf *rc);
 void wf_release_usage(const struct wf_release_conf *rc, const char *name, long long *own, long long *shared);
 /* Free bytes on the filesystem of path; -1 when unknown. */
 long long wf_release_free_space(const struct wf_release_conf *rc);
+/* The filesystem the env's releases are on (its path, or the nearest
+ * parent that exists): 0, or -1. */
+struct wf_release_fs {
+	unsigned long long bytes_free, bytes_total, inodes_free, inodes_total;
+};
+int wf_release_fs(const struct wf_release_conf *rc, struct wf_release_fs *out);
 
 #endif

@@ -205,20 +205,35 @@ int wf_release_current(const struct wf_release_conf *rc, char name[WF_RELEASE_NA
 	return 0;
 }
 
-long long wf_release_free_space(const struct wf_release_conf *rc)
+int wf_release_fs(const struct wf_release_conf *rc, struct wf_release_fs *out)
 {
 	struct statvfs v;
 	char *p = xstrdup(rc->path);
+	int r = 0;
 
 	/* the env's path may not exist yet: ask its nearest parent */
 	while (statvfs(p, &v) < 0) {
 		char *slash = strrchr(p, '/');
 		if (!slash || slash == p) {
-			free(p);
-			return statvfs("/", &v) < 0 ? -1 : (long long)v.f_bavail * (long long)v.f_frsize;
+			r = statvfs("/", &v);
+			break;
 		}
 		*slash = 0;
 	}
 	free(p);
-	return (long long)v.f_bavail * (long long)v.f_frsize;
+	if (r < 0)
+		return -1;
+	/* what an unprivileged writer has: the hooks need not run as root */
+	out->bytes_free = (unsigned long long)v.f_bavail * v.f_frsize;
+	out->bytes_total = (unsigned long long)v.f_blocks * v.f_frsize;
+	out->inodes_free = v.f_favail;
+	out->inodes_total = v.f_files;
+	return 0;
+}
+
+long long wf_release_free_space(const struct wf_release_conf *rc)
+{
+	struct wf_release_fs fs;
+
+	return wf_release_fs(rc, &fs) < 0 ? -1 : (long long)fs.bytes_free;
 }
