@@ -549,3 +549,28 @@ Test(config_freeze, bad_windows_name_their_line)
 	load_err("freeze = { users = [ \"a\" ]; };\n",
 		 "t.conf:1: unknown key 'users' in freeze (known: overriders)");
 }
+
+Test(config_floor, parse_and_compare)
+{
+	struct wf_floor f;
+
+	cr_assert_eq(wf_floor_parse("10%", 0, &f), 0);
+	cr_assert_eq(f.pct, 10);
+	cr_assert(wf_floor_under(&f, 9, 100));
+	cr_assert(!wf_floor_under(&f, 10, 100));
+	cr_assert_eq(wf_floor_parse("2G", 0, &f), 0);
+	cr_assert_eq(f.amount, 2LL << 30);
+	cr_assert(wf_floor_under(&f, (2ULL << 30) - 1, 1ULL << 40));
+	cr_assert_eq(wf_floor_parse("500M", 0, &f), 0);
+	cr_assert_eq(f.amount, 500LL << 20);
+	cr_assert_eq(wf_floor_parse("50000", 1, &f), 0);
+	cr_assert_eq(f.amount, 50000);
+	cr_assert_eq(wf_floor_parse("5G", 1, &f), -1);  /* inodes have no size unit */
+	cr_assert_eq(wf_floor_parse("0%", 0, &f), -1);
+	cr_assert_eq(wf_floor_parse("100%", 0, &f), -1);
+	cr_assert_eq(wf_floor_parse("lots", 0, &f), -1);
+	cr_assert_eq(wf_floor_parse("2GB", 0, &f), -1);
+	cr_assert_eq(wf_floor_parse("-1", 0, &f), -1);
+	memset(&f, 0, sizeof(f));
+	cr_assert(!wf_floor_under(&f, 0, 100)); /* none set: never under */
+}
