@@ -79,6 +79,23 @@ check "after the rollback: 2 of 4 live deploys failed (1 failed, 1 rolled back)"
 check "a rollback brings no commit: still 4 for lead time" grep -q "(4 commits)$" "$OUT"
 check "90 days by default: 13 or 14 weeks" sh -c 'n=$(grep -c "^[0-9]\{4\}-" "$1"); [ "$n" = 13 ] || [ "$n" = 14 ]' - "$OUT"
 
+# --- the dashboard's panel -------------------------------------------------
+H=$T/origin.git/workflow/dashboard/index.html
+check "the hooks' dashboard has the metrics panel" grep -q '<h2 id="metrics">Delivery metrics' "$H"
+wf dashboard -o "$T/dash" >"$OUT" 2>&1
+H=$T/dash/index.html
+check "  ... written on demand too" grep -q '<h2 id="metrics">' "$H"
+check "  ... with an inline SVG chart" grep -q '<svg class="chart" .*aria-label="deploys per week per env"' "$H"
+# (one bar this week, or two if a Monday 00:00 UTC came during the test)
+check "  ... the live bars add up to the 4 live deploys" sh -c '
+	[ "$(grep -o "<title>week of [0-9-]*: [0-9]* live deploys\{0,1\}</title>" "$1" |
+		awk "{ n += \$4 } END { print n }")" = 4 ]' - "$H"
+check "  ... the legend has each env's total" sh -c 'grep -q ">test (3)</text>" "$1" && grep -q ">live (4)</text>" "$1"' - "$H"
+check "  ... the change failure rate" grep -q "<dt>change failure rate</dt><dd>50% " "$H"
+check "  ... the lead time" grep -q "<dt>lead time to live</dt><dd>median 7d 0h, p90 17d 0h" "$H"
+check "  ... no script, no external asset" sh -c '! grep -qi "<script\|src=\|href=\"http" "$1"' - "$H"
+check "  ... and the page's tags balance" python3 "$WF_SRCDIR/t/dashboard-check.py" valid "$H"
+
 wf metrics --since 0d >"$OUT" 2>&1
 check "--since takes an age above 0" test $? = 2
 wf metrics --since >"$OUT" 2>&1
