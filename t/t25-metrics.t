@@ -2,13 +2,15 @@
 # Issue 27 point 6: delivery metrics from the records and the commits, by
 # a scripted history with known answers.  Records carry the real clock, so
 # the commits carry chosen dates instead: each lead time is known to within
-# the seconds the test takes.  Live: ok, failed, ok, then a rollback.
+# the seconds the test takes.  Live: ok, failed, ok, a rollback, a hotfix.
 . "${WF_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 
 cat >"$T/workflow.conf" <<'CONF'
+workflow = { identity_vars = [ "GL_USER" ]; };
 test = { branch = "test"; steps = ( { name = "t"; run = [ "true" ]; } ); };
-live = { branch = "live"; on_failure = "rollback";
+live = { branch = "live"; on_failure = "rollback"; hotfix = true;
   steps = ( { name = "cache"; run = [ "sh", "-c", "if [ -f fail-live ]; then echo cache broke; exit 4; fi" ]; } ); };
+hotfix = { users = [ "alice" ]; };
 CONF
 NOW=$(date +%s)
 D=86400
@@ -79,6 +81,20 @@ check "after the rollback: 2 of 4 live deploys failed (1 failed, 1 rolled back)"
 check "a rollback brings no commit: still 4 for lead time" grep -q "(4 commits)$" "$OUT"
 check "90 days by default: 13 or 14 weeks" sh -c 'n=$(grep -c "^[0-9]\{4\}-" "$1"); [ "$n" = 13 ] || [ "$n" = 14 ]' - "$OUT"
 
+# --- a hotfix makes the deploy before it (the rollback) one too ------------
+fetch
+git checkout -q -b hotfix origin/live
+dated 1; commit "H" hotfix.txt
+GL_USER=alice push origin HEAD:refs/hotfix/live
+check "a hotfix of live" has_tag deploy_live_5
+git checkout -q master
+wf metrics >"$OUT" 2>&1
+check "after the hotfix: 3 of 5 live deploys failed (1 failed, 1 rolled back, 1 hotfixed)" \
+	grep -q "^change failure rate  *60% (3 of 5 live deploys: 1 failed, 1 rolled back, 1 hotfixed)$" "$OUT"
+# H (1 day) too: 1, 2, 4, 10, 20 days: median 4 days, p90 at rank 3.6 16 days
+check "the hotfix's commit has a lead time too" \
+	grep -q "^lead time, commit to live  *median 4d 0h, p90 16d 0h (5 commits)$" "$OUT"
+
 # --- the dashboard's panel -------------------------------------------------
 H=$T/origin.git/workflow/dashboard/index.html
 check "the hooks' dashboard has the metrics panel" grep -q '<h2 id="metrics">Delivery metrics' "$H"
@@ -87,12 +103,12 @@ H=$T/dash/index.html
 check "  ... written on demand too" grep -q '<h2 id="metrics">' "$H"
 check "  ... with an inline SVG chart" grep -q '<svg class="chart" .*aria-label="deploys per week per env"' "$H"
 # (one bar this week, or two if a Monday 00:00 UTC came during the test)
-check "  ... the live bars add up to the 4 live deploys" sh -c '
+check "  ... the live bars add up to the 5 live deploys" sh -c '
 	[ "$(grep -o "<title>week of [0-9-]*: [0-9]* live deploys\{0,1\}</title>" "$1" |
-		awk "{ n += \$4 } END { print n }")" = 4 ]' - "$H"
-check "  ... the legend has each env's total" sh -c 'grep -q ">test (3)</text>" "$1" && grep -q ">live (4)</text>" "$1"' - "$H"
-check "  ... the change failure rate" grep -q "<dt>change failure rate</dt><dd>50% " "$H"
-check "  ... the lead time" grep -q "<dt>lead time to live</dt><dd>median 7d 0h, p90 17d 0h" "$H"
+		awk "{ n += \$4 } END { print n }")" = 5 ]' - "$H"
+check "  ... the legend has each env's total" sh -c 'grep -q ">test (3)</text>" "$1" && grep -q ">live (5)</text>" "$1"' - "$H"
+check "  ... the change failure rate" grep -q "<dt>change failure rate</dt><dd>60% " "$H"
+check "  ... the lead time" grep -q "<dt>lead time to live</dt><dd>median 4d 0h, p90 16d 0h" "$H"
 check "  ... no script, no external asset" sh -c '! grep -qi "<script\|src=\|href=\"http" "$1"' - "$H"
 check "  ... and the page's tags balance" python3 "$WF_SRCDIR/t/dashboard-check.py" valid "$H"
 
