@@ -1,6 +1,6 @@
 /* git-workflow: the command-line tool over the same core as the hooks.
  *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | follow N | repair |
- *                adopt ENV | dashboard [-o DIR] | releases [--verify] [ENV] | check-config [FILE]
+ *                adopt ENV | dashboard [-o DIR] | metrics [--since AGE] [--json] | releases [--verify] [ENV] | check-config [FILE]
  *                | multidev list | multidev delete NAME | multidev prune --older AGE
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
@@ -27,6 +27,10 @@ static void usage(FILE *f)
 	      "  adopt ENV          accept ENV's tip, moved outside the workflow, as its baseline\n"
 	      "  dashboard [-o DIR] write the dashboard pages (HTML) now, into DIR or\n"
 	      "                     dashboard.dir (default $GIT_DIR/workflow/dashboard)\n"
+	      "  metrics [--since AGE] [--json]\n"
+	      "                     delivery metrics of the last AGE (default 90d): deploys per\n"
+	      "                     week per env, lead time to live, change failure rate,\n"
+	      "                     time to restore\n"
 	      "  releases [ENV]     each release of the envs with a path: name, commit, when,\n"
 	      "                     size own/shared; current marked with *\n"
 	      "  releases --verify [ENV]  each file of each kept release checked against its\n"
@@ -99,6 +103,7 @@ static const struct command {
 	{ "adopt", 1, 1, "adopt needs an env (test or live)", 1, cli_adopt },
 	{ "notify", 0, 3, "notify takes --list, --retry or --drop WEBHOOK [--all]", 1, cli_notify },
 	{ "dashboard", 0, 2, "dashboard takes at most -o DIR", 1, cli_dashboard },
+	{ "metrics", 0, 3, "metrics takes --since AGE and --json", 1, cli_metrics },
 	{ "releases", 0, 2, "releases takes --verify and at most an env", 1, cli_releases },
 	{ "multidev", 1, 3, "multidev takes list, delete NAME or prune --older AGE", 1, cli_multidev },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },

@@ -49,6 +49,8 @@ extern const char wf_dash_css[];
 void wf_dash_index(struct sbuf *sb, struct wf_dash *d);
 /* dashboard_multidev.c: the branch envs' table (none without multidev) */
 void wf_dash_branch_envs(struct sbuf *sb, struct wf_dash *d);
+/* dashboard_metrics.c: the delivery metrics panel, with its SVG chart */
+void wf_dash_metrics(struct sbuf *sb, struct wf_dash *d);
 /* dashboard_record.c: record-N.html */
 void wf_dash_record(struct sbuf *sb, struct wf_dash *d, const struct wf_record *rec);
 /* "abc123456789 subject" lines as <li>s, at most WF_DASH_LIST */

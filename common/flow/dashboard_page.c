@@ -1,5 +1,6 @@
 /* dashboard index.html: the three env columns with what is ready to
- * promote between them, unmerged hotfixes, the deploy log, the webhooks.
+ * promote between them, unmerged hotfixes, the delivery metrics, the
+ * deploy log, the webhooks.
  * Every pushed string goes through wf_html_*; nothing else is raw. */
 #include "dashboard_int.h"
 #include "hotfix.h"
@@ -43,7 +44,9 @@ const char wf_dash_css[] =
 	"pre{background:#15191f;color:#dde;padding:8px;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;"
 	"max-height:600px}\n"
 	"pre.msg{background:none;color:inherit;padding:0;margin:0;font:inherit;max-height:none}\n"
-	".muted{color:#778}\n";
+	".muted{color:#778}\n"
+	".metrics{display:flex;flex-wrap:wrap;gap:8px 24px;align-items:flex-start;background:#fff;border-radius:6px;"
+	"padding:10px 14px;box-shadow:0 1px 3px rgba(0,0,0,.12)}.metrics dl{flex:1;min-width:280px}\n";
 
 void wf_dash_status_badge(struct sbuf *sb, const char *status, const char *cls)
 {
@@ -346,6 +349,7 @@ void wf_dash_index(struct sbuf *sb, struct wf_dash *d)
 	sbuf_adds(sb, "</section>\n");
 	wf_dash_branch_envs(sb, d);
 	hotfixes(sb, d);
+	wf_dash_metrics(sb, d);
 	deploy_log(sb, d);
 	webhooks(sb, d);
 	sbuf_adds(sb, "</main>\n");

@@ -50,6 +50,11 @@ int wf_repo_create_deploy_tag(struct wf_repo *r, const char *env, const char *oi
  * each, newest first, at most max (0 = all); returns the count or -1. */
 long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, size_t max,
 			 struct sbuf *out);
+/* The committer times of the commits in new not in old (old NULL or zero:
+ * every commit of new), newest first, at most max of them, *capped set
+ * when there were more: in *times (malloc'd, also on 0).  The count or -1. */
+long wf_repo_commit_times(struct wf_repo *r, const char *old, const char *new, size_t max, long long **times,
+			  int *capped);
 /* Current tip of ref: 0, 1 missing, -1 error. */
 int wf_repo_ref_tip(struct wf_repo *r, const char *ref, char out[GIT_OID_HEXSZ + 1]);
 /* Move ref to new only if it still points at expected (compare-and-swap).

@@ -133,3 +133,38 @@ long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, si
 	return count;
 }
 
+
+long wf_repo_commit_times(struct wf_repo *r, const char *old, const char *new, size_t max, long long **times,
+			  int *capped)
+{
+	git_revwalk *w = NULL;
+	git_oid o, n, id;
+	long count = 0;
+
+	*times = NULL;
+	*capped = 0;
+	if (git_oid_fromstr(&n, new) < 0 || git_revwalk_new(&w, r->git) < 0)
+		return -1;
+	/* time order alone lets libgit2 walk lazily: the newest max, not the range */
+	git_revwalk_sorting(w, GIT_SORT_TIME);
+	if (git_revwalk_push(w, &n) < 0 ||
+	    (old && !wf_is_zero_oid(old) && (git_oid_fromstr(&o, old) < 0 || git_revwalk_hide(w, &o) < 0))) {
+		git_revwalk_free(w);
+		return -1;
+	}
+	*times = xcalloc(max ? max : 1, sizeof(**times));
+	while (git_revwalk_next(&id, w) == 0) {
+		git_commit *c = NULL;
+
+		if ((size_t)count == max) {
+			*capped = 1;
+			break;
+		}
+		if (git_commit_lookup(&c, r->git, &id) < 0)
+			continue; /* a commit that cannot be read says nothing of its time */
+		(*times)[count++] = (long long)git_commit_time(c);
+		git_commit_free(c);
+	}
+	git_revwalk_free(w);
+	return count;
+}
