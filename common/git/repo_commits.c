@@ -1,36 +1,41 @@
-/* The commits a deploy brings (old..new), for tags, records and the
- * dry run: from git's commit-graph when it has them, else a revwalk. */
+/* The commits a deploy brings (old..new), for tags, records, events, the
+ * dashboard and the dry run, listed and counted: the one commit walker.
+ * Listing reads about as many commits as it lists; counting reads none
+ * from git's commit-graph.  Only without a graph does a walk grow with the
+ * range, and then it stops at the caller's cap. */
 #include "repo.h"
 #include "text.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void list_line(struct wf_repo *r, const git_oid *id, git_commit *known, struct sbuf *out)
+/* One line of a list: "abcdef123456 subject\n" (a commit that cannot be
+ * read is left out). */
+static int list_line(void *ctx, const git_oid *id, git_commit *c)
 {
-	git_commit *c = known;
+	struct sbuf *out = ctx;
 	char hex[13];
 
 	git_oid_tostr(hex, sizeof(hex), id);
-	if (c || git_commit_lookup(&c, r->git, id) == 0) {
+	if (c) {
 		const char *s = git_commit_summary(c);
 		sbuf_addf(out, "%s ", hex);
 		wf_text_line(out, s ? s : "", s ? strlen(s) : 0);
 		sbuf_adds(out, "\n");
-		if (!known)
-			git_commit_free(c);
 	}
+	return 0;
 }
 
-/* new ^old, newest first by commit date, at most max, when the commit-graph
- * holds old (so it says which commits old already has).  libgit2's revwalk
- * walks the whole range before the first commit once a commit is hidden or
- * an order asked for (50,000 commits: ~0.7 s); this reads about max
- * commits.  -1 if a commit cannot be read. */
-static long commit_list_graph(struct wf_repo *r, const git_oid *old, const git_oid *new, size_t max,
-			      struct sbuf *out)
+/* new ^old, newest first by commit date, at most max, when old is NULL or
+ * the commit-graph holds it (so it says which commits old already has).
+ * libgit2's revwalk walks the whole range before the first commit once a
+ * commit is hidden or an order asked for (50,000 commits: ~0.7 s); this
+ * reads about max commits.  -1 if a commit cannot be read. */
+static long walk_dated(struct wf_repo *r, const git_oid *old, const git_oid *new, size_t max,
+		       wf_commit_fn fn, void *ctx)
 {
 	struct item { git_oid id; git_time_t when; } *heap = NULL;
 	git_oid *seen = NULL;
@@ -64,13 +69,13 @@ static long commit_list_graph(struct wf_repo *r, const git_oid *old, const git_o
 			heap[b] = t;
 			i = b;
 		}
-		if (wf_cgraph_is_ancestor(r->cgraph, r->git, &top.id, old) == 1)
+		if (old && wf_cgraph_is_ancestor(r->cgraph, r->git, &top.id, old) == 1)
 			continue; /* old has it, and so all its ancestors */
 		if (git_commit_lookup(&c, r->git, &top.id) < 0) {
 			rc = -1;
 			break;
 		}
-		list_line(r, &top.id, c, out);
+		fn(ctx, &top.id, c);
 		count++;
 		for (unsigned int p = 0; p < git_commit_parentcount(c); p++) {
 			const git_oid *pid = git_commit_parent_id(c, p);
@@ -105,31 +110,79 @@ static long commit_list_graph(struct wf_repo *r, const git_oid *old, const git_o
 	return rc < 0 ? -1 : count;
 }
 
-long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, size_t max,
-			 struct sbuf *out)
+long wf_repo_commit_walk(struct wf_repo *r, const char *old, const char *new, size_t max, wf_commit_fn fn,
+			 void *ctx)
 {
 	git_revwalk *w = NULL;
 	git_oid o, n, id;
 	long count = 0;
+	int hide = old && !wf_is_zero_oid(old);
 
-	if (git_oid_fromstr(&n, new) < 0)
+	if (git_oid_fromstr(&n, new) < 0 || (hide && git_oid_fromstr(&o, old) < 0))
 		return -1;
-	if (max > 0 && !wf_is_zero_oid(old) && git_oid_fromstr(&o, old) == 0 && wf_repo_cgraph(r) &&
-	    wf_cgraph_has(r->cgraph, &o))
-		return commit_list_graph(r, &o, &n, max, out);
+	if (max > 0 && (!hide || (wf_repo_cgraph(r) && wf_cgraph_has(r->cgraph, &o))))
+		return walk_dated(r, hide ? &o : NULL, &n, max, fn, ctx);
+	/* no limit asked for, or no graph to say what old has: libgit2 */
 	if (git_revwalk_new(&w, r->git) < 0)
 		return -1;
 	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	if (git_revwalk_push(w, &n) < 0 ||
-	    (!wf_is_zero_oid(old) && (git_oid_fromstr(&o, old) < 0 || git_revwalk_hide(w, &o) < 0))) {
+	if (git_revwalk_push(w, &n) < 0 || (hide && git_revwalk_hide(w, &o) < 0)) {
 		git_revwalk_free(w);
 		return -1;
 	}
 	while ((max == 0 || (size_t)count < max) && git_revwalk_next(&id, w) == 0) {
-		list_line(r, &id, NULL, out);
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, r->git, &id) < 0)
+			c = NULL;
+		fn(ctx, &id, c);
+		git_commit_free(c);
 		count++;
 	}
 	git_revwalk_free(w);
 	return count;
 }
 
+long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, size_t max,
+			 struct sbuf *out)
+{
+	return wf_repo_commit_walk(r, old, new, max, list_line, out);
+}
+
+/* Without a graph: libgit2, unsorted (with nothing hidden, it then reads
+ * one commit per commit counted), stopped after cap. */
+static long count_walk(struct wf_repo *r, const git_oid *old, const git_oid *new, long cap, int *more)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	long count = 0;
+
+	if (git_revwalk_new(&w, r->git) < 0)
+		return -1;
+	if (git_revwalk_push(w, new) < 0 || (old && git_revwalk_hide(w, old) < 0)) {
+		git_revwalk_free(w);
+		return -1;
+	}
+	while (count <= cap && git_revwalk_next(&id, w) == 0)
+		count++;
+	git_revwalk_free(w);
+	if (count > cap) {
+		*more = 1;
+		count = cap;
+	}
+	return count;
+}
+
+long wf_repo_commit_count(struct wf_repo *r, const char *old, const char *new, long cap, int *more)
+{
+	git_oid o, n;
+	int hide = old && !wf_is_zero_oid(old);
+	long count;
+
+	*more = 0;
+	if (git_oid_fromstr(&n, new) < 0 || (hide && git_oid_fromstr(&o, old) < 0))
+		return -1;
+	if (wf_repo_cgraph(r) &&
+	    (count = wf_cgraph_count(r->cgraph, r->git, &n, hide ? &o : NULL, LONG_MAX - 1)) >= 0)
+		return count;
+	return count_walk(r, hide ? &o : NULL, &n, cap, more);
+}
