@@ -29,6 +29,71 @@ static int list_line(void *ctx, const git_oid *id, git_commit *c)
 	return 0;
 }
 
+/* Commits to visit, newest commit date on top. */
+struct dated { git_oid id; git_time_t when; };
+struct heap {
+	struct dated *a;
+	size_t n, cap;
+};
+
+static void heap_push(struct heap *h, const git_oid *id, git_time_t when)
+{
+	size_t k;
+
+	if (h->n == h->cap)
+		h->a = xrealloc(h->a, (h->cap = h->cap ? 2 * h->cap : 16) * sizeof(*h->a));
+	git_oid_cpy(&h->a[h->n].id, id);
+	h->a[h->n].when = when;
+	for (k = h->n++; k > 0 && h->a[(k - 1) / 2].when < h->a[k].when; k = (k - 1) / 2) {
+		struct dated t = h->a[k];
+		h->a[k] = h->a[(k - 1) / 2];
+		h->a[(k - 1) / 2] = t;
+	}
+}
+
+static struct dated heap_pop(struct heap *h)
+{
+	struct dated top = h->a[0];
+	size_t i = 0;
+
+	h->a[0] = h->a[--h->n];
+	for (;;) {
+		size_t l = 2 * i + 1, b = i;
+		if (l < h->n && h->a[l].when > h->a[b].when)
+			b = l;
+		if (l + 1 < h->n && h->a[l + 1].when > h->a[b].when)
+			b = l + 1;
+		if (b == i)
+			break;
+		struct dated t = h->a[i];
+		h->a[i] = h->a[b];
+		h->a[b] = t;
+		i = b;
+	}
+	return top;
+}
+
+/* The parents of c not seen yet onto the heap; -1 if one cannot be read. */
+static int push_parents(struct wf_repo *r, git_commit *c, struct heap *h, git_oid **seen, size_t *n_seen)
+{
+	for (unsigned int p = 0; p < git_commit_parentcount(c); p++) {
+		const git_oid *pid = git_commit_parent_id(c, p);
+		git_commit *pc = NULL;
+		size_t k;
+		for (k = 0; k < *n_seen && !git_oid_equal(&(*seen)[k], pid); k++)
+			;
+		if (k < *n_seen)
+			continue;
+		*seen = xrealloc(*seen, (*n_seen + 1) * sizeof(**seen));
+		git_oid_cpy(&(*seen)[(*n_seen)++], pid);
+		if (git_commit_lookup(&pc, r->git, pid) < 0)
+			return -1;
+		heap_push(h, pid, git_commit_time(pc));
+		git_commit_free(pc);
+	}
+	return 0;
+}
+
 /* new ^old, newest first by commit date, at most max, when old is NULL or
  * the commit-graph holds it (so it says which commits old already has).
  * libgit2's revwalk walks the whole range before the first commit once a
@@ -37,38 +102,18 @@ static int list_line(void *ctx, const git_oid *id, git_commit *c)
 static long walk_dated(struct wf_repo *r, const git_oid *old, const git_oid *new, size_t max,
 		       wf_commit_fn fn, void *ctx)
 {
-	struct item { git_oid id; git_time_t when; } *heap = NULL;
-	git_oid *seen = NULL;
-	size_t n_heap = 0, n_seen = 0, cap = 0;
+	struct heap h = { NULL, 0, 0 };
+	git_oid *seen = xmalloc(sizeof(*seen));
+	size_t n_seen = 0;
 	long count = 0;
 	int rc = 0;
 
-	seen = xmalloc(sizeof(*seen));
 	git_oid_cpy(&seen[n_seen++], new);
-	heap = xmalloc(sizeof(*heap));
-	git_oid_cpy(&heap[0].id, new);
-	heap[0].when = 0;
-	n_heap = cap = 1;
-	while (n_heap && (size_t)count < max && rc == 0) {
-		struct item top = heap[0];
+	heap_push(&h, new, 0);
+	while (h.n && (size_t)count < max && rc == 0) {
+		struct dated top = heap_pop(&h);
 		git_commit *c = NULL;
-		size_t i = 0;
 
-		/* pop the newest */
-		heap[0] = heap[--n_heap];
-		for (;;) {
-			size_t l = 2 * i + 1, b = i;
-			if (l < n_heap && heap[l].when > heap[b].when)
-				b = l;
-			if (l + 1 < n_heap && heap[l + 1].when > heap[b].when)
-				b = l + 1;
-			if (b == i)
-				break;
-			struct item t = heap[i];
-			heap[i] = heap[b];
-			heap[b] = t;
-			i = b;
-		}
 		if (old && wf_cgraph_is_ancestor(r->cgraph, r->git, &top.id, old) == 1)
 			continue; /* old has it, and so all its ancestors */
 		if (git_commit_lookup(&c, r->git, &top.id) < 0) {
@@ -77,35 +122,10 @@ static long walk_dated(struct wf_repo *r, const git_oid *old, const git_oid *new
 		}
 		fn(ctx, &top.id, c);
 		count++;
-		for (unsigned int p = 0; p < git_commit_parentcount(c); p++) {
-			const git_oid *pid = git_commit_parent_id(c, p);
-			git_commit *pc = NULL;
-			size_t k;
-			for (k = 0; k < n_seen && !git_oid_equal(&seen[k], pid); k++)
-				;
-			if (k < n_seen)
-				continue;
-			seen = xrealloc(seen, (n_seen + 1) * sizeof(*seen));
-			git_oid_cpy(&seen[n_seen++], pid);
-			if (git_commit_lookup(&pc, r->git, pid) < 0) {
-				rc = -1;
-				break;
-			}
-			if (n_heap == cap)
-				heap = xrealloc(heap, (cap *= 2) * sizeof(*heap));
-			git_oid_cpy(&heap[n_heap].id, pid);
-			heap[n_heap].when = git_commit_time(pc);
-			git_commit_free(pc);
-			/* sift up */
-			for (k = n_heap++; k > 0 && heap[(k - 1) / 2].when < heap[k].when; k = (k - 1) / 2) {
-				struct item t = heap[k];
-				heap[k] = heap[(k - 1) / 2];
-				heap[(k - 1) / 2] = t;
-			}
-		}
+		rc = push_parents(r, c, &h, &seen, &n_seen);
 		git_commit_free(c);
 	}
-	free(heap);
+	free(h.a);
 	free(seen);
 	return rc < 0 ? -1 : count;
 }
