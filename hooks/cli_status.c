@@ -12,19 +12,18 @@
 #include "text.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Count of commits in b not in a (a may be missing). */
-static long count_between(struct wf_repo *r, const char *a, const char *b, struct sbuf *list)
+/* Count of commits in b not in a (a may be missing): exact, from the
+ * commit-graph when there is one (status is asked for, not on a push). */
+static long count_between(struct wf_repo *r, const char *a, const char *b)
 {
-	struct sbuf tmp = SBUF_INIT;
-	long n = wf_repo_commit_list(r, a ? a : WF_ZERO_OID, b, 0,
-				     list ? list : &tmp);
-	sbuf_free(&tmp);
-	return n;
+	int more;
+	return wf_repo_commit_count(r, a ? a : WF_ZERO_OID, b, LONG_MAX - 1, &more);
 }
 
 /* What status shows, gathered once for the text and the JSON. */
@@ -97,9 +96,9 @@ static void gather(struct wf_repo *r, struct view *v)
 		}
 	}
 	if (v->have[0])
-		v->pending_test = count_between(r, v->have[1] ? v->tips[1] : NULL, v->tips[0], NULL);
+		v->pending_test = count_between(r, v->have[1] ? v->tips[1] : NULL, v->tips[0]);
 	if (v->have[1])
-		v->pending_live = count_between(r, v->have[2] ? v->tips[2] : NULL, v->tips[1], NULL);
+		v->pending_live = count_between(r, v->have[2] ? v->tips[2] : NULL, v->tips[1]);
 	/* from the hotfix deploy tags: a rollback may have taken a hotfix off
 	 * its env, and Dev still lacks it */
 	if (wf_hotfix_report(r, v->have[0] ? v->tips[0] : NULL, &v->hot) < 0)

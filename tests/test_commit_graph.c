@@ -200,3 +200,116 @@ Test(commit_graph, commit_list_matches_rev_list, .init = setup, .fini = teardown
 	wf_repo_close(&r);
 	free(path);
 }
+
+/* git rev-list --count new [^old] */
+static long rev_list_count(const char *new, const char *old)
+{
+	char *cmd = xasprintf("git -C '%s/r' rev-list --count %s %s%s", dir, new, old ? "^" : "", old ? old : "");
+	FILE *f = popen(cmd, "r");
+	long n = -1;
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%ld", &n), 1);
+	pclose(f);
+	free(cmd);
+	return n;
+}
+
+/* Every commit, counted from every tip with and without a hidden one:
+ * linear runs, merges, the octopus, and commits newer than the graph on
+ * either side; from the graph and through wf_repo_commit_count. */
+Test(commit_graph, count_matches_rev_list, .init = setup, .fini = teardown)
+{
+	struct wf_repo r;
+	char err[256], *path = xasprintf("%s/r", dir);
+	git_oid c[64];
+	size_t n;
+
+	cr_assert_eq(wf_repo_open_path(&r, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_not_null(wf_repo_cgraph(&r));
+	n = all_commits(c, 64);
+	for (size_t i = 0; i <= n; i++)
+		for (size_t j = 0; j < n; j++) {
+			char old[GIT_OID_HEXSZ + 1], new[GIT_OID_HEXSZ + 1];
+			long want, got;
+			int more = 1;
+			git_oid_tostr(new, sizeof(new), &c[j]);
+			git_oid_tostr(old, sizeof(old), &c[i < n ? i : 0]);
+			want = rev_list_count(new, i < n ? old : NULL);
+			got = wf_cgraph_count(r.cgraph, r.git, &c[j], i < n ? &c[i] : NULL, 1000);
+			cr_assert_eq(got, want, "%s ^%s: graph %ld, git %ld", new, i < n ? old : "-", got, want);
+			got = wf_repo_commit_count(&r, i < n ? old : WF_ZERO_OID, new, 1000, &more);
+			cr_assert_eq(got, want, "%s ^%s: %ld, git %ld", new, i < n ? old : "-", got, want);
+			cr_assert_eq(more, 0);
+		}
+	wf_repo_close(&r);
+	free(path);
+}
+
+Test(commit_graph, count_stops_at_cap, .init = setup, .fini = teardown)
+{
+	git_repository *repo = open_repo();
+	struct wf_cgraph *g = wf_cgraph_open(repo);
+	git_oid head;
+	long all;
+
+	cr_assert_eq(git_reference_name_to_id(&head, repo, "refs/heads/master"), 0);
+	all = rev_list_count("master", NULL);
+	cr_assert_gt(all, 10);
+	cr_assert_eq(wf_cgraph_count(g, repo, &head, NULL, all), all);
+	cr_assert_eq(wf_cgraph_count(g, repo, &head, NULL, 5), 6, "more than the cap is cap + 1");
+	cr_assert_eq(wf_cgraph_count(g, repo, &head, &head, 5), 0);
+	wf_cgraph_free(g);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+/* No graph: counted by libgit2, exact up to the cap, then the cap and
+ * *more. */
+Test(commit_graph, count_without_graph, .init = setup, .fini = teardown)
+{
+	struct wf_repo r;
+	char err[256], *path = xasprintf("%s/r", dir), new[GIT_OID_HEXSZ + 1], old[GIT_OID_HEXSZ + 1];
+	long all = rev_list_count("master", NULL), part = rev_list_count("master", "side");
+	int more = 0;
+
+	sh("rm r/.git/objects/info/commit-graph");
+	cr_assert_eq(wf_repo_open_path(&r, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_null(wf_repo_cgraph(&r));
+	cr_assert_eq(wf_repo_ref_tip(&r, "refs/heads/master", new), 0);
+	cr_assert_eq(wf_repo_ref_tip(&r, "refs/heads/side", old), 0);
+	cr_assert_eq(wf_repo_commit_count(&r, WF_ZERO_OID, new, 1000, &more), all);
+	cr_assert_eq(more, 0);
+	cr_assert_eq(wf_repo_commit_count(&r, WF_ZERO_OID, new, all, &more), all);
+	cr_assert_eq(more, 0, "exactly the cap is not more");
+	cr_assert_eq(wf_repo_commit_count(&r, WF_ZERO_OID, new, 4, &more), 4);
+	cr_assert_eq(more, 1);
+	cr_assert_eq(wf_repo_commit_count(&r, old, new, 1000, &more), part);
+	cr_assert_eq(more, 0);
+	wf_repo_close(&r);
+	free(path);
+}
+
+/* From nothing (an env's first deploy): the newest max, read one by one,
+ * with or without a graph. */
+Test(commit_graph, commit_list_from_nothing, .init = setup, .fini = teardown)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct wf_repo r;
+		struct sbuf got = SBUF_INIT;
+		char err[256], *path = xasprintf("%s/r", dir), new[GIT_OID_HEXSZ + 1];
+		long all = rev_list_count("master", NULL);
+
+		if (pass)
+			sh("rm r/.git/objects/info/commit-graph");
+		cr_assert_eq(wf_repo_open_path(&r, path, err, sizeof(err)), 0, "%s", err);
+		cr_assert_eq(wf_repo_ref_tip(&r, "refs/heads/master", new), 0);
+		cr_assert_eq(wf_repo_commit_list(&r, WF_ZERO_OID, new, 3, &got), 3);
+		cr_assert_eq(strncmp(got.buf, new, 12), 0, "the tip first: %s", got.buf);
+		sbuf_reset(&got);
+		cr_assert_eq(wf_repo_commit_list(&r, WF_ZERO_OID, new, 1000, &got), all);
+		sbuf_free(&got);
+		wf_repo_close(&r);
+		free(path);
+	}
+}

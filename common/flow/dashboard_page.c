@@ -145,29 +145,37 @@ static void env_column(struct sbuf *sb, struct wf_dash *d, const struct wf_dash_
 	sbuf_adds(sb, "</dd>\n</dl>\n</div>\n");
 }
 
-/* Between two columns: the commits of a that b lacks. */
+/* Between two columns: the commits of a that b lacks, counted (from the
+ * commit-graph: exact at no cost; without one, up to WF_DASH_COUNT_MAX)
+ * and the newest WF_DASH_LIST listed.  While Live is absent that is the
+ * whole history, and the page is written after every deploy. */
 static void promote_box(struct sbuf *sb, struct wf_dash *d, const struct wf_dash_env *a, const struct wf_dash_env *b)
 {
 	struct sbuf list = SBUF_INIT;
+	const char *old = b->have ? b->tip : WF_ZERO_OID;
 	long n = -1;
+	int more = 0;
 
 	sbuf_addf(sb, "<div class=\"promote\" id=\"ready-%s\">\n<p>", b->id);
 	if (a->have)
-		n = wf_repo_commit_list(d->r, b->have ? b->tip : WF_ZERO_OID, a->tip, 0,
-					&list);
+		n = wf_repo_commit_count(d->r, old, a->tip, WF_DASH_COUNT_MAX, &more);
+	if (n > 0 && wf_repo_commit_list(d->r, old, a->tip, WF_DASH_LIST, &list) < 0)
+		n = -1;
 	if (n < 0) {
 		sbuf_adds(sb, "nothing to promote</p>\n</div>\n");
 		sbuf_free(&list);
 		return;
 	}
-	sbuf_addf(sb, "%ld commit%s on ", n, n == 1 ? "" : "s");
+	sbuf_addf(sb, "%s%ld commit%s on ", more ? "more than " : "", n, n == 1 && !more ? "" : "s");
 	wf_html_line(sb, a->branch, 100, "");
 	sbuf_adds(sb, " not yet on ");
 	wf_html_line(sb, b->branch, 100, "");
 	sbuf_adds(sb, "</p>\n");
 	if (n > 0) {
 		wf_dash_commit_items(sb, list.buf);
-		if (n > WF_DASH_LIST)
+		if (more)
+			sbuf_adds(sb, "<p class=\"muted\">and more</p>\n");
+		else if (n > WF_DASH_LIST)
 			sbuf_addf(sb, "<p class=\"muted\">and %ld more</p>\n", n - WF_DASH_LIST);
 		sbuf_adds(sb, "<p><code class=\"cmd\">git push origin ");
 		wf_html_line(sb, a->branch, 100, "");

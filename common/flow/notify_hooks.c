@@ -8,7 +8,7 @@
 #include <time.h>
 
 #define MAX_COMMITS 50          /* listed in an event; commits_total says how many in all */
-#define MAX_COUNTED 100000
+#define MAX_COUNTED 10000       /* without a commit-graph, counted up to this */
 
 char *wf_repo_name(const char *git_dir)
 {
@@ -30,45 +30,48 @@ char *wf_repo_name(const char *git_dir)
 	return base;
 }
 
+struct collected {
+	struct wf_event_commit *c;
+	size_t n;
+};
+
+static int collect_one(void *ctx, const git_oid *id, git_commit *c)
+{
+	struct collected *k = ctx;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *sum = c ? git_commit_summary(c) : NULL;
+
+	if (k->n == MAX_COMMITS)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), id);
+	k->c[k->n].id = xstrdup(hex);
+	k->c[k->n].summary = xstrdup(sum ? sum : "");
+	k->n++;
+	return 0;
+}
+
 /* The commits a deploy brings (in new, not in old), newest first, with
- * their summaries as pushed: the JSON writer escapes them. */
+ * their summaries as pushed (the JSON writer escapes them), and how many in
+ * all: the repository's one commit walker lists them, and counts them from
+ * the commit-graph (without one: up to MAX_COUNTED). */
 static size_t collect_commits(struct wf_session *s, const char *old, const char *new,
 			      struct wf_event_commit **out, size_t *total)
 {
-	git_revwalk *w = NULL;
-	git_oid o, n, id;
-	size_t count = 0, listed = 0;
+	struct collected k = { xcalloc(MAX_COMMITS, sizeof(*k.c)), 0 };
+	int more = 0;
+	long n;
 
-	*out = xcalloc(MAX_COMMITS, sizeof(**out));
+	*out = k.c;
 	*total = 0;
-	if (!new || git_oid_fromstr(&n, new) < 0 || git_revwalk_new(&w, s->repo.git) < 0)
+	if (!new || !wf_is_hex_oid(new) || (old && !wf_is_hex_oid(old)))
 		return 0;
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	if (git_revwalk_push(w, &n) < 0 ||
-	    (old && !wf_is_zero_oid(old) && (git_oid_fromstr(&o, old) < 0 || git_revwalk_hide(w, &o) < 0))) {
-		git_revwalk_free(w);
-		return 0;
-	}
-	while (count < MAX_COUNTED && git_revwalk_next(&id, w) == 0) {
-		count++;
-		if (listed < MAX_COMMITS) {
-			git_commit *c = NULL;
-			char hex[GIT_OID_HEXSZ + 1];
-			git_oid_tostr(hex, sizeof(hex), &id);
-			(*out)[listed].id = xstrdup(hex);
-			if (git_commit_lookup(&c, s->repo.git, &id) == 0) {
-				const char *sum = git_commit_summary(c);
-				(*out)[listed].summary = xstrdup(sum ? sum : "");
-				git_commit_free(c);
-			} else {
-				(*out)[listed].summary = xstrdup("");
-			}
-			listed++;
-		}
-	}
-	git_revwalk_free(w);
-	*total = count;
-	return listed;
+	if (!old)
+		old = WF_ZERO_OID;
+	if (wf_repo_commit_walk(&s->repo, old, new, MAX_COMMITS, collect_one, &k) < 0)
+		return k.n;
+	n = wf_repo_commit_count(&s->repo, old, new, MAX_COUNTED, &more);
+	*total = n < 0 ? k.n : (size_t)n;
+	return k.n;
 }
 
 static void free_commits(struct wf_event_commit *c, size_t n)

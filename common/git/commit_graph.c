@@ -4,7 +4,7 @@
  * two parent positions, level and date) and EDGE (extra parents of octopus
  * merges).  Every offset and position is checked against the file before it
  * is used; anything unexpected makes the graph decline to answer. */
-#include "commit_graph.h"
+#include "commit_graph_int.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -15,21 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HASH_LEN 20
-#define CDAT_LEN (HASH_LEN + 16)
 #define PARENT_NONE 0x70000000u
 #define EXTRA_EDGES 0x80000000u
 #define LAST_EDGE 0x80000000u
 #define LEVEL_MAX 0x3FFFFFFFu   /* levels at the cap are not exact */
-/* Commits outside the graph read with libgit2 before giving up on it. */
-#define MAX_OUTSIDE 10000
-
-struct wf_cgraph {
-	const unsigned char *map;
-	size_t size;
-	const unsigned char *fanout, *oids, *cdat, *edges;
-	uint32_t n, n_edges;
-};
+#define MAX_OUTSIDE WF_CGRAPH_MAX_OUTSIDE
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -139,8 +129,7 @@ void wf_cgraph_free(struct wf_cgraph *g)
 	free(g);
 }
 
-/* Position of id in the graph, or -1. */
-static int64_t find(const struct wf_cgraph *g, const git_oid *id)
+int64_t wf_cgraph_find(const struct wf_cgraph *g, const git_oid *id)
 {
 	const unsigned char *raw = id->id;
 	uint32_t lo = raw[0] ? be32(g->fanout + (raw[0] - 1) * 4) : 0, hi = be32(g->fanout + raw[0] * 4);
@@ -187,24 +176,29 @@ static void push_pos(struct walk *w, uint32_t pos)
 	w->stack[w->n_stack++] = pos;
 }
 
+int wf_cgraph_outside_add(git_oid **ids, size_t *n, const git_oid *id)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (git_oid_equal(&(*ids)[i], id))
+			return 0;
+	if (*n == MAX_OUTSIDE)
+		return -1;
+	if ((*n & (*n - 1)) == 0)
+		*ids = xrealloc(*ids, (*n ? 2 * *n : 16) * sizeof(**ids));
+	git_oid_cpy(&(*ids)[(*n)++], id);
+	return 1;
+}
+
 /* 0 queued (or already seen), -1 too many commits outside the graph */
 static int push_outside(struct walk *w, const git_oid *id)
 {
-	for (size_t i = 0; i < w->n_outside; i++)
-		if (git_oid_equal(&w->outside[i], id))
-			return 0;
-	if (w->n_outside == MAX_OUTSIDE)
-		return -1;
-	if ((w->n_outside & (w->n_outside - 1)) == 0)
-		w->outside = xrealloc(w->outside, (w->n_outside ? 2 * w->n_outside : 16) * sizeof(*w->outside));
-	git_oid_cpy(&w->outside[w->n_outside++], id);
-	return 0;
+	return wf_cgraph_outside_add(&w->outside, &w->n_outside, id) < 0 ? -1 : 0;
 }
 
 /* 1 found anc, 0 queued, -1 cannot tell */
 static int visit_oid(struct walk *w, const git_oid *id)
 {
-	int64_t pos = find(w->g, id);
+	int64_t pos = wf_cgraph_find(w->g, id);
 	if (pos < 0)
 		return push_outside(w, id);
 	if ((uint32_t)pos == w->anc)
@@ -213,12 +207,12 @@ static int visit_oid(struct walk *w, const git_oid *id)
 	return 0;
 }
 
-/* Parents of a graph commit onto the stack; 1 found anc, 0, -1 bad graph. */
-static int visit_parents(struct walk *w, uint32_t pos)
+int wf_cgraph_each_parent(const struct wf_cgraph *g, uint32_t pos, int (*fn)(void *ctx, uint32_t parent),
+			  void *ctx)
 {
-	const struct wf_cgraph *g = w->g;
 	const unsigned char *c = g->cdat + (size_t)pos * CDAT_LEN + HASH_LEN;
 	uint32_t p[2] = { be32(c), be32(c + 4) };
+	int rc;
 
 	for (int i = 0; i < 2; i++) {
 		if (p[i] == PARENT_NONE)
@@ -232,9 +226,8 @@ static int visit_parents(struct walk *w, uint32_t pos)
 				v = be32(g->edges + (size_t)e * 4);
 				if ((v & ~LAST_EDGE) >= g->n)
 					return -1;
-				if ((v & ~LAST_EDGE) == w->anc)
-					return 1;
-				push_pos(w, v & ~LAST_EDGE);
+				if ((rc = fn(ctx, v & ~LAST_EDGE)) != 0)
+					return rc;
 				if (v & LAST_EDGE)
 					break;
 			}
@@ -242,16 +235,25 @@ static int visit_parents(struct walk *w, uint32_t pos)
 		}
 		if (p[i] >= g->n)
 			return -1;
-		if (p[i] == w->anc)
-			return 1;
-		push_pos(w, p[i]);
+		if ((rc = fn(ctx, p[i])) != 0)
+			return rc;
 	}
+	return 0;
+}
+
+/* A parent of the ancestry walk: 1 it is anc, else onto the stack, 0. */
+static int visit_parent(void *ctx, uint32_t pos)
+{
+	struct walk *w = ctx;
+	if (pos == w->anc)
+		return 1;
+	push_pos(w, pos);
 	return 0;
 }
 
 int wf_cgraph_has(struct wf_cgraph *g, const git_oid *id)
 {
-	int64_t pos = find(g, id);
+	int64_t pos = wf_cgraph_find(g, id);
 	uint32_t l = pos < 0 ? 0 : level(g, (uint32_t)pos);
 	return l != 0 && l < LEVEL_MAX;
 }
@@ -265,7 +267,7 @@ int wf_cgraph_is_ancestor(struct wf_cgraph *g, git_repository *repo, const git_o
 
 	if (git_oid_equal(anc, desc))
 		return 1;
-	a = find(g, anc);
+	a = wf_cgraph_find(g, anc);
 	if (a < 0)
 		return -1;
 	memset(&w, 0, sizeof(w));
@@ -294,7 +296,7 @@ int wf_cgraph_is_ancestor(struct wf_cgraph *g, git_repository *repo, const git_o
 			uint32_t pos = w.stack[--w.n_stack];
 			/* a level not above the ancestor's cannot reach it */
 			if (level(g, pos) > w.anc_level)
-				rc = visit_parents(&w, pos);
+				rc = wf_cgraph_each_parent(g, pos, visit_parent, &w);
 		} else {
 			break; /* everything that could reach anc was walked */
 		}

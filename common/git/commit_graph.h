@@ -35,5 +35,12 @@ int wf_cgraph_is_ancestor(struct wf_cgraph *g, git_repository *repo, const git_o
  * wf_cgraph_is_ancestor(g, repo, x, id) answers for every x in the graph;
  * an x outside it is no ancestor of id. */
 int wf_cgraph_has(struct wf_cgraph *g, const git_oid *id);
+/* How many commits tip reaches that hide (NULL: none) does not: git
+ * rev-list --count tip ^hide, without inflating a commit of the graph
+ * (commit_graph_count.c).  cap + 1 when there are more than cap; -1 when
+ * the graph cannot answer (a bad graph, too many commits outside it, one
+ * unreadable): ask libgit2. */
+long wf_cgraph_count(struct wf_cgraph *g, git_repository *repo, const git_oid *tip, const git_oid *hide,
+		     long cap);
 
 #endif

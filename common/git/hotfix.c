@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Commits of one hotfix tag not on Dev, listed at most: a hotfix is a few
+ * commits on top of Live, and Live came from Dev, so this many means Dev
+ * lost Live's history (a forced push); the report is written after every
+ * deploy and must not walk all of it. */
+#define HOTFIX_LIST_MAX 1000
+
 /* 1 with out set when refs/tags/name is an annotated tag the hooks
  * marked as a hotfix, 0 when it is not, -1 on error.  The pushed message
  * is escaped onto the annotation's first line, so only the hooks can
@@ -122,7 +128,7 @@ static int report_env(struct wf_repo *r, const struct wf_repo_ops *ops, const st
 			char *suffix;
 			if (state[i] != want)
 				continue;
-			if (wf_repo_commit_list(r, dev, t[i].oid, 0, &list) < 0) {
+			if (wf_repo_commit_list(r, dev, t[i].oid, HOTFIX_LIST_MAX, &list) < 0) {
 				rc = -1;
 			} else if (want == 1) {
 				h->n_on[e] += add_new_lines(h, e, &h->on[e], list.buf, "");

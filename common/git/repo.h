@@ -46,8 +46,15 @@ int wf_repo_deploy_tag_target(struct wf_repo *r, const char *env, long n, char o
 int wf_repo_create_deploy_tag(struct wf_repo *r, const char *env, const char *oid,
 			      const char *tagger, const char *message, char **name,
 			      char *err, size_t errlen);
-/* Commits in new not in old (old may be zero): "abcdef123456 subject\n"
- * each, newest first, at most max (0 = all); returns the count or -1. */
+/* The commits in new not in old (old may be zero or NULL), newest first,
+ * at most max (0 = all, a walk as long as the range: not on a push path):
+ * fn(ctx, id, commit) each, commit NULL when it cannot be read.  Returns
+ * how many or -1 (repo_commits.c). */
+typedef int (*wf_commit_fn)(void *ctx, const git_oid *id, git_commit *c);
+long wf_repo_commit_walk(struct wf_repo *r, const char *old, const char *new, size_t max, wf_commit_fn fn,
+			 void *ctx);
+/* The same as "abcdef123456 subject\n" lines, the summary made safe to
+ * print (wf_text_line). */
 long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, size_t max,
 			 struct sbuf *out);
 /* The committer times of the commits in new not in old (old NULL or zero:
@@ -55,6 +62,10 @@ long wf_repo_commit_list(struct wf_repo *r, const char *old, const char *new, si
  * when there were more: in *times (malloc'd, also on 0).  The count or -1. */
 long wf_repo_commit_times(struct wf_repo *r, const char *old, const char *new, size_t max, long long **times,
 			  int *capped);
+/* How many commits are in new and not in old (git rev-list --count):
+ * exact from the commit-graph; without one, a walk that stops after cap
+ * commits, and then returns cap with *more set.  -1 on error. */
+long wf_repo_commit_count(struct wf_repo *r, const char *old, const char *new, long cap, int *more);
 /* Current tip of ref: 0, 1 missing, -1 error. */
 int wf_repo_ref_tip(struct wf_repo *r, const char *ref, char out[GIT_OID_HEXSZ + 1]);
 /* Move ref to new only if it still points at expected (compare-and-swap).
