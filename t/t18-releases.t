@@ -131,6 +131,13 @@ check "  ... the upload survived the rollback" grep -q upload "$P/test/current/f
 # --- keep --------------------------------------------------------------------
 check "keep = 3: the oldest releases were removed" test ! -e "$P/test/releases/deploy_test_1" -a ! -e "$P/test/releases/deploy_test_2"
 check "  ... at most 3 are left" test "$(releases test)" -le 3
+# removed after the push, at idle I/O priority: out of releases/ at once,
+# then from the disk by the deploy runner once the record is written
+trash_empty() { [ -z "$(ls -A "$P/test/.trash" 2>/dev/null)" ]; }
+store_clean() { ! find "$P/test/.store" -type f -links 1 | grep -q .; }
+_i=0; until trash_empty && store_clean || [ $_i -ge 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+check "  ... their directories are removed from the disk after the push" trash_empty
+check "  ... and the store keeps no file that no release links" store_clean
 
 builds=$(wc -l <"$S/builds")
 push -f origin 'deploy_test_1^{commit}:test'

@@ -172,6 +172,17 @@ static void mark_done(const char *git_dir, long run)
 	free(path);
 }
 
+/* The releases the deploys took out of releases/ (keep), removed now that
+ * the push has ended, at idle I/O priority: on a slow disk it took minutes. */
+static void empty_trash(struct wf_session *s, char **envs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct wf_env *e = wf_session_env(s, envs[i], NULL);
+		if (e && e->rel.path)
+			wf_release_empty_trash(&e->rel);
+	}
+}
+
 int wf_runner_main(int argc, char **argv)
 {
 	const char *gd = getenv("GIT_DIR");
@@ -219,6 +230,7 @@ int wf_runner_main(int argc, char **argv)
 	 * (on a long history they took seconds) */
 	mark_done(git_dir, run);
 	wf_dashboard_write(&s);
+	empty_trash(&s, argv + 3, (size_t)(argc - 3));
 	if (s.config_ok && s.config.n_webhooks && s.config.notify_retry_for > 0)
 		send_until_empty(&s);
 	wf_session_close(&s);

@@ -127,9 +127,18 @@ int wf_release_rename(const struct wf_release_conf *rc, const char *from, const 
 int wf_release_switch(const struct wf_release_conf *rc, const char *name);
 /* The release current names (""), 0; 1 when there is none. */
 int wf_release_current(const struct wf_release_conf *rc, char name[WF_RELEASE_NAME_MAX]);
-/* Remove complete releases beyond keep, oldest first, never current nor
- * prev; then store files no release links any more.  The number removed. */
+/* Take complete releases beyond keep out of releases/, oldest first,
+ * never current nor prev: renamed into path/.trash/ at once, removed by
+ * wf_release_empty_trash.  The number taken out. */
 int wf_release_prune(const struct wf_release_conf *rc, const char *prev);
+/* Release name is no release any more (its marker goes first) and its
+ * directory is renamed into path/.trash/ (removed there if it cannot be).
+ * 0 or -1. */
+int wf_release_discard(const struct wf_release_conf *rc, const char *name);
+/* After the push (the deploy runner, once its record is written): remove
+ * what wf_release_prune set aside, at idle I/O priority, then the store
+ * files no release links any more.  How many releases went. */
+int wf_release_empty_trash(const struct wf_release_conf *rc);
 /* Where rc's content store is (malloc'd): path/.store, or the one
  * rc->store names (the branch envs' common store). */
 char *wf_release_store(const struct wf_release_conf *rc);

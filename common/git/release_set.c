@@ -129,6 +129,29 @@ int wf_release_remove(const struct wf_release_conf *rc, const char *name)
 	return r;
 }
 
+/* The removal of a big tree may take minutes on a slow disk: the rename
+ * is what the deploy waits for. */
+int wf_release_discard(const struct wf_release_conf *rc, const char *name)
+{
+	char *m = marker(rc, name), *dir = wf_release_dir(rc, name), *log = xasprintf("%s.build.log", dir);
+	char *trash = xasprintf("%s/.trash", rc->path), *to = xasprintf("%s/%s.%ld", trash, name, (long)getpid());
+	int r = 0;
+
+	if (unlink(m) < 0 && errno != ENOENT)
+		r = -1;
+	unlink(log);
+	if (r == 0 && (mkdir(trash, 0700) == 0 || errno == EEXIST) && rename(dir, to) == 0)
+		r = 0;
+	else if (r == 0 && wf_remove_tree(dir) < 0 && errno != ENOENT)
+		r = -1;
+	free(to);
+	free(trash);
+	free(log);
+	free(dir);
+	free(m);
+	return r;
+}
+
 void wf_release_remove_unfinished(const struct wf_release_conf *rc)
 {
 	char *dir = xasprintf("%s/releases", rc->path);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 void wf_placed_free(struct wf_placed *p)
@@ -133,14 +134,47 @@ int wf_release_prune(const struct wf_release_conf *rc, const char *prev)
 	for (long i = 0; i < n && extra > 0; i++) {
 		if (!strcmp(l[i].name, cur) || (prev && !strcmp(l[i].name, prev)))
 			continue;
-		if (wf_release_remove(rc, l[i].name) == 0)
+		if (wf_release_discard(rc, l[i].name) == 0)
 			removed++;
 		extra--;
 	}
 	free(l);
-	if (removed)
-		wf_release_store_gc(rc);
 	return removed;
+}
+
+/* Idle I/O priority (Linux ioprio_set: class idle): the removal takes
+ * only what the disk has to spare, never a web server's reads. */
+static void io_idle(void)
+{
+#ifdef SYS_ioprio_set
+	(void)syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, 3 << 13 /* IOPRIO_CLASS_IDLE */);
+#endif
+}
+
+int wf_release_empty_trash(const struct wf_release_conf *rc)
+{
+	char *trash = xasprintf("%s/.trash", rc->path);
+	DIR *d = opendir(trash);
+	struct dirent *e;
+	int n = 0;
+
+	if (d)
+		io_idle();
+	while (d && (e = readdir(d))) {
+		char *p;
+		if (e->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", trash, e->d_name);
+		n += wf_remove_tree(p) == 0;
+		free(p);
+	}
+	if (d) {
+		closedir(d);
+		/* what only the removed releases linked goes from the store */
+		wf_release_store_gc(rc);
+	}
+	free(trash);
+	return n;
 }
 
 struct usage {
