@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const struct wf_env *env_of(struct wf_session *s, const struct wf_md_entry *e)
@@ -46,7 +47,13 @@ static void entry_json(struct wf_session *s, const struct wf_md_entry *e, struct
 	wf_json_string(sb, e->branch, strlen(e->branch));
 	sbuf_addf(sb, ",\"created\":\"%s\",\"created_by\":", when);
 	wf_json_string(sb, e->created_by, strlen(e->created_by));
-	sbuf_addf(sb, ",\"create_steps\":\"%s\"", e->create);
+	sbuf_addf(sb, ",\"create_steps\":\"%s\",\"pinned\":%s,\"expires\":", e->create, e->pinned ? "true" : "false");
+	if (wf_md_expires(e, s->config.multidev.expire)) {
+		wf_format_time(wf_md_expires(e, s->config.multidev.expire), when);
+		sbuf_addf(sb, "\"%s\"", when);
+	} else {
+		sbuf_adds(sb, "null");
+	}
 	if (wf_outcome_last(s->repo.git_dir, e->name, &o) == 0)
 		sbuf_addf(sb, ",\"last_deploy\":{\"outcome\":\"%s\",\"record\":%ld,\"commit\":\"%s\"}", o.state,
 			  o.record, o.oid);
@@ -77,6 +84,22 @@ static void last_deploy(struct wf_session *s, const char *name)
 		       o.record ? " (git-workflow show " : "", o.record, o.record ? ")" : "");
 }
 
+/* "; expires 2026-12-17T10:00:00Z", "; pinned (-o keep-env)" or "" */
+static const char *expiry(struct wf_session *s, const struct wf_md_entry *e)
+{
+	static char buf[96];
+	char when[32];
+	long long at = wf_md_expires(e, s->config.multidev.expire);
+
+	if (!s->config.multidev.expire)
+		return "";
+	if (!at)
+		return "; pinned (-o keep-env): never expires";
+	wf_format_time(at, when);
+	snprintf(buf, sizeof(buf), "; expires %s", when);
+	return buf;
+}
+
 static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 {
 	const struct wf_env *env = env_of(s, e);
@@ -86,9 +109,10 @@ static void entry_text(struct wf_session *s, const struct wf_md_entry *e)
 	if (!env || wf_release_current(&env->rel, cur) != 0)
 		strcpy(cur, "(none yet)");
 	wf_format_time(e->created, when);
-	printf("%-16s %-24s %-28s created %s by %s%s\n", e->name, b, cur, when, by,
+	printf("%-16s %-24s %-28s created %s by %s%s%s\n", e->name, b, cur, when, by,
 	       !strcmp(e->create, "ok") ? "" : !strcmp(e->create, "failed") ? " (create steps failed)"
-										: " (being created)");
+										: " (being created)",
+	       expiry(s, e));
 	apart(s, env, e->name);
 	last_deploy(s, e->name);
 	free(b);
@@ -128,15 +152,36 @@ static int list(struct cli *x, struct sbuf *json, int say_none)
 	return 0;
 }
 
-/* delete NAME: under the env's deploy lock, as a push deleting its branch
- * would (the branch itself stays). */
+/* Branch env e removed under its deploy lock, as a push deleting its
+ * branch would (the branch itself stays).  0, or 1 (said why). */
+static int remove_env(struct cli *x, struct wf_session *s, const struct wf_md_entry *e, const char *cmd,
+		      const char *why)
+{
+	struct wf_lock_info holder;
+	const struct wf_env *env;
+	char err[512];
+	int rc = 1, l = wf_lock_acquire(x->r.git_dir, (long)getpid(), s->pusher, e->name, &holder, err, sizeof(err));
+
+	if (l != 0) {
+		fprintf(stderr, "git-workflow: multidev %s: %s: %s\n", cmd, e->name,
+			l < 0 ? err : "a deploy to it is in progress; run this again when it has finished");
+		return 1;
+	}
+	env = env_of(s, e);
+	rc = env && wf_md_delete(s, env, why) == 0 ? 0 : 1;
+	if (rc == 0)
+		printf("%s %s; its branch %s is kept: a push to it makes the environment again (git push origin :%s "
+		       "deletes the branch)\n", strcmp(cmd, "delete") ? "expired:" : "deleted", e->name, e->branch,
+		       e->branch);
+	wf_lock_release(x->r.git_dir, (long)getpid());
+	return rc;
+}
+
 static int delete(struct cli *x, const char *name)
 {
 	struct wf_session s;
 	struct wf_md_entry e;
-	struct wf_lock_info holder;
-	char err[512];
-	int rc = 1, l;
+	int rc;
 
 	if (!wf_release_name_ok(name) || wf_md_read(x->r.git_dir, name, &e) != 0) {
 		fprintf(stderr, "git-workflow: multidev delete: no branch environment '%s' (git-workflow multidev "
@@ -144,20 +189,44 @@ static int delete(struct cli *x, const char *name)
 		return 1;
 	}
 	cli_session(x, &s);
-	l = wf_lock_acquire(x->r.git_dir, (long)getpid(), s.pusher, name, &holder, err, sizeof(err));
-	if (l != 0) {
-		fprintf(stderr, "git-workflow: multidev delete: %s\n",
-			l < 0 ? err : "a deploy to it is in progress; run this again when it has finished");
-	} else {
-		const struct wf_env *env = env_of(&s, &e);
-		rc = env && wf_md_delete(&s, env, "deleted with git-workflow multidev delete") == 0 ? 0 : 1;
-		if (rc == 0)
-			printf("deleted %s; its branch %s is kept: a push to it makes the environment again (git push "
-			       "origin :%s deletes the branch)\n", name, e.branch, e.branch);
-		wf_lock_release(x->r.git_dir, (long)getpid());
-	}
+	rc = remove_env(x, &s, &e, "delete", "deleted with git-workflow multidev delete");
 	wf_md_entry_free(&e);
 	cli_session_end(&s);
+	return rc;
+}
+
+/* expire: every branch env not pushed to for multidev.expire and not
+ * pinned (-o keep-env) goes, as with delete: for a timer to run. */
+static int expire(struct cli *x)
+{
+	long long ttl = x->c.multidev.expire, now = (long long)time(NULL);
+	struct wf_session s;
+	struct wf_md_entry *l;
+	long n;
+	int rc = 0, gone = 0;
+
+	if (!ttl) {
+		printf("multidev.expire is not set: no branch environment expires\n");
+		return 0;
+	}
+	if ((n = wf_md_list(x->r.git_dir, &l)) < 0) {
+		fprintf(stderr, "git-workflow: multidev expire: cannot read %sworkflow/multidev\n", x->r.git_dir);
+		return 1;
+	}
+	cli_session(x, &s);
+	for (long i = 0; i < n; i++) {
+		long long at = wf_md_expires(&l[i], ttl);
+		char *why;
+		if (!at || at > now)
+			continue;
+		why = xasprintf("expired: no push for longer than multidev.expire (%llds)", ttl);
+		rc |= remove_env(x, &s, &l[i], "expire", why);
+		gone += rc == 0;
+		free(why);
+	}
+	printf("%d branch environment%s expired\n", gone, gone == 1 ? "" : "s");
+	cli_session_end(&s);
+	wf_md_list_free(l, n);
 	return rc;
 }
 
@@ -203,7 +272,9 @@ int cli_multidev(struct cli *x)
 		return delete(x, x->argv[1]);
 	if (!strcmp(what, "prune") && x->argc == 3 && !strcmp(x->argv[1], "--older"))
 		return prune(x, x->argv[2]);
-	fprintf(stderr, "git-workflow: multidev takes list, delete NAME or prune --older AGE\n");
+	if (!strcmp(what, "expire") && x->argc == 1)
+		return expire(x);
+	fprintf(stderr, "git-workflow: multidev takes list, delete NAME, expire or prune --older AGE\n");
 	return 2;
 }
 

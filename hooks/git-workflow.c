@@ -39,6 +39,8 @@ static void usage(FILE *f)
 	      "                     created when and by whom\n"
 	      "  multidev delete NAME  remove a branch environment (its shared files are kept\n"
 	      "                     in multidev.path/.deleted/); the branch stays\n"
+	      "  multidev expire    remove the branch environments no push reached for\n"
+	      "                     multidev.expire (not those pushed with -o keep-env)\n"
 	      "  multidev prune --older AGE  remove what .deleted/ kept for longer than AGE\n"
 	      "                     (14d, 12h, 30m, 90s)\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"

@@ -52,7 +52,7 @@ check "the second tag lists only the new commit" sh -c '! $1 cat-file tag deploy
 commit "feature B2"
 push -o bogus origin master
 check "an unknown push option is refused" refused
-check "the refusal lists the known options" says "unknown push option 'bogus'; known options: message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, clone-content, no-clone-content, update, no-update"
+check "the refusal lists the known options" says "unknown push option 'bogus'; known options: message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, keep-env, no-keep-env, clone-content, no-clone-content, update, no-update"
 
 commit "feature C"
 git push -q origin master 2>/dev/null

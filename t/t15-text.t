@@ -106,7 +106,7 @@ check "git push -o ci.skip -o merge_request.create is accepted" pushed_ok
 check "  ... without a word about them" sh -c '! grep -q "push option" "$1"' - "$OUT"
 push -o updte origin HEAD:feature2
 check "a misspelt option of ours is still refused" refused
-check "  ... listing the known ones" says "unknown push option 'updte'; known options: message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, clone-content, no-clone-content, update, no-update, cache-clear, no-cache-clear"
+check "  ... listing the known ones" says "unknown push option 'updte'; known options: message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, keep-env, no-keep-env, clone-content, no-clone-content, update, no-update, cache-clear, no-cache-clear"
 
 # --- 5. the shipped config: the conventional toggles are known ------------
 cp "$T/origin.git/workflow.conf" "$T/saved.conf"

@@ -27,7 +27,7 @@ Test(push_options, unknown_option_lists_known_ones)
 	char err[512];
 	cr_assert_eq(wf_push_options_parse(raw, 1, steps, 3, &o, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "unknown push option 'bogus'"), "%s", err);
-	cr_assert(strstr(err, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, clone-content, no-clone-content, update, no-update"), "%s", err);
+	cr_assert(strstr(err, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, keep-env, no-keep-env, clone-content, no-clone-content, update, no-update"), "%s", err);
 }
 
 Test(push_options, value_on_a_toggle_is_unknown)

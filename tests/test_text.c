@@ -149,7 +149,7 @@ Test(push_options_host, host_options_left_alone_ours_still_checked)
 	wf_push_options_free(&o);
 	const char *bad[] = { "ci.skip", "updte" };
 	cr_assert_eq(wf_push_options_parse_host(bad, 2, NULL, 0, host, 1, &o, err, sizeof(err)), -1);
-	cr_assert(strstr(err, "unknown push option 'updte'; known options: message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, clone-content"), "%s", err);
+	cr_assert(strstr(err, "unknown push option 'updte'; known options: message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, keep-env, no-keep-env, clone-content"), "%s", err);
 }
 
 Test(push_options_host, conventional_names_known_without_steps_with_a_note)

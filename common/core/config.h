@@ -111,6 +111,7 @@ struct wf_multidev {
 	size_t n_steps;
 	struct wf_step *create; /* run once, after an env's first release */
 	size_t n_create;
+	long long expire;       /* seconds without a push before `multidev expire` removes one (0: never) */
 };
 
 struct wf_webhook {

@@ -13,7 +13,7 @@
 
 /* WF_RELEASE_KEYS without the hosts' (refused with a reason of their own) */
 static const char *const multidev_keys[] = { "branches", "max", "steps", "create", "path", "keep", "shared",
-					     "build", "checks", "min_free", "min_free_inodes", NULL };
+					     "build", "checks", "min_free", "min_free_inodes", "expire", NULL };
 
 /* Each glob: a branch name but for * ? [ ], matching none of the fixed
  * envs' branches. */
@@ -46,6 +46,20 @@ static int load_branches(struct ld *ld, const config_setting_t *g, const struct 
 	return 0;
 }
 
+/* expire = "14d": how long a branch env may go without a push */
+static int load_expire(struct ld *ld, const config_setting_t *g, struct wf_multidev *m)
+{
+	config_setting_t *s;
+	const char *v;
+
+	if (wf_cfg_get_string(ld, g, "expire", "multidev", &s, &v) < 0)
+		return -1;
+	if (v && (m->expire = wf_parse_age(v)) <= 0)
+		return wf_cfg_fail(ld, s, "'multidev.expire' must be an age with its unit, such as \"14d\", \"12h\", "
+				   "not '%s'", v);
+	return 0;
+}
+
 int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c)
 {
 	struct wf_multidev *m = &c->multidev;
@@ -64,6 +78,8 @@ int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_
 	    wf_cfg_get_int_in(ld, g, "max", "multidev", 1, WF_MULTIDEV_MAX_MAX, "environments", &max) < 0)
 		return -1;
 	m->max = (int)max;
+	if (load_expire(ld, g, m) < 0)
+		return -1;
 	m->rel.keep = WF_KEEP_DEFAULT;
 	if (!config_setting_get_member(g, "path"))
 		return wf_cfg_fail(ld, g, "'multidev' needs 'path', the directory each branch environment is "

@@ -205,25 +205,3 @@ void wf_multidev_env_free(struct wf_env *e)
 	free(e->rel.store);
 	memset(e, 0, sizeof(*e));
 }
-
-long long wf_parse_age(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (!s || !isdigit((unsigned char)*s))
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (v < 0 || v > 100LL * 365 * 86400)
-		return -1;
-	/* a unit is required: "--older 14" could be meant as days */
-	if (!strcmp(end, "s"))
-		return v;
-	if (!strcmp(end, "m"))
-		return v * 60;
-	if (!strcmp(end, "h"))
-		return v * 3600;
-	if (!strcmp(end, "d"))
-		return v * 86400;
-	return -1;
-}

@@ -40,7 +40,5 @@ void wf_multidev_env(const struct wf_config *c, const char *name, const char *br
 /* What wf_multidev_env allocated (the rest is the config's). */
 void wf_multidev_env_free(struct wf_env *e);
 
-/* "14d", "12h", "30m" or "90s": seconds, or -1 (a bare number too). */
-long long wf_parse_age(const char *s);
 
 #endif

@@ -92,7 +92,7 @@ int wf_push_option_is_host(const char *o, const char *const *host, size_t n_host
 
 static void known_list(struct sbuf *sb, const char *const *step_opts, size_t n)
 {
-	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON");
+	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, keep-env, no-keep-env");
 	for (size_t i = 0; i < N_CONVENTIONAL; i++)
 		sbuf_addf(sb, ", %s, no-%s", conventional[i], conventional[i]);
 	for (size_t i = 0; i < n; i++)
@@ -170,6 +170,8 @@ int wf_push_options_parse_host(const char *const *raw, size_t n, const char *con
 			}
 			free(out->override);
 			out->override = xstrdup(o + 9);
+		} else if (!strcmp(o, "keep-env") || !strcmp(o, "no-keep-env")) {
+			out->keep_env = o[0] == 'k' ? 1 : -1;
 		} else if (!strcmp(o, "dry-run")) {
 			out->dry_run = 1;
 		} else if (!strcmp(o, "drop-hotfix")) {

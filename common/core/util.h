@@ -46,6 +46,7 @@ int wf_write_all(int fd, const void *buf, size_t len);
 
 /* ISO-8601 UTC time stamp, e.g. 2026-11-24T10:00:00Z. */
 void wf_format_time(long long t, char out[32]);
-
+/* "14d", "12h", "30m" or "90s": seconds, or -1 (a bare number too). */
+long long wf_parse_age(const char *s);
 
 #endif

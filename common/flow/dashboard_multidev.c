@@ -30,6 +30,12 @@ static void row(struct sbuf *sb, const struct wf_config *c, const struct wf_md_e
 	sbuf_adds(sb, "</td><td>");
 	wf_dash_status_badge(sb, !strcmp(e->create, "ok") ? "ok" : !strcmp(e->create, "failed") ? "failed" : "in progress",
 			     NULL);
+	if (c->multidev.expire) {
+		long long at = wf_md_expires(e, c->multidev.expire);
+		if (at)
+			wf_format_time(at, when);
+		sbuf_addf(sb, "</td><td>%s", at ? when : "pinned (keep-env)");
+	}
 	sbuf_adds(sb, "</td></tr>\n");
 	wf_multidev_env_free(&env);
 }
@@ -50,7 +56,8 @@ void wf_dash_branch_envs(struct sbuf *sb, struct wf_dash *d)
 		return;
 	}
 	sbuf_adds(sb, "<table class=\"branch-envs\">\n<tr><th>name</th><th>branch</th><th>current release</th>"
-		      "<th>created</th><th>by</th><th>create steps</th></tr>\n");
+		      "<th>created</th><th>by</th><th>create steps</th>");
+	sbuf_adds(sb, d->c->multidev.expire ? "<th>expires</th></tr>\n" : "</tr>\n");
 	for (long i = 0; i < n; i++)
 		row(sb, d->c, &l[i]);
 	sbuf_adds(sb, "</table>\n");

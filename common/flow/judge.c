@@ -107,6 +107,7 @@ static int start_deploys(struct wf_session *s, const struct wf_command *cmd, siz
 		free(envs);
 		return -1;
 	}
+	wf_md_note_pushes(s, cmd, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct wf_env *env = cmd[i].d.env;
 		struct wf_deploy d;

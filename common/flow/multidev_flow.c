@@ -111,7 +111,8 @@ static int enter(struct wf_session *s, const struct wf_env *env)
 	snprintf(e.name, sizeof(e.name), "%s", env->name);
 	e.branch = env->branch;
 	e.created_by = s->pusher;
-	e.created = (long long)time(NULL);
+	e.created = e.pushed = (long long)time(NULL);
+	e.pinned = s->opts.keep_env > 0;
 	strcpy(e.create, "pending");
 	if (wf_md_write(s->repo.git_dir, &e) == 0)
 		return 0;
@@ -150,6 +151,30 @@ int wf_md_reserve(struct wf_session *s, const struct wf_command *cmd, size_t n)
 			wf_md_remove(s->repo.git_dir, cmd[i].plan.name);
 	wf_md_unlock(fd);
 	return ok ? 0 : -1;
+}
+
+void wf_md_note_pushes(struct wf_session *s, const struct wf_command *cmd, size_t n)
+{
+	int fd = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		struct wf_md_entry e;
+		if (cmd[i].plan.op != WF_MD_DEPLOY)
+			continue;
+		if (fd < 0 && (fd = wf_md_lock(s->repo.git_dir)) < 0)
+			return;
+		if (wf_md_read(s->repo.git_dir, cmd[i].plan.name, &e) != 0)
+			continue;
+		e.pushed = (long long)time(NULL);
+		if (s->opts.keep_env)
+			e.pinned = s->opts.keep_env > 0;
+		if (wf_md_write(s->repo.git_dir, &e) < 0)
+			wf_say("workflow: warning: cannot note the push in the branch environment %s's entry: %s",
+			       e.name, strerror(errno));
+		wf_md_entry_free(&e);
+	}
+	if (fd >= 0)
+		wf_md_unlock(fd);
 }
 
 void wf_md_forget(struct wf_session *s, const struct wf_env *env)

@@ -17,6 +17,9 @@ int wf_md_judge(struct wf_session *s, struct wf_command *cmd, size_t n);
  * registry, checked again against it (another push may have taken the
  * name or the last place meanwhile).  0, or -1 (said why, none entered). */
 int wf_md_reserve(struct wf_session *s, const struct wf_command *cmd, size_t n);
+/* The branch envs this push deploys: their last push is now (what
+ * multidev.expire counts from), pinned or not by -o keep-env / no-keep-env. */
+void wf_md_note_pushes(struct wf_session *s, const struct wf_command *cmd, size_t n);
 /* A push that did not happen: each env it was to create goes again. */
 void wf_md_unreserve(struct wf_session *s, const struct wf_command *cmd, size_t n);
 /* One such env: its entry and directory go when it never got a release. */

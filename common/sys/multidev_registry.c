@@ -43,6 +43,8 @@ int wf_md_write(const char *git_dir, const struct wf_md_entry *e)
 	json_object_set_new(o, "created_by", str(e->created_by));
 	json_object_set_new(o, "created", json_integer(e->created));
 	json_object_set_new(o, "create", str(e->create));
+	json_object_set_new(o, "pushed", json_integer(e->pushed));
+	json_object_set_new(o, "pinned", json_boolean(e->pinned));
 	text = json_dumps(o, JSON_INDENT(1) | JSON_SORT_KEYS);
 	if (text && wf_mkdir_p(dir, 0775) == 0)
 		rc = wf_write_file_atomic(path, text, strlen(text), 1);
@@ -51,6 +53,13 @@ int wf_md_write(const char *git_dir, const struct wf_md_entry *e)
 	free(path);
 	free(dir);
 	return rc;
+}
+
+long long wf_md_expires(const struct wf_md_entry *e, long long expire)
+{
+	if (expire <= 0 || e->pinned)
+		return 0;
+	return (e->pushed > e->created ? e->pushed : e->created) + expire;
 }
 
 static void copy(char *dst, size_t len, json_t *o, const char *key)
@@ -78,6 +87,9 @@ int wf_md_read(const char *git_dir, const char *name, struct wf_md_entry *e)
 	}
 	copy(e->name, sizeof(e->name), o, "name");
 	copy(e->create, sizeof(e->create), o, "create");
+	/* entries written before these fields: never pushed since, not pinned */
+	e->pushed = json_integer_value(json_object_get(o, "pushed"));
+	e->pinned = json_is_true(json_object_get(o, "pinned"));
 	e->branch = xstrdup(json_string_value(json_object_get(o, "branch")) ?: "");
 	e->created_by = xstrdup(json_string_value(json_object_get(o, "created_by")) ?: "");
 	e->created = json_integer_value(json_object_get(o, "created"));

@@ -16,7 +16,13 @@ struct wf_md_entry {
 	char *created_by;
 	long long created;      /* unix s */
 	char create[16];        /* the create steps: "pending", "ok", "failed" */
+	long long pushed;       /* its last accepted push (unix s; 0: none since created) */
+	int pinned;             /* -o keep-env: multidev.expire never removes it */
 };
+
+/* When e expires under multidev.expire = expire seconds (0: never, as a
+ * pinned env): its last push (or creation) plus expire. */
+long long wf_md_expires(const struct wf_md_entry *e, long long expire);
 
 /* 0 read, 1 none, -1 unreadable (errno). */
 int wf_md_read(const char *git_dir, const char *name, struct wf_md_entry *e);
