@@ -28,6 +28,10 @@ struct wf_step {
 	char **headers;
 	size_t n_headers;
 	char *body;
+	/* HTTP step: the answer (body or a header) must carry this text, after
+	 * ${WF_...} substitution; asked again until it does or the timeout
+	 * passes (a check that the web server serves the new release). */
+	char *expect;
 	/* Push-option name that toggles this step, NULL = always runs. */
 	char *when;
 	int default_on;         /* default: 1 */
@@ -76,6 +80,7 @@ struct wf_release_conf {
 	size_t n_ssh;
 	int steps_all;          /* steps_on = "all": steps on every host, else the first */
 	struct wf_floor min_free, min_free_inodes; /* what a release must leave free (disk_floor.h) */
+	char *release_file;     /* the file naming each release (relative; NULL: ".release") */
 };
 
 /* 1 when p is a safe relative path: not empty, not absolute, no empty,

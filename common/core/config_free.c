@@ -34,6 +34,7 @@ void wf_cfg_step_free(struct wf_step *s)
 	free(s->method);
 	wf_cfg_strv_free(s->headers, s->n_headers);
 	free(s->body);
+	free(s->expect);
 	free(s->when);
 	memset(s, 0, sizeof(*s));
 }

@@ -116,7 +116,7 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	const char *v;
 	long long keep = r->keep;
 	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on",
-						  "min_free", "min_free_inodes" };
+						  "min_free", "min_free_inodes", "release_file" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;
@@ -142,6 +142,12 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	if (wf_cfg_get_int_in(ld, g, "keep", where, 1, WF_KEEP_MAX, "releases", &keep) < 0)
 		return -1;
 	r->keep = (int)keep;
+	if (wf_cfg_get_string(ld, g, "release_file", where, &s, &v) < 0)
+		return -1;
+	if (v && !wf_relpath_ok(v))
+		return wf_cfg_fail(ld, s, "'%s.release_file' must be a relative path inside the release (such as "
+				   "\".release\" or \"web/.release\"), not '%s'", where, v);
+	r->release_file = v ? xstrdup(v) : NULL;
 	if (load_floor(ld, g, where, "min_free", 0, &r->min_free) < 0 ||
 	    load_floor(ld, g, where, "min_free_inodes", 1, &r->min_free_inodes) < 0 || load_shared(ld, g, where, r) < 0 ||
 	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
@@ -233,6 +239,7 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 {
 	free(r->path);
 	free(r->store);
+	free(r->release_file);
 	for (size_t i = 0; i < r->n_shared; i++)
 		free(r->shared[i]);
 	free(r->shared);

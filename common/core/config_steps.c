@@ -12,7 +12,7 @@
 /* Push options that are not step toggles and so cannot be a `when`. */
 static const char *const reserved_options[] = { "message", "dry-run" };
 static const char *const step_keys[] = { "name", "run", "shell", "url", "method", "headers", "body",
-					 "when", "default", "timeout", NULL };
+					 "expect", "when", "default", "timeout", NULL };
 
 static int step_command(struct ld *ld, const config_setting_t *g, const char *where, struct wf_step *st)
 {
@@ -85,6 +85,13 @@ static int step_http(struct ld *ld, const config_setting_t *g, const char *where
 	if (v && !st->url)
 		return wf_cfg_fail(ld, s, "step '%s': 'body' is only for an HTTP step (url = ...)", st->name);
 	st->body = v ? xstrdup(v) : NULL;
+	if (wf_cfg_get_string(ld, g, "expect", where, &s, &v) < 0)
+		return -1;
+	if (v && (!st->url || !*v))
+		return wf_cfg_fail(ld, s, "step '%s': 'expect' is %s", st->name,
+				   st->url ? "empty: give the text the answer must carry, e.g. \"${WF_RELEASE_NAME}\""
+					   : "only for an HTTP step (url = ...)");
+	st->expect = v ? xstrdup(v) : NULL;
 	return 0;
 }
 

@@ -40,7 +40,7 @@ static void stream_line(void *ctx, const char *line, size_t len)
 
 char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx)
 {
-	char **env = xcalloc(14, sizeof(*env));
+	char **env = xcalloc(15, sizeof(*env));
 	int k = 0;
 
 	env[k++] = xasprintf("WF_ENV=%s", d->env->name);
@@ -53,6 +53,7 @@ char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const
 	if (cx->release[0]) {
 		env[k++] = xasprintf("WF_PATH=%s", d->env->rel.path);
 		env[k++] = xasprintf("WF_RELEASE=%s", cx->cwd);
+		env[k++] = xasprintf("WF_RELEASE_NAME=%s", cx->release);
 	}
 	if (cx->clone_from) {
 		env[k++] = xasprintf("WF_CLONE_FROM=%s", cx->clone_from);
@@ -104,6 +105,8 @@ int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struc
 		free(env);
 		if (res.timed_out)
 			wf_say("workflow: %s %s: killed after its timeout of %d s", what, st->name, st->timeout);
+		else if (failed && st->url && st->expect && res.error)
+			wf_say("workflow: %s %s: failed: %s", what, st->name, res.error);
 		else if (failed && st->url && res.exit_status > 0)
 			wf_say("workflow: %s %s: failed (HTTP %d)", what, st->name, res.exit_status);
 		else if (failed)

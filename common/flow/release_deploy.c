@@ -146,6 +146,9 @@ static int finish(const struct wf_release_conf *rc, struct wf_job *j, const char
 	snprintf(info.commit, sizeof(info.commit), "%s", j->new_oid);
 	info.time = (long long)time(NULL);
 	info.size = p->size;
+	if (wf_release_name_file(rc, name, j->new_oid) < 0)
+		wf_say("workflow: warning: cannot write %s/%s in the release %s: %s", name,
+		       rc->release_file ? rc->release_file : ".release", name, strerror(errno));
 	if (wf_release_mark(rc, &info) < 0) {
 		wf_say("workflow: cannot mark the release %s complete: %s; push refused", name, strerror(errno));
 		return -1;

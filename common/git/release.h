@@ -123,6 +123,11 @@ int wf_release_remove(const struct wf_release_conf *rc, const char *name);
 void wf_release_remove_unfinished(const struct wf_release_conf *rc);
 /* Rename a release (the runner had to take another tag number). */
 int wf_release_rename(const struct wf_release_conf *rc, const char *from, const char *to);
+/* Release name says what it is in a file of its own (release_file,
+ * default ".release"): "NAME COMMIT\n", for a check (`expect`) to ask the
+ * web server for.  0, 1 when the tree tracks a file of that name (kept),
+ * -1 (errno). */
+int wf_release_name_file(const struct wf_release_conf *rc, const char *name, const char *commit);
 /* path/current -> releases/<name>, replaced atomically.  0 or -1 (errno). */
 int wf_release_switch(const struct wf_release_conf *rc, const char *name);
 /* The release current names (""), 0; 1 when there is none. */

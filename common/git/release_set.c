@@ -183,14 +183,33 @@ int wf_release_rename(const struct wf_release_conf *rc, const char *from, const 
 	if (r == 0) {
 		rename(la, lb);
 		snprintf(info.name, sizeof(info.name), "%s", to);
-		if (complete)
+		if (complete) {
+			wf_release_name_file(rc, to, info.commit);
 			r = wf_release_mark(rc, &info);
+		}
 	}
 	free(ma);
 	free(la);
 	free(lb);
 	free(a);
 	free(b);
+	return r;
+}
+
+int wf_release_name_file(const struct wf_release_conf *rc, const char *name, const char *commit)
+{
+	char *dir = wf_release_dir(rc, name);
+	char *path = xasprintf("%s/%s", dir, rc->release_file ? rc->release_file : ".release");
+	char *text = xasprintf("%s %s\n", name, commit);
+	struct stat st;
+	int r = 1;
+
+	/* a tracked file of that name is the tree's: left as it is */
+	if (lstat(path, &st) < 0 || (S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size < 256))
+		r = wf_write_file_atomic(path, text, strlen(text), 0);
+	free(text);
+	free(path);
+	free(dir);
 	return r;
 }
 
