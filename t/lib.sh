@@ -104,6 +104,23 @@ gone() {
 	return 1
 }
 
+# at_time "YYYY-MM-DD HH:MM:SS" CMD...: CMD, and the hooks and deploy runner
+# it starts, with the clock at that UTC time, running on from there
+# (faketime's preloaded library; ASan accepts not coming first when told).
+at_time() {
+	_at=$1
+	shift
+	TZ=UTC DONT_FAKE_MONOTONIC=1 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		faketime -f "@$_at" "$@"
+}
+# push_at TIME ARGS: git push ARGS at that time (at_time), as push does
+push_at() {
+	_t=$1
+	shift
+	rc=0
+	at_time "$_t" git push "$@" >"$OUT" 2>&1 || rc=$?
+}
+
 # fetch: the origin's branches as local ones (test, live) and its tags, as
 # a user does before `git push origin test:live`.
 fetch() {

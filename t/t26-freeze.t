@@ -24,14 +24,6 @@ setup --conf "$T/workflow.conf"
 wf() { "$WF_CLI" -C "$T/origin.git" "$@"; }
 records() { ls "$T/origin.git/workflow/records" 2>/dev/null | grep -c '\.json$'; }
 last_record_says() { wf show "$(records)" >"$T/show" 2>&1 && grep -q -- "$1" "$T/show"; }
-# push_at "YYYY-MM-DD HH:MM:SS" ARGS: git push (and so the hooks and the
-# deploy runner) with the clock at that UTC time, running on from there
-push_at() {
-	_at=$1
-	shift
-	rc=0
-	TZ=UTC DONT_FAKE_MONOTONIC=1 faketime -f "@$_at" git push "$@" >"$OUT" 2>&1 || rc=$?
-}
 export GL_USER=bob
 
 commit "A"
@@ -104,17 +96,17 @@ push_at "2027-01-08 17:00:00" origin master:test
 check "  ... while test, which has no window, takes its promotion" pushed_ok
 
 # --- status says when an env is frozen -------------------------------------
-TZ=UTC DONT_FAKE_MONOTONIC=1 faketime -f "@2027-01-08 17:00:00" "$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
+at_time "2027-01-08 17:00:00" "$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
 check "status says live is frozen now, and by which window" \
 	says "^live     FROZEN now: no deploys Fri 16:00 to Mon 08:00 (Europe/Berlin), but by freeze.overriders"
-TZ=UTC DONT_FAKE_MONOTONIC=1 faketime -f "@2027-01-08 17:00:00" "$WF_CLI" -C "$T/origin.git" --json status >"$OUT" 2>&1
+at_time "2027-01-08 17:00:00" "$WF_CLI" -C "$T/origin.git" --json status >"$OUT" 2>&1
 check "  ... and so does its JSON" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 e = {x["name"]: x for x in d["envs"]}
 assert e["live"]["frozen"] == "Fri 16:00 to Mon 08:00 (Europe/Berlin)", e["live"]
 assert e["test"]["frozen"] is None, e["test"]' "$OUT"
-TZ=UTC DONT_FAKE_MONOTONIC=1 faketime -f "@2027-01-06 12:00:00" "$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
+at_time "2027-01-06 12:00:00" "$WF_CLI" -C "$T/origin.git" status >"$OUT" 2>&1
 check "  ... and not on a Wednesday" sh -c '! grep -q FROZEN "$1"' - "$OUT"
 
 # --- a window that cannot be read is an error with its line ----------------

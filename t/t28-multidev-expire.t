@@ -15,10 +15,6 @@ cat >"$T/workflow.conf" <<CONF
 multidev = { branches = [ "md/*" ]; path = "$P/md"; expire = "14d"; };
 CONF
 setup --conf "$T/workflow.conf"
-# at "YYYY-MM-DD HH:MM:SS" CMD...: CMD (git push and its hooks and runner,
-# or git-workflow) with the clock at that UTC time, running on from there
-at_time() { _at=$1; shift; TZ=UTC DONT_FAKE_MONOTONIC=1 faketime -f "@$_at" "$@"; }
-push_at() { _at=$1; shift; rc=0; at_time "$_at" git push "$@" >"$OUT" 2>&1 || rc=$?; }
 wf_at() { _at=$1; shift; at_time "$_at" "$WF_CLI" -C "$T/origin.git" "$@"; }
 
 commit "A"

@@ -45,7 +45,8 @@ static struct wf_metrics_stat stat_of(long long *v, size_t n)
 {
 	struct wf_metrics_stat s = { n, 0, 0 };
 
-	qsort(v, n, sizeof(*v), cmp_ll);
+	if (n) /* qsort wants an array, even of none */
+		qsort(v, n, sizeof(*v), cmp_ll);
 	s.median = percentile(v, n, 50);
 	s.p90 = percentile(v, n, 90);
 	return s;
