@@ -33,6 +33,7 @@ int cli_show(struct cli *x);
 int cli_dashboard(struct cli *x);      /* cli_dashboard.c */
 int cli_releases(struct cli *x);       /* cli_releases.c */
 int cli_metrics(struct cli *x);        /* cli_metrics.c */
+int cli_approve(struct cli *x);        /* cli_approve.c */
 int cli_multidev(struct cli *x);       /* cli_multidev.c */
 void cli_multidev_status(struct cli *x);
 /* fn for each branch env (only: the one of that name or branch, NULL

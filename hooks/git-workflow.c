@@ -31,6 +31,8 @@ static void usage(FILE *f)
 	      "                     delivery metrics of the last AGE (default 90d): deploys per\n"
 	      "                     week per env, lead time to live, change failure rate,\n"
 	      "                     time to restore\n"
+	      "  approve TAG        approve a test deploy that passed (live.approvals), as\n"
+	      "                     git push origin 'TAG^{commit}:refs/approve/TAG' does\n"
 	      "  releases [ENV]     each release of the envs with a path: name, commit, when,\n"
 	      "                     size own/shared; current marked with *\n"
 	      "  releases --verify [ENV]  each file of each kept release checked against its\n"
@@ -106,6 +108,7 @@ static const struct command {
 	{ "notify", 0, 3, "notify takes --list, --retry or --drop WEBHOOK [--all]", 1, cli_notify },
 	{ "dashboard", 0, 2, "dashboard takes at most -o DIR", 1, cli_dashboard },
 	{ "metrics", 0, 3, "metrics takes --since AGE and --json", 1, cli_metrics },
+	{ "approve", 1, 1, "approve needs a deploy tag of test", 1, cli_approve },
 	{ "releases", 0, 2, "releases takes --verify and at most an env", 1, cli_releases },
 	{ "multidev", 1, 3, "multidev takes list, delete NAME or prune --older AGE", 1, cli_multidev },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },

@@ -41,6 +41,22 @@ static long start_runs(struct wf_session *s)
 	return run;
 }
 
+/* refs/approve/<tag> only carried an approval (pre-receive noted it):
+ * the ref goes, as a hotfix ref does once applied. */
+static void take_back_approvals(struct wf_session *s, const struct sbuf *in)
+{
+	struct wf_update *u = NULL;
+	size_t n = 0;
+	char err[256];
+
+	if (wf_hook_input_parse(in->buf ? in->buf : "", in->len, &u, &n, err, sizeof(err)) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (wf_is_approve_ref(u[i].ref) && !wf_is_zero_oid(u[i].new_oid))
+			wf_repo_delete_ref(&s->repo, u[i].ref, u[i].new_oid);
+	wf_updates_free(u, n);
+}
+
 static void follow(struct wf_session *s, long run)
 {
 	long long wait = s->config.wait;
@@ -76,16 +92,18 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
 		return wf_runner_main(argc, argv);
 	/* the input says which refs moved; the journals say the same for the
-	 * deploys, so it is only drained */
+	 * deploys: it is read for the approval refs only */
 	if (wf_read_all(0, &in) < 0) {
 		wf_say("workflow: post-receive: cannot read the hook input");
 		return 1;
 	}
-	sbuf_free(&in);
 	if (wf_session_open(&s, err, sizeof(err)) < 0) {
 		wf_say("workflow: post-receive: %s", err);
+		sbuf_free(&in);
 		return 1;
 	}
+	take_back_approvals(&s, &in);
+	sbuf_free(&in);
 	wf_test_pause(s.repo.git_dir, "post-receive-start");
 	if (s.config_ok)
 		run = start_runs(&s);

@@ -27,7 +27,8 @@ static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotf
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", WF_RELEASE_KEYS, NULL };
-static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", "freeze", WF_RELEASE_KEYS, NULL };
+static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", "freeze", "approvals",
+					WF_RELEASE_KEYS, NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
 
 /* ------------------------------------------------------------------ */
@@ -180,6 +181,21 @@ static int load_dev(struct ld *ld, const config_setting_t *root, struct wf_confi
 	return wf_cfg_get_bool(ld, g, "allow_force", "dev", &c->dev_allow_force);
 }
 
+/* live.approvals: how many others must approve the Test deploy of what
+ * goes live (Test's own deploys come from Dev, which has none to approve) */
+static int load_approvals(struct ld *ld, const config_setting_t *g, struct wf_env *e)
+{
+	long long n = 0;
+
+	if (wf_cfg_get_int_in(ld, g, "approvals", e->name, 0, 10, "approvals", &n) < 0)
+		return -1;
+	if (n && strcmp(e->name, "live"))
+		return wf_cfg_fail(ld, config_setting_get_member(g, "approvals"), "'%s.approvals': approvals are of "
+				   "Test deploys, for what goes to live: set live.approvals", e->name);
+	e->approvals = (int)n;
+	return 0;
+}
+
 /* name, and run or url (with shell for run) */
 static int load_env(struct ld *ld, const config_setting_t *root, struct wf_env *e)
 {
@@ -205,7 +221,7 @@ static int load_env(struct ld *ld, const config_setting_t *root, struct wf_env *
 		else
 			return wf_cfg_fail(ld, s, "'%s.on_failure' must be \"stop\" or \"rollback\", not '%s'", where, v);
 	}
-	if (wf_cfg_get_bool(ld, g, "hotfix", where, &e->hotfix) < 0)
+	if (wf_cfg_get_bool(ld, g, "hotfix", where, &e->hotfix) < 0 || load_approvals(ld, g, e) < 0)
 		return -1;
 
 	if (wf_cfg_load_steps(ld, g, "steps", where, &e->steps, &e->n_steps) < 0 ||

@@ -100,6 +100,7 @@ struct wf_env {
 	int tagless;            /* Dev: its deploys get no deploy tag */
 	int multidev;           /* a branch env (multidev.c): no lock of its own, no tags */
 	struct wf_freeze *freeze; /* windows with no deploys (freeze.h); Test and Live only */
+	int approvals;          /* live.approvals: approvers of its Test deploy a promotion needs */
 	size_t n_freeze;
 };
 

@@ -3,21 +3,14 @@
  * error answering a question about the repository refuses. */
 #include "command.h"
 #include "policy.h"
+#include "policy_int.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct ctx {
-	const struct wf_config *c;
-	const struct wf_push *p;
-	const struct wf_repo_ops *ops;
-	const struct wf_decision *dev_decision; /* of this push's Dev update */
-	const struct wf_update *dev_update;
-};
-
-static void refuse(struct wf_decision *d, const struct wf_env *env, char *reason, char *hint)
+void wf_policy_refuse(struct wf_decision *d, const struct wf_env *env, char *reason, char *hint)
 {
 	d->action = WF_REFUSE;
 	d->env = env;
@@ -25,11 +18,15 @@ static void refuse(struct wf_decision *d, const struct wf_env *env, char *reason
 	d->hint = hint;
 }
 
-static void refuse_error(struct wf_decision *d, const struct wf_env *env, const char *what)
+void wf_policy_refuse_error(struct wf_decision *d, const struct wf_env *env, const char *what)
 {
-	refuse(d, env, xasprintf("cannot check %s: the repository could not answer; refusing to be safe", what),
-	       xstrdup("retry the push; if it persists, ask the admin to run: git fsck"));
+	wf_policy_refuse(d, env,
+			 xasprintf("cannot check %s: the repository could not answer; refusing to be safe", what),
+			 xstrdup("retry the push; if it persists, ask the admin to run: git fsck"));
 }
+
+#define refuse wf_policy_refuse
+#define refuse_error wf_policy_refuse_error
 
 static const char *short_oid(const char *oid, char buf[13])
 {
@@ -191,12 +188,13 @@ static void decide_test(const struct ctx *x, const struct wf_env *env, const str
  * commit ended ok.  A deploy tag, or Test's tip, says nothing of how that
  * deploy ended.  1 when it passed; else d refuses, naming the deploy. */
 static int passed_test(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
-		       struct wf_decision *d)
+		       struct wf_decision *d, struct wf_outcome *out)
 {
 	const struct wf_env *test = &x->c->test;
 	struct wf_outcome o;
 	char sb[13];
 	int r = x->ops->deploy_outcome ? x->ops->deploy_outcome(x->ops->ctx, test->name, u->new_oid, &o) : -1;
+
 
 	short_oid(u->new_oid, sb);
 	if (r < 0) {
@@ -207,6 +205,7 @@ static int passed_test(const struct ctx *x, const struct wf_env *env, const stru
 		       xasprintf("deploy it to %s first (git push origin %s:%s), then: git push origin %s:%s",
 				 test->branch, x->c->dev_branch, test->branch, test->branch, env->branch));
 	} else if (!strcmp(o.state, "ok")) {
+		*out = o;
 		return 1;
 	} else if (!strcmp(o.state, "running")) {
 		refuse(d, env, xasprintf("%s is locked: only code that passed %s goes live, and %s is being deployed "
@@ -230,6 +229,7 @@ static void decide_live(const struct ctx *x, const struct wf_env *env, const str
 			struct wf_decision *d)
 {
 	const struct wf_env *test = &x->c->test;
+	struct wf_outcome o;
 	char sb[13];
 	int ff, r;
 
@@ -249,7 +249,7 @@ static void decide_live(const struct ctx *x, const struct wf_env *env, const str
 			return;
 		}
 	}
-	if (!passed_test(x, env, u, d))
+	if (!passed_test(x, env, u, d, &o))
 		return;
 	if (!ff) {
 		char *missing = x->ops->missing_commits(x->ops->ctx, u->old_oid, u->new_oid, 5);
@@ -264,6 +264,8 @@ static void decide_live(const struct ctx *x, const struct wf_env *env, const str
 		free(missing);
 		return;
 	}
+	if (!wf_policy_approved(x, env, &o, d))
+		return;
 	d->action = WF_PROMOTE;
 	d->env = env;
 }
@@ -360,6 +362,10 @@ static void decide_one(const struct ctx *x, const struct wf_update *u, struct wf
 	}
 	if (!strncmp(u->ref, "refs/hotfix/", 12)) {
 		decide_hotfix(x, u, d);
+		return;
+	}
+	if (wf_is_approve_ref(u->ref)) {
+		wf_policy_approval(x, u, d);
 		return;
 	}
 	if (wf_is_deploy_tag_ref(x->c, u->ref)) {

@@ -15,7 +15,8 @@ enum wf_action {
 	WF_PROMOTE,     /* Dev -> Test or Test -> Live: a deploy */
 	WF_ROLLBACK,    /* env moved back to a commit with one of its deploy tags */
 	WF_HOTFIX,      /* refs/hotfix/<env> by an allowed user */
-	WF_HOTFIX_DELETE /* removal of a leftover refs/hotfix/<env> */
+	WF_HOTFIX_DELETE, /* removal of a leftover refs/hotfix/<env> */
+	WF_APPROVE      /* refs/approve/<test deploy tag>: approves it; the ref is taken back */
 };
 
 struct wf_decision {
@@ -67,6 +68,9 @@ struct wf_repo_ops {
 	/* env's hotfix deploy tags: a malloc'd array in *out (free it with
 	 * wf_hotfix_tags_free) and its length, or -1 */
 	long (*hotfix_tags)(void *ctx, const char *env, struct wf_hotfix_tag **out);
+	/* who approved deploy tag (approvals.h): a malloc'd array of n names,
+	 * each malloc'd; 0, or -1 */
+	int (*approvals)(void *ctx, const char *tag, char ***users, size_t *n);
 };
 
 struct wf_command;                 /* command.h */
@@ -111,6 +115,9 @@ int wf_is_deploy_kind(const char *word);
 int wf_is_deploy_tag_ref(const struct wf_config *c, const char *ref);
 
 void wf_decisions_free(struct wf_decision *d, size_t n);
+
+/* 1 when ref is refs/approve/... (policy_approve.c). */
+int wf_is_approve_ref(const char *ref);
 
 /* The protected ref (Dev, Test, Live, refs/hotfix/<env>) or deploy-tag
  * namespace ("the deploy tags deploy_live_*") that ref equals only

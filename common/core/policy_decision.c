@@ -54,6 +54,7 @@ const char *wf_action_name(enum wf_action a)
 	case WF_ROLLBACK: return "rollback";
 	case WF_HOTFIX: return "hotfix";
 	case WF_HOTFIX_DELETE: return "hotfix-delete";
+	case WF_APPROVE: return "approve";
 	}
 	return "?";
 }

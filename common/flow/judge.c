@@ -7,6 +7,7 @@
 #include "judge.h"
 #include "fileio.h"
 #include "freeze.h"
+#include "approve.h"
 #include "deploy.h"
 #include "owner.h"
 #include "lock.h"
@@ -185,6 +186,8 @@ static void dry_run(struct wf_session *s, const struct wf_command *cmd, size_t n
 			free(m);
 		} else if (needs_lock(c->d.action)) {
 			dry_run_deploy(s, c);
+		} else if (c->d.action == WF_APPROVE) {
+			wf_say("dry-run: %s: would approve %s", c->u->ref, c->u->ref + strlen("refs/approve/"));
 		} else {
 			wf_say("dry-run: %s: would be accepted", c->u->ref);
 		}
@@ -250,7 +253,7 @@ int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 	struct wf_push p = { cmd, n, s->pusher, s->opts.drop_hotfix, s->opts.override, (long long)time(NULL) };
 	const char *lock_env = NULL;
 	struct wf_repo_ops ops;
-	int rc = -1;
+	int rc = -1, approving = 0;
 
 	wf_repo_policy_ops(&s->repo, &ops);
 	wf_policy_decide(&s->config, &p, &ops);
@@ -267,6 +270,11 @@ int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (cmd[i].d.action == WF_REFUSE)
 			wf_report_refusal(s, &cmd[i]);
+		if (cmd[i].d.action == WF_APPROVE) {
+			/* the ref is taken back in post-receive */
+			approving = 1;
+			wf_approve(s, cmd[i].u->ref + strlen("refs/approve/"), cmd[i].u->new_oid, cmd[i].u->ref);
+		}
 		if (deploys(&cmd[i].d))
 			lock_env = cmd[i].d.env->branch;
 	}
@@ -277,7 +285,7 @@ int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 	if (wf_push_state_save(s->repo.git_dir, wf_push_owner(), cmd, n,
 			       (s->opts.drop_hotfix ? WF_STATE_OPT_DROP_HOTFIX : 0) |
 				       (s->opts.override ? WF_STATE_OPT_OVERRIDE : 0),
-			       lock_env || s->config.n_webhooks) < 0) {
+			       lock_env || s->config.n_webhooks || approving) < 0) {
 		wf_say("workflow: cannot save the push's state in %sworkflow: %s; push refused", s->repo.git_dir,
 		       strerror(errno));
 	} else if (lock_env && start_deploys(s, cmd, n) < 0) {

@@ -207,6 +207,7 @@ void wf_repo_base_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 	ops->is_commit = is_commit;
 	ops->missing_commits = missing_commits;
 	ops->hotfix_tags = NULL;
+	ops->approvals = NULL;
 }
 
 static int by_number_desc(const void *a, const void *b)
