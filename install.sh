@@ -25,6 +25,10 @@
 #   --hooks-dir DIR the shared hooks directory for --layout hookspath
 #   --all DIR       also every bare repository NAME.git under DIR (wikis and
 #                   gitolite-admin are skipped)
+#   --timer DIR     also a systemd timer per repository in DIR (such as
+#                   /etc/systemd/system): hourly, as the repository's owner,
+#                   git-workflow multidev expire, multidev prune --older 14d
+#                   and notify --retry
 # With --deps and no repository, it only installs the packages and builds.
 set -eu
 
@@ -35,11 +39,12 @@ deps=0
 layout=auto
 hooks_dir=
 all_dirs=
+timer_dir=
 PACKAGES="build-essential autoconf automake pkg-config git libgit2-dev libconfig-dev libcurl4-openssl-dev zlib1g-dev libssl-dev libjansson-dev libcriterion-dev python3 rsync openssh-client"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-usage() { sed -n '5,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,32p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -52,6 +57,8 @@ while [ $# -gt 0 ]; do
 	--hooks-dir=*) hooks_dir=${1#--hooks-dir=}; shift ;;
 	--all) [ $# -ge 2 ] || die "--all needs a directory of repositories"; all_dirs="$all_dirs
 $2"; shift 2 ;;
+	--timer) [ $# -ge 2 ] || die "--timer needs the directory of systemd units (e.g. /etc/systemd/system)"; timer_dir=$2; shift 2 ;;
+	--timer=*) timer_dir=${1#--timer=}; shift ;;
 	--all=*) all_dirs="$all_dirs
 ${1#--all=}"; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -268,6 +275,40 @@ install_repo() {
 		done
 	fi
 	echo "install.sh: hooks installed in $repo ($l layout)"
+	[ -z "$timer_dir" ] || install_timer "$repo"
+}
+
+# The housekeeping a repository needs off any push, from a systemd timer:
+# branch envs past multidev.expire, what .deleted/ kept, webhook events
+# not delivered yet.  One service and timer a repository, named after it.
+install_timer() {
+	_repo=$(cd "$1" && pwd -P)
+	_unit=git-workflow-$(basename "$_repo" .git | tr -c 'A-Za-z0-9_\n-' '-')-$(printf '%s' "$_repo" | cksum | cut -d' ' -f1)
+	_wf=$(cd "$build/hooks" && pwd -P)/git-workflow
+	mkdir -p "$timer_dir" || die "cannot create $timer_dir"
+	cat >"$timer_dir/$_unit.service" <<UNIT
+[Unit]
+Description=git-workflow housekeeping of $_repo
+
+[Service]
+Type=oneshot
+User=$(stat -c %U "$_repo")
+ExecStart=-$_wf -C $_repo multidev expire
+ExecStart=-$_wf -C $_repo multidev prune --older 14d
+ExecStart=-$_wf -C $_repo notify --retry
+UNIT
+	cat >"$timer_dir/$_unit.timer" <<UNIT
+[Unit]
+Description=git-workflow housekeeping of $_repo, hourly
+
+[Timer]
+OnCalendar=hourly
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+UNIT
+	echo "install.sh: timer $timer_dir/$_unit.timer written; start it with: systemctl daemon-reload && systemctl enable --now $_unit.timer"
 }
 
 # Every bare repository under DIR, one a line; a repository's own

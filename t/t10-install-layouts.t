@@ -210,4 +210,16 @@ run_install --layout hookspath "$T/x.git"
 check "--layout hookspath without --hooks-dir is refused" says "needs --hooks-dir DIR"
 check "nothing was created by refused runs" test ! -e "$T/x.git"
 
+# --- --timer: the housekeeping of each repository from a systemd timer -------
+run_install --timer "$T/units" "$T/timed.git"
+check "--timer writes a service and an hourly timer for the repository" \
+	sh -c 'ls "$1"/git-workflow-timed-*.service >/dev/null && grep -q "^OnCalendar=hourly" "$1"/git-workflow-timed-*.timer' - "$T/units"
+check "  ... saying how to start it" says "systemctl enable --now git-workflow-timed-"
+check "  ... as the repository's owner" grep -q "^User=$(stat -c %U "$T/timed.git")" "$T"/units/git-workflow-timed-*.service
+# each command the service runs works on the repository as installed
+sed -n 's/^ExecStart=-//p' "$T"/units/git-workflow-timed-*.service >"$T/exec"
+check "  ... it runs multidev expire, multidev prune and notify --retry on it" \
+	sh -c '[ "$(wc -l <"$1")" = 3 ] && grep -q " multidev expire$" "$1" && grep -q " notify --retry$" "$1"' - "$T/exec"
+check "  ... and the first of them runs" sh -c "$(head -1 "$T/exec") >/dev/null"
+
 done_testing
