@@ -1,4 +1,4 @@
-# Shared by the tests that run a real server on loopback (t11-http.t,
+# Shared by the tests that run a real server on loopback (t11-http.t, t29-served.t,
 # t12-gitolite.t): installing what they need, free ports, waiting for a
 # server to listen, and stopping every server at exit, pass or fail.
 
@@ -69,4 +69,31 @@ start_server() {
 	sed 's/^/# /' "$T/$_name.log"
 	echo "Bail out! $_name did not start (log above)"
 	exit 1
+}
+
+# nginx_conf_in DIR PORT SERVER-BODY: DIR/nginx.conf for an nginx of the
+# test's own (no daemon, one worker, its logs and temp files in DIR)
+# listening on 127.0.0.1:PORT with SERVER-BODY inside its server block.
+nginx_conf_in() {
+	mkdir -p "$1/tmp"
+	cat >"$1/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/error.log info;
+events { worker_connections 64; }
+http {
+	access_log $1/access.log;
+	client_body_temp_path $1/tmp/body;
+	fastcgi_temp_path $1/tmp/fastcgi;
+	proxy_temp_path $1/tmp/proxy;
+	uwsgi_temp_path $1/tmp/uwsgi;
+	scgi_temp_path $1/tmp/scgi;
+	server {
+		listen 127.0.0.1:$2;
+$3
+	}
+}
+CONF
 }

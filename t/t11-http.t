@@ -33,31 +33,15 @@ while [ ! -S "$sock" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$sock" ] || { cat "$T/fcgiwrap.log"; echo "Bail out! fcgiwrap did not start"; exit 1; }
 
 nginx_conf() {
-	cat >"$H/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $H/nginx.pid;
-error_log $H/error.log info;
-events { worker_connections 64; }
-http {
-	access_log $H/access.log;
-	client_body_temp_path $H/tmp/body;
-	fastcgi_temp_path $H/tmp/fastcgi;
-	proxy_temp_path $H/tmp/proxy;
-	uwsgi_temp_path $H/tmp/uwsgi;
-	scgi_temp_path $H/tmp/scgi;
-	server {
-		listen 127.0.0.1:$1;
-		client_max_body_size 0;
+	nginx_conf_in "$H" "$1" "		client_max_body_size 0;
 		location / {
-			auth_basic "git";
+			auth_basic \"git\";
 			auth_basic_user_file $H/htpasswd;
 			fastcgi_pass unix:$sock;
 			fastcgi_buffering off;
 			fastcgi_param SCRIPT_FILENAME $backend;
 			fastcgi_param GIT_PROJECT_ROOT $T/srv;
-			fastcgi_param GIT_HTTP_EXPORT_ALL "";
+			fastcgi_param GIT_HTTP_EXPORT_ALL \"\";
 			fastcgi_param PATH_INFO \$uri;
 			fastcgi_param REMOTE_USER \$remote_user;
 			fastcgi_param QUERY_STRING \$query_string;
@@ -67,10 +51,7 @@ http {
 			fastcgi_param HTTP_CONTENT_ENCODING \$http_content_encoding;
 			fastcgi_param GIT_PROTOCOL \$http_git_protocol;
 			fastcgi_param PATH /usr/local/bin:/usr/bin:/bin;
-		}
-	}
-}
-CONF
+		}"
 }
 start_server nginx nginx_conf nginx -p "$H" -e "$H/error.log" -c "$H/nginx.conf"
 url() { echo "http://$1:pw-$1@127.0.0.1:$PORT/site.git"; }

@@ -11,29 +11,10 @@
 need_pkgs nginx
 H=$T/nginx
 P=$T/site
-mkdir -p "$H/tmp" "$T/stale"
+mkdir -p "$T/stale"
 nginx_conf() {
-	cat >"$H/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $H/nginx.pid;
-error_log $H/error.log info;
-events { worker_connections 64; }
-http {
-	access_log $H/access.log;
-	client_body_temp_path $H/tmp/body;
-	fastcgi_temp_path $H/tmp/fastcgi;
-	proxy_temp_path $H/tmp/proxy;
-	uwsgi_temp_path $H/tmp/uwsgi;
-	scgi_temp_path $H/tmp/scgi;
-	server {
-		listen 127.0.0.1:$1;
-		location /now/ { alias $P/test/current/; }
-		location /stale/ { alias $T/stale/; }
-	}
-}
-CONF
+	nginx_conf_in "$H" "$1" "		location /now/ { alias $P/test/current/; }
+		location /stale/ { alias $T/stale/; }"
 }
 start_server nginx nginx_conf nginx -p "$H" -e "$H/error.log" -c "$H/nginx.conf"
 # conf WHERE TIMEOUT: Test's served check asks /WHERE/.release
