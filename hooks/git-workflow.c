@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "identity.h"
 #include "runner.h"
+#include "dashboard_later.h"
 #include "session.h"
 #include "util.h"
 
@@ -154,6 +155,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
 		return wf_runner_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], WF_DASHBOARD_ARG))
+		return wf_dashboard_writer_main();
 	if ((i = options(argc, argv, &x, &rc)) < 0)
 		return rc;
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)

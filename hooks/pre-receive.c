@@ -7,6 +7,7 @@
 #include "owner.h"
 #include "repair.h"
 #include "runner.h"
+#include "dashboard_later.h"
 #include "session.h"
 #include "fileio.h"
 
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
 		return wf_runner_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], WF_DASHBOARD_ARG))
+		return wf_dashboard_writer_main();
 	if (wf_read_all(0, &in) < 0) {
 		wf_say("workflow: cannot read the hook input; push refused");
 		return 1;

@@ -13,6 +13,7 @@
 #include "owner.h"
 #include "push_state.h"
 #include "runner.h"
+#include "dashboard_later.h"
 #include "session.h"
 
 #include <stdlib.h>
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], WF_RUNNER_ARG))
 		return wf_runner_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], WF_DASHBOARD_ARG))
+		return wf_dashboard_writer_main();
 	/* the input says which refs moved; the journals say the same for the
 	 * deploys: it is read for the approval refs only */
 	if (wf_read_all(0, &in) < 0) {

@@ -6,6 +6,7 @@
  * pre-receive has already told the pusher why (git may refuse a ref itself
  * before this hook runs, e.g. deleting the current branch), so this hook
  * speaks only when it has no plan. */
+#include "dashboard_later.h"
 #include "command.h"
 #include "deploy.h"
 #include "hook_input.h"
@@ -94,6 +95,8 @@ int main(int argc, char **argv)
 	char err[1024];
 	int rc, opts = 0;
 
+	if (argc == 2 && !strcmp(argv[1], WF_DASHBOARD_ARG))
+		return wf_dashboard_writer_main();
 	if (argc != 4 || !wf_ref_name_ok(argv[1]) || strlen(argv[2]) > WF_OID_MAX ||
 	    strlen(argv[3]) > WF_OID_MAX) {
 		wf_say("workflow: update hook: expected REF OLD NEW from git; ref refused");

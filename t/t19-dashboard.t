@@ -79,10 +79,15 @@ check "the rollback is deploy_test_3" has_tag deploy_test_3
 check "the page shows it" waits "$D/index.html" "<dd>deploy_test_3</dd>"
 
 # 6. a refusal whose ref name is an injection attempt: recorded, page rewritten
+n0=$(ls "$T/origin.git/workflow/records" | grep -c '\.json$')
 push origin "HEAD:refs/hotfix/<script>alert('ref')</script>"
 check "the odd hotfix ref is refused" refused
 n=$(ls "$T/origin.git/workflow/records" | grep -c '\.json$')
-check "the refusal is on the page (written by pre-receive)" waits "$D/index.html" "record-$n.html"
+check "its record was written before the push ended" test "$n" -eq $((n0 + 1))
+# the page is derived: a writer the hook started writes it once the hook
+# has exited, off the pusher's wait
+check "the refusal is on the page (written after the push)" waits "$D/index.html" "record-$n.html"
+check "... with a page of its own" waits "$D/record-$n.html" "refused"
 
 # 7. one more commit on master: 2 waiting for test
 commit "feature C"
@@ -152,6 +157,8 @@ notify = { connect_timeout = 1; timeout = 2;
 CONF
 push -f origin HEAD:live
 check "a write to live is refused (and sent to the webhook, which is down)" refused
+n=$(ls "$T/origin.git/workflow/records" | grep -c '\.json$')
+check "the page shows that refusal after the push" waits "$D/index.html" "record-$n.html"
 check "the page shows the webhook without its credentials" waits "$D/index.html" "http://127.0.0.1:1/deploys"
 check "... never its password or token" sh -c '! grep -q "s3cret\|t0ken" "$1"/*.html' - "$D"
 check "... one pending event and its error" sh -c 'grep -q "<td>http://127.0.0.1:1/deploys</td><td>1</td><td>1</td><td>[^<-]" "$1"' - "$D/index.html"

@@ -32,6 +32,7 @@ struct hotfix { char commit; const char *env; const char *name; };
 static struct hotfix hotfixes[4];
 static size_t n_hotfixes;
 static int fail_everything, fail_hotfix_tags, drop_hotfix;
+static int ancestry_asked; /* is_ancestor calls */
 static const char *override;
 static long long now;
 
@@ -66,6 +67,7 @@ static int reaches(char from, char to)
 static int f_is_ancestor(void *ctx, const char *anc, const char *desc)
 {
 	(void)ctx;
+	ancestry_asked++;
 	if (fail_everything)
 		return -1;
 	return reaches(desc[0], anc[0]);
@@ -288,6 +290,17 @@ Test(policy, test_not_helped_by_a_refused_dev_update)
 Test(policy, live_promotion_of_tested_commit)
 {
 	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+}
+
+/* the fast-forward is a walk of the history between the tips: a commit
+ * test never passed is refused without it */
+Test(policy, live_refuses_untested_without_walking_history)
+{
+	ancestry_asked = 0;
+	assert_refused(one("refs/heads/live", '1', '3'), "was never deployed to test");
+	cr_assert_eq(ancestry_asked, 0);
+	cr_assert_eq(one("refs/heads/live", '1', '2')->action, WF_PROMOTE);
+	cr_assert_gt(ancestry_asked, 0);
 }
 
 Test(policy, live_refuses_untested_even_on_tests_tip)

@@ -225,32 +225,38 @@ static int passed_test(const struct ctx *x, const struct wf_env *env, const stru
 	return 0;
 }
 
+/* Live's order of questions, cheapest first: its deploy tags (a rollback),
+ * then whether test passed the commit, and only then the fast-forward, a
+ * walk of all history between the two tips (50,000 commits when Dev ran
+ * ahead): a commit test never passed is refused without it. */
 static void decide_live(const struct ctx *x, const struct wf_env *env, const struct wf_update *u,
 			struct wf_decision *d)
 {
 	const struct wf_env *test = &x->c->test;
 	struct wf_outcome o;
 	char sb[13];
-	int ff, r;
+	int ff = -2, tagged = x->ops->has_deploy_tag(x->ops->ctx, u->new_oid, env->name);
 
-	ff = wf_update_is_create(u) ? 1 : x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
-	if (ff < 0) {
-		refuse_error(d, env, "whether the push is a fast-forward");
-		return;
-	}
-	if (!ff) {
-		r = x->ops->has_deploy_tag(x->ops->ctx, u->new_oid, env->name);
-		if (r < 0) {
-			refuse_error(d, env, "the deploy tags");
+	/* a Live deploy tag off live's line is a rollback: that takes the walk */
+	if (tagged != 0) {
+		ff = wf_update_is_create(u) ? 1 : x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
+		if (ff < 0 || (!ff && tagged < 0)) {
+			refuse_error(d, env, ff < 0 ? "whether the push is a fast-forward" : "the deploy tags");
 			return;
 		}
-		if (r) {
+		if (!ff) {
 			rollback(x, env, u, d);
 			return;
 		}
 	}
 	if (!passed_test(x, env, u, d, &o))
 		return;
+	if (ff == -2)
+		ff = wf_update_is_create(u) ? 1 : x->ops->is_ancestor(x->ops->ctx, u->old_oid, u->new_oid);
+	if (ff < 0) {
+		refuse_error(d, env, "whether the push is a fast-forward");
+		return;
+	}
 	if (!ff) {
 		char *missing = x->ops->missing_commits(x->ops->ctx, u->old_oid, u->new_oid, 5);
 		refuse(d, env, xasprintf("%s has commits that %s does not contain (%s); promoting would drop "

@@ -1,6 +1,6 @@
 #include "deploy.h"
 #include "deploy_text.h"
-#include "dashboard.h"
+#include "dashboard_later.h"
 #include "multidev_flow.h"
 #include "notify_hooks.h"
 #include "outcome.h"
@@ -51,7 +51,9 @@ void wf_report_refusal(struct wf_session *s, const struct wf_command *c)
 	if (wf_record_write(s->repo.git_dir, &r) < 0)
 		wf_say("workflow: warning: could not record the refusal in %sworkflow/records", s->repo.git_dir);
 	wf_notify_record(s, &r);
-	wf_dashboard_write(s);
+	/* the record is the truth, written above; the page is derived from
+	 * it and need not keep the pusher waiting */
+	wf_dashboard_write_later(s);
 	free(opts);
 	free(msg);
 }

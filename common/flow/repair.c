@@ -1,5 +1,5 @@
 #include "repair.h"
-#include "dashboard.h"
+#include "dashboard_later.h"
 #include "journal.h"
 #include "lock.h"
 #include "notify_hooks.h"
@@ -307,7 +307,7 @@ int wf_repair(struct wf_session *s, long owner_pid)
 		total += r > 0;
 	}
 	if (total)
-		wf_dashboard_write(s);
+		wf_dashboard_write_later(s);
 	/* the lock goes to the runner, which keeps it until the records */
 	if (n_start && wf_runner_start(s->repo.git_dir, owner_pid, start, n_start, err, sizeof(err)) < 0)
 		wf_say("workflow: repair: %s", err);

@@ -1,5 +1,6 @@
 #include "hotfix.h"
 #include "text.h"
+#include "deploy_refs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,24 +43,20 @@ static int hotfix_target(struct wf_repo *r, const char *name, char out[WF_OID_MA
 
 long wf_repo_hotfix_tags(struct wf_repo *r, const char *env, struct wf_hotfix_tag **out)
 {
-	char *pattern = xasprintf("%s_%s_*", r->c->tag_prefix, env);
-	git_strarray tags = { 0 };
-	long n = 0;
-	int rc = git_tag_list_match(&tags, pattern, r->git);
+	struct wf_deploy_ref *tags = NULL;
+	long n = 0, count = wf_deploy_refs(r, env, &tags);
+	int rc = 0;
 
-	free(pattern);
 	*out = NULL;
-	if (rc < 0)
+	if (count < 0)
 		return -1;
-	*out = xcalloc(tags.count + 1, sizeof(**out));
-	for (size_t i = 0; i < tags.count && rc >= 0; i++) {
-		if (wf_repo_deploy_number(r->c, env, tags.strings[i]) <= 0)
-			continue;
-		rc = hotfix_target(r, tags.strings[i], (*out)[n].oid);
+	*out = xcalloc((size_t)count + 1, sizeof(**out));
+	for (long i = 0; i < count && rc >= 0; i++) {
+		rc = hotfix_target(r, tags[i].name, (*out)[n].oid);
 		if (rc == 1)
-			(*out)[n++].name = xstrdup(tags.strings[i]);
+			(*out)[n++].name = xstrdup(tags[i].name);
 	}
-	git_strarray_dispose(&tags);
+	wf_deploy_refs_free(tags, count);
 	if (rc < 0) {
 		wf_hotfix_tags_free(*out, n);
 		*out = NULL;

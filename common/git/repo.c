@@ -1,6 +1,7 @@
 #include "repo.h"
 #include "text.h"
 #include "deploy_tag.h"
+#include "deploy_refs.h"
 #include "outcome.h"
 
 #include <stdio.h>
@@ -127,14 +128,6 @@ long wf_repo_deploy_number(const struct wf_config *c, const char *env, const cha
 	return deploy_number(c, env, name);
 }
 
-static int list_deploy_tags(struct wf_repo *r, const char *env, git_strarray *tags)
-{
-	char *pattern = xasprintf("%s_%s_*", r->c->tag_prefix, env);
-	int rc = git_tag_list_match(tags, pattern, r->git);
-	free(pattern);
-	return rc;
-}
-
 /* The commit of a deploy tag the hooks made (deploy_tag.h): 0, 1 when
  * name is no such tag (a lightweight one, say), -1. */
 static int tag_target(struct wf_repo *r, const char *env, const char *name, const git_oid *want, git_oid *out)
@@ -142,21 +135,24 @@ static int tag_target(struct wf_repo *r, const char *env, const char *name, cons
 	return wf_deploy_tag_genuine(r->git, name, env, want, out);
 }
 
+/* Only the tag whose packed peel is new is read (or one packed-refs does
+ * not peel: a loose one, as the hooks write them). */
 static int has_deploy_tag(void *ctx, const char *oid, const char *env)
 {
 	struct wf_repo *r = ctx;
-	git_strarray tags = { 0 };
+	struct wf_deploy_ref *tags = NULL;
 	git_oid want, got;
+	long n;
 	int found = 0;
 
-	if (git_oid_fromstr(&want, oid) < 0 || list_deploy_tags(r, env, &tags) < 0)
+	if (git_oid_fromstr(&want, oid) < 0 || (n = wf_deploy_refs(r, env, &tags)) < 0)
 		return -1;
-	for (size_t i = 0; i < tags.count && !found; i++)
-		if (deploy_number(r->c, env, tags.strings[i]) > 0) {
-			int rc = tag_target(r, env, tags.strings[i], &want, &got);
+	for (long i = 0; i < n && !found; i++)
+		if (!tags[i].has_peeled || git_oid_equal(&tags[i].peeled, &want)) {
+			int rc = tag_target(r, env, tags[i].name, &want, &got);
 			found = rc == 0 ? 1 : rc < 0 ? -1 : 0;
 		}
-	git_strarray_dispose(&tags);
+	wf_deploy_refs_free(tags, n);
 	return found;
 }
 
@@ -210,36 +206,23 @@ void wf_repo_base_ops(struct wf_repo *r, struct wf_repo_ops *ops)
 	ops->approvals = NULL;
 }
 
-static int by_number_desc(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
 /* Highest first, so the usual case reads one tag object. */
 long wf_repo_last_deploy_number(struct wf_repo *r, const char *env)
 {
-	git_strarray tags = { 0 };
-	long *nums, max = 0;
-	size_t k = 0;
+	struct wf_deploy_ref *tags = NULL;
+	long max = 0, n = wf_deploy_refs(r, env, &tags);
 
-	if (list_deploy_tags(r, env, &tags) < 0)
+	if (n < 0)
 		return -1;
-	nums = xcalloc(tags.count + 1, sizeof(*nums));
-	for (size_t i = 0; i < tags.count; i++)
-		if ((nums[k] = deploy_number(r->c, env, tags.strings[i])) > 0)
-			k++;
-	git_strarray_dispose(&tags);
-	qsort(nums, k, sizeof(*nums), by_number_desc);
-	for (size_t i = 0; i < k && !max; i++) {
+	for (long i = n - 1; i >= 0 && !max; i--) {
 		char got[GIT_OID_HEXSZ + 1];
-		int rc = wf_repo_deploy_tag_target(r, env, nums[i], got);
+		int rc = wf_repo_deploy_tag_target(r, env, tags[i].n, got);
 		if (rc < 0)
 			max = -1;
 		else if (rc == 0)
-			max = nums[i];
+			max = tags[i].n;
 	}
-	free(nums);
+	wf_deploy_refs_free(tags, n);
 	return max;
 }
 
