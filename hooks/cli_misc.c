@@ -35,7 +35,7 @@ int cli_check_config(struct cli *x)
 	const char *repo = x->repo_path, *file = x->argc ? x->argv[0] : NULL;
 	struct wf_config c;
 	char err[512];
-	char *path = NULL;
+	char *path = NULL, *git_dir = NULL;
 	int rc;
 
 	if (!file) {
@@ -45,10 +45,16 @@ int cli_check_config(struct cli *x)
 			return 1;
 		}
 		path = wf_config_path(r.git_dir);
+		git_dir = xstrdup(r.git_dir);
 		wf_repo_close(&r);
 		file = path;
 	}
 	rc = wf_config_load_file(&c, file, err, sizeof(err));
+	/* the repository's owner is known when it is the repository's config */
+	if (rc == 0 && wf_config_trusted(&c, file, git_dir, err, sizeof(err)) < 0) {
+		wf_config_free(&c);
+		rc = -1;
+	}
 	if (rc < 0)
 		fprintf(stderr, "%s\n", err);
 	else {
@@ -59,6 +65,7 @@ int cli_check_config(struct cli *x)
 		wf_config_free(&c);
 	}
 	free(path);
+	free(git_dir);
 	return rc < 0 ? 1 : 0;
 }
 

@@ -63,7 +63,8 @@ static int open_repo(struct wf_repo *r, const char *path, struct wf_config *c)
 		return -1;
 	}
 	cpath = wf_config_path(r->git_dir);
-	if (wf_config_load_file(c, cpath, err, sizeof(err)) < 0) {
+	if (wf_config_load_file(c, cpath, err, sizeof(err)) < 0 ||
+	    (wf_config_trusted(c, cpath, r->git_dir, err, sizeof(err)) < 0 && (wf_config_free(c), 1))) {
 		fprintf(stderr, "git-workflow: %s\n", err);
 		free(cpath);
 		wf_repo_close(r);

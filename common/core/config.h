@@ -180,6 +180,12 @@ char *wf_config_path(const char *git_dir);
 
 void wf_config_free(struct wf_config *c);
 
+/* The config loaded from path, and its webhooks' secret files, may be
+ * trusted: not writable by group or other, and (git_dir given) owned by
+ * the repository's owner or root.  0, or -1 with a one-line err naming
+ * the path and the chmod or chown to run (config_trust.c). */
+int wf_config_trusted(const struct wf_config *c, const char *path, const char *git_dir, char *err, size_t errlen);
+
 /* The env whose branch ref is ref ("refs/heads/test"), or NULL. */
 const struct wf_env *wf_config_env_by_ref(const struct wf_config *c, const char *ref);
 /* The env called name ("test"/"live"), or NULL. */

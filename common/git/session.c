@@ -28,6 +28,11 @@ int wf_session_open(struct wf_session *s, char *err, size_t errlen)
 		return -1;
 	path = wf_config_path(s->repo.git_dir);
 	s->config_ok = wf_config_load_file(&s->config, path, s->config_err, sizeof(s->config_err)) == 0;
+	if (s->config_ok &&
+	    wf_config_trusted(&s->config, path, s->repo.git_dir, s->config_err, sizeof(s->config_err)) < 0) {
+		wf_config_free(&s->config);
+		s->config_ok = 0;
+	}
 	free(path);
 	if (!s->config_ok)
 		wf_config_defaults(&s->config);  /* names only; the policy fails closed */
