@@ -208,6 +208,7 @@ fi
 # --- Dev runs code too: a push to master deploys it, untagged ---------------------
 cat >"$T/dev.conf" <<CONF
 dev = { path = "$P/dev"; keep = 2; shared = [ "files" ];
+  steps = ( { name = "cache-clear"; run = [ "sh", "-c", "echo \$WF_RELEASE_NAME >>$S/dev-steps" ]; } );
   checks = ( { name = "c"; run = [ "sh", "-c", "[ ! -f fail-check ]" ]; } ); };
 CONF
 "$WF_SRCDIR/install.sh" --conf "$T/dev.conf" "$T/dev.git" >"$T/install-dev.out" 2>&1
@@ -217,6 +218,7 @@ push "$T/dev.git" master
 check "a push to Dev with dev.path deploys it" pushed_ok
 check "  ... as a release named dev-1-<sha>" test "$(current dev)" = "releases/dev-1-$(git rev-parse --short=12 master)"
 check "  ... untagged" test -z "$(git --git-dir="$T/dev.git" tag -l 'deploy_dev_*')"
+check "  ... Dev's steps ran, in that release" grep -qx "dev-1-$(git rev-parse --short=12 master)" "$S/dev-steps"
 commit "D2" other.txt
 push "$T/dev.git" master
 check "  ... the next push is dev-2" test "$(current dev)" = "releases/dev-2-$(git rev-parse --short=12 master)"

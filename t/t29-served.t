@@ -22,7 +22,8 @@ conf() {
 	cat >"$T/origin.git/workflow.conf" <<CONF
 test = { branch = "test"; path = "$P/test";
   checks = ( { name = "served"; url = "http://127.0.0.1:$PORT/$1/.release";
-               expect = "\${WF_RELEASE_NAME}"; timeout = $2; } );
+               expect = "\${WF_RELEASE_NAME}"; timeout = $2; },
+             { name = "page"; url = "http://127.0.0.1:$PORT/now/page.txt"; } );
 };
 CONF
 }
@@ -30,6 +31,8 @@ printf 'test = { branch = "test"; };\n' >"$T/workflow.conf"
 setup --conf "$T/workflow.conf"
 conf now 10
 
+i=1; while [ $i -le 40 ]; do echo "line $i"; i=$((i + 1)); done >page.txt
+git add page.txt
 commit "A"
 git push -q origin master 2>/dev/null
 push origin master:test
@@ -39,6 +42,10 @@ check "a deploy whose release the web server serves passes its served check" \
 check "  ... the release names itself and its commit in .release" \
 	grep -qx "deploy_test_1 $A" "$P/test/releases/deploy_test_1/.release"
 check "  ... which is what nginx answered" grep -q "GET /now/.release HTTP/1.1\" 200" "$H/access.log"
+check "a url check keeps the first lines of the page it gets" says "\[page\] line 5 *\$"
+check "  ... not the whole page" sh -c '! grep -q "\[page\] line 6" "$1" && grep -q "more bytes of the answer not kept" "$1"' - "$OUT"
+check "  ... nor does its record" sh -c '"$1" -C "$2" show 1 | grep -q "line 5" && ! "$1" -C "$2" show 1 | grep -q "line 40"' - \
+	"$WF_CLI" "$T/origin.git"
 
 # a server that keeps serving the release before (a stale cache, OPcache)
 cp -R "$P/test/current/." "$T/stale/"

@@ -295,7 +295,7 @@ Test(config_errors, file_error_names_the_file)
 	cr_assert_eq(write(fd, "dev = {\n  branch = \"main\";\n  alow_force = true;\n};\n", 51), 51);
 	close(fd);
 	cr_assert_eq(wf_config_load_file(&cfg, path, err, sizeof(err)), -1);
-	want = xasprintf("%s:3: unknown key 'alow_force' in dev (known: branch, allow_force, path, keep, shared, build, checks, hosts, ssh, "
+	want = xasprintf("%s:3: unknown key 'alow_force' in dev (known: branch, allow_force, steps, path, keep, shared, build, checks, hosts, ssh, "
 			 "steps_on, min_free, min_free_inodes, release_file)", path);
 	cr_assert_str_eq(err, want);
 	free(want);
@@ -324,7 +324,7 @@ Test(config_errors, unknown_key_in_step)
 	load_err("test = {\n  steps = (\n    { name = \"a\"; run = [ \"true\" ]; },\n"
 		 "    { name = \"b\";\n      run = [ \"true\" ];\n      tiemout = 5; }\n  );\n};\n",
 		 "t.conf:6: unknown key 'tiemout' in test.steps[1] (known: name, run, shell, url, method, headers, "
-		 "body, expect, when, default, timeout)");
+		 "body, expect, body_lines, when, default, timeout)");
 }
 
 Test(config_errors, unknown_key_in_webhook)

@@ -26,7 +26,7 @@ static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotf
 					"freeze", NULL };
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       NULL };
-static const char *const dev_keys[] = { "branch", "allow_force", WF_RELEASE_KEYS, NULL };
+static const char *const dev_keys[] = { "branch", "allow_force", "steps", WF_RELEASE_KEYS, NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", "freeze", "approvals",
 					WF_RELEASE_KEYS, NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
@@ -175,8 +175,13 @@ static int load_dev(struct ld *ld, const config_setting_t *root, struct wf_confi
 	if (wf_cfg_check_keys(ld, g, "dev", dev_keys) < 0)
 		return -1;
 	if (get_branch(ld, g, "dev", &c->dev_branch, &c->dev_ref) < 0 ||
-	    wf_cfg_load_release(ld, g, "dev", &c->dev.rel) < 0)
+	    wf_cfg_load_release(ld, g, "dev", &c->dev.rel) < 0 ||
+	    wf_cfg_load_steps(ld, g, "steps", "dev", &c->dev.steps, &c->dev.n_steps) < 0)
 		return -1;
+	/* a push to Dev deploys (and so runs steps) only where Dev has a place */
+	if (c->dev.n_steps && !c->dev.rel.path)
+		return wf_cfg_fail(ld, config_setting_get_member(g, "steps"), "'dev.steps' needs 'dev.path' (a push to "
+				   "Dev deploys, and runs its steps, where Dev's releases go)");
 	c->dev.on_failure = c->dev.rel.path ? WF_ON_FAILURE_ROLLBACK : WF_ON_FAILURE_STOP;
 	return wf_cfg_get_bool(ld, g, "allow_force", "dev", &c->dev_allow_force);
 }
@@ -307,6 +312,8 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 		c->test.steps[i].max_output = (size_t)c->max_output;
 	for (size_t i = 0; i < c->live.n_steps; i++)
 		c->live.steps[i].max_output = (size_t)c->max_output;
+	for (size_t i = 0; i < c->dev.n_steps; i++)
+		c->dev.steps[i].max_output = (size_t)c->max_output;
 	wf_cfg_release_max_output(c);
 	c->dev.branch = c->dev_branch;
 	c->dev.ref = c->dev_ref;

@@ -32,12 +32,17 @@ struct wf_step {
 	 * ${WF_...} substitution; asked again until it does or the timeout
 	 * passes (a check that the web server serves the new release). */
 	char *expect;
+	/* HTTP step: lines of the answer's body kept in the output and record
+	 * (0: WF_BODY_LINES_DEFAULT, -1: none), the status line always */
+	int body_lines;
 	/* Push-option name that toggles this step, NULL = always runs. */
 	char *when;
 	int default_on;         /* default: 1 */
 	int timeout;            /* seconds, default WF_STEP_TIMEOUT_DEFAULT */
 	size_t max_output;      /* bytes of output kept (workflow.max_output); 0: the default */
 };
+
+#define WF_BODY_LINES_DEFAULT 5
 
 /* How long a push follows its deploy before it leaves it running (s). */
 #define WF_WAIT_DEFAULT 600

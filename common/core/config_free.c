@@ -75,6 +75,9 @@ void wf_config_free(struct wf_config *c)
 	env_free(&c->test);
 	env_free(&c->live);
 	wf_cfg_release_free(&c->dev.rel);	/* its branch and ref are dev_branch, dev_ref */
+	for (i = 0; i < c->dev.n_steps; i++)
+		wf_cfg_step_free(&c->dev.steps[i]);
+	free(c->dev.steps);
 	wf_cfg_strv_free(c->hotfix_users, c->n_hotfix_users);
 	wf_cfg_strv_free(c->freeze_overriders, c->n_freeze_overriders);
 	for (i = 0; i < c->n_webhooks; i++)

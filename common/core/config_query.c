@@ -58,12 +58,14 @@ const struct wf_env *wf_config_env_by_name(const struct wf_config *c, const char
 
 const char **wf_config_step_options(const struct wf_config *c, size_t *n)
 {
-	const struct wf_step *lists[4] = { c->test.steps, c->live.steps, c->multidev.steps, c->multidev.create };
-	size_t lens[4] = { c->test.n_steps, c->live.n_steps, c->multidev.n_steps, c->multidev.n_create };
-	size_t total = lens[0] + lens[1] + lens[2] + lens[3], k = 0, i, j, e;
+	const struct wf_step *lists[5] = { c->test.steps, c->live.steps, c->multidev.steps, c->multidev.create,
+					   c->dev.steps };
+	size_t lens[5] = { c->test.n_steps, c->live.n_steps, c->multidev.n_steps, c->multidev.n_create,
+			   c->dev.n_steps };
+	size_t total = lens[0] + lens[1] + lens[2] + lens[3] + lens[4], k = 0, i, j, e;
 	const char **r = xcalloc(total + 1, sizeof(*r));
 
-	for (e = 0; e < 4; e++)
+	for (e = 0; e < 5; e++)
 		for (i = 0; i < lens[e]; i++) {
 			const char *w = lists[e][i].when;
 			int dup = 0;

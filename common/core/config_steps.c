@@ -12,7 +12,7 @@
 /* Push options that are not step toggles and so cannot be a `when`. */
 static const char *const reserved_options[] = { "message", "dry-run" };
 static const char *const step_keys[] = { "name", "run", "shell", "url", "method", "headers", "body",
-					 "expect", "when", "default", "timeout", NULL };
+					 "expect", "body_lines", "when", "default", "timeout", NULL };
 
 static int step_command(struct ld *ld, const config_setting_t *g, const char *where, struct wf_step *st)
 {
@@ -50,6 +50,21 @@ static int step_command(struct ld *ld, const config_setting_t *g, const char *wh
 		return wf_cfg_fail(ld, run_s,
 				   "step '%s': with 'shell = true', 'run' must have exactly one element (the script), not %zu",
 				   st->name, st->run_len);
+	return 0;
+}
+
+/* body_lines: how much of an HTTP step's answer is kept (0 in the config:
+ * none, stored as -1; absent: 0, the default) */
+static int step_body_lines(struct ld *ld, const config_setting_t *g, const char *where, struct wf_step *st)
+{
+	long long n = -1;
+
+	if (wf_cfg_get_int_in(ld, g, "body_lines", where, 0, 100000, "lines", &n) < 0)
+		return -1;
+	if (n >= 0 && !st->url)
+		return wf_cfg_fail(ld, config_setting_get_member(g, "body_lines"), "step '%s': 'body_lines' is only for "
+				   "an HTTP step (url = ...)", st->name);
+	st->body_lines = n == 0 ? -1 : n < 0 ? 0 : (int)n;
 	return 0;
 }
 
@@ -92,7 +107,7 @@ static int step_http(struct ld *ld, const config_setting_t *g, const char *where
 				   st->url ? "empty: give the text the answer must carry, e.g. \"${WF_RELEASE_NAME}\""
 					   : "only for an HTTP step (url = ...)");
 	st->expect = v ? xstrdup(v) : NULL;
-	return 0;
+	return step_body_lines(ld, g, where, st);
 }
 
 /* when, default and timeout */

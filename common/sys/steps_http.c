@@ -88,14 +88,34 @@ static double mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The first lines of the body, and how much was left out: a check that
+ * GETs a page must not print (and record) the whole page every deploy. */
+static void add_body(const struct sbuf *body, int lines, struct wf_output *c)
+{
+	size_t at = 0, n = 0;
+	char more[96];
+
+	while (at < body->len && (int)n < lines) {
+		const char *nl = memchr(body->buf + at, '\n', body->len - at);
+		at = nl ? (size_t)(nl - body->buf) + 1 : body->len;
+		n++;
+	}
+	wf_output_add(c, body->buf, at);
+	if (at < body->len) {
+		snprintf(more, sizeof(more), "%s[%zu more bytes of the answer not kept]\n",
+			 at && body->buf[at - 1] != '\n' ? "\n" : "", body->len - at);
+		wf_output_add(c, more, strlen(more));
+	}
+}
+
 /* The answer into the step's output and result. */
-static void report(const struct answer *a, const char *want, int timeout, struct wf_output *c,
+static void report(const struct answer *a, const char *want, int timeout, int lines, struct wf_output *c,
 		   struct wf_step_result *res)
 {
 	char line[64];
 
 	if (a->body.len)
-		wf_output_add(c, a->body.buf, a->body.len);
+		add_body(&a->body, lines, c);
 	/* Finish a partial last line of the body before the status line. */
 	if (wf_output_last_byte(c) >= 0 && wf_output_last_byte(c) != '\n')
 		wf_output_add(c, "\n", 1);
@@ -152,7 +172,8 @@ int wf_step_http(const struct wf_step *s, char *const env[], struct wf_output *c
 		sbuf_free(&a.headers);
 		nanosleep(&(struct timespec){ 0, EXPECT_RETRY_MS * 1000000L }, NULL);
 	}
-	report(&a, want, timeout, c, res);
+	report(&a, want, timeout, s->body_lines > 0 ? s->body_lines : s->body_lines < 0 ? 0 : WF_BODY_LINES_DEFAULT,
+	       c, res);
 	sbuf_free(&a.body);
 	sbuf_free(&a.headers);
 	curl_slist_free_all(hdrs);
