@@ -233,6 +233,21 @@ push "$T/dev.git" master
 check "  ... a good push after it deploys" test "$(dtip)" = "$(git rev-parse master)"
 check "keep = 2 on Dev" test "$(releases dev)" -le 2
 
+# --- a shared file that is missing refuses the deploy (never a directory) ---------
+cat >"$T/sf.conf" <<CONF
+dev = { path = "$P/sf"; shared_files = [ "settings.local.php" ]; };
+CONF
+"$WF_SRCDIR/install.sh" --conf "$T/sf.conf" "$T/sf.git" >"$T/install-sf.out" 2>&1
+[ -n "${WF_HOOK_WRAPPER:-}" ] && wrap_hooks "$T/sf.git"
+push "$T/sf.git" master
+check "a missing shared file refuses the deploy" refused
+check "  ... naming it and what to do" says "the shared file $P/sf/shared/settings.local.php is missing: create it there"
+check "  ... and nothing stands in its place" test ! -e "$P/sf/shared/settings.local.php"
+mkdir -p "$P/sf/shared" && echo '<?php $db = "x";' >"$P/sf/shared/settings.local.php"
+push "$T/sf.git" master
+check "  ... once it is there the deploy goes through" pushed_ok
+check "  ... and the release links it" grep -q db "$P/sf/current/settings.local.php"
+
 # --- a runner killed between the tag and the switch: repair switches -----------------
 commit "K" other.txt && git push -q origin master 2>/dev/null
 was=$(current test)

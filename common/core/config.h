@@ -75,6 +75,7 @@ struct wf_release_conf {
 	int keep;               /* releases kept, >= 1 (default WF_KEEP_DEFAULT) */
 	char **shared;          /* relative paths kept in path/shared/ */
 	size_t n_shared;
+	size_t n_shared_files;  /* the last n of shared are files that must exist (shared_files) */
 	struct wf_step *build;  /* run in the new release before the ref moves */
 	size_t n_build;
 	struct wf_step *checks; /* run after the switch; a failure switches back */

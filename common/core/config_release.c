@@ -58,16 +58,37 @@ static int writable(const char *p)
 	return ok;
 }
 
+/* shared_files: appended to shared, as its last n_shared_files entries */
+static int load_shared_files(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r,
+			     config_setting_t **fs)
+{
+	char **f = NULL;
+	size_t n = 0;
+	int rc = wf_cfg_get_strv(ld, g, "shared_files", where, 0, fs, &f, &n);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	r->shared = xrealloc(r->shared, (r->n_shared + n + 1) * sizeof(*r->shared));
+	memcpy(r->shared + r->n_shared, f, n * sizeof(*f));
+	r->n_shared += n;
+	r->shared[r->n_shared] = NULL;
+	r->n_shared_files = n;
+	free(f);
+	return 0;
+}
+
 static int load_shared(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
 {
-	config_setting_t *s;
+	config_setting_t *s, *fs = NULL;
 	int rc = wf_cfg_get_strv(ld, g, "shared", where, 0, &s, &r->shared, &r->n_shared);
+	size_t dirs;
 
-	if (rc < 0)
+	if (rc < 0 || load_shared_files(ld, g, where, r, &fs) < 0)
 		return -1;
+	dirs = r->n_shared - r->n_shared_files;
 	for (size_t i = 0; i < r->n_shared; i++) {
 		const char *p = r->shared[i];
-		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		config_setting_t *e = config_setting_get_elem(i < dirs ? s : fs, (unsigned)(i < dirs ? i : i - dirs));
 		if (!wf_relpath_ok(p))
 			return wf_cfg_fail(ld, e, "'%s.shared' entry '%s' must be a relative path inside the "
 					   "release (no '..', not absolute, no '.git')", where, p);
@@ -116,7 +137,7 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	const char *v;
 	long long keep = r->keep;
 	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on",
-						  "min_free", "min_free_inodes", "release_file" };
+						  "min_free", "min_free_inodes", "release_file", "shared_files" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;

@@ -83,7 +83,22 @@ void wf_release_relink(const struct wf_release_conf *rc, const char *name, struc
 
 int wf_release_shared_init(const struct wf_release_conf *rc, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < rc->n_shared; i++) {
+	size_t dirs = rc->n_shared - rc->n_shared_files;
+
+	/* a missing file is refused before anything is made: in its place an
+	 * empty directory would break the site (a 403 for .htaccess) */
+	for (size_t i = dirs; i < rc->n_shared; i++) {
+		char *p = xasprintf("%s/shared/%s", rc->path, rc->shared[i]);
+		struct stat st;
+		int r = stat(p, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+		if (r < 0)
+			snprintf(err, errlen, "the shared file %s is %s: create it there (the site's own copy, e.g. its "
+				 "settings file), then push again", p, lstat(p, &st) == 0 ? "not a file" : "missing");
+		free(p);
+		if (r < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < dirs; i++) {
 		char *p = xasprintf("%s/shared/%s", rc->path, rc->shared[i]);
 		struct stat st;
 		/* what is there (an upload dir, a settings file) is the site's */
