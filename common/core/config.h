@@ -87,6 +87,7 @@ struct wf_release_conf {
 	int steps_all;          /* steps_on = "all": steps on every host, else the first */
 	struct wf_floor min_free, min_free_inodes; /* what a release must leave free (disk_floor.h) */
 	char *release_file;     /* the file naming each release (relative; NULL: ".release") */
+	char *php_fpm;          /* the PHP-FPM pool's FastCGI socket (path or host:port): OPcache reset on a switch */
 };
 
 /* 1 when p is a safe relative path: not empty, not absolute, no empty,

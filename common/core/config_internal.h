@@ -18,7 +18,7 @@ struct ld {
 
 /* The release keys an env section may have, for its list of known keys. */
 #define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on", "min_free", \
-	"min_free_inodes", "release_file", "shared_files"
+	"min_free_inodes", "release_file", "shared_files", "php_fpm"
 
 int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -137,7 +137,7 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	const char *v;
 	long long keep = r->keep;
 	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on",
-						  "min_free", "min_free_inodes", "release_file", "shared_files" };
+						  "min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;
@@ -169,6 +169,12 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 		return wf_cfg_fail(ld, s, "'%s.release_file' must be a relative path inside the release (such as "
 				   "\".release\" or \"web/.release\"), not '%s'", where, v);
 	r->release_file = v ? xstrdup(v) : NULL;
+	if (wf_cfg_get_string(ld, g, "php_fpm", where, &s, &v) < 0)
+		return -1;
+	if (v && (!*v || (v[0] != '/' && !strchr(v, ':')) || strpbrk(v, " \t\n")))
+		return wf_cfg_fail(ld, s, "'%s.php_fpm' must be the pool's FastCGI socket, a path (\"/run/php/php8.2-fpm.sock\") "
+				   "or host:port, not '%s'", where, v);
+	r->php_fpm = v ? xstrdup(v) : NULL;
 	if (load_floor(ld, g, where, "min_free", 0, &r->min_free) < 0 ||
 	    load_floor(ld, g, where, "min_free_inodes", 1, &r->min_free_inodes) < 0 || load_shared(ld, g, where, r) < 0 ||
 	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
@@ -176,6 +182,9 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	    wf_cfg_load_hosts(ld, g, where, r) < 0)
 		return -1;
 	checks_get(g, r);
+	if (r->php_fpm && r->n_hosts)
+		return wf_cfg_fail(ld, config_setting_get_member(g, "php_fpm"), "'%s.php_fpm' is the git host's "
+				   "PHP-FPM; with hosts, reset OPcache on each with a step (steps_on = \"all\")", where);
 	return 0;
 }
 
@@ -261,6 +270,7 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 	free(r->path);
 	free(r->store);
 	free(r->release_file);
+	free(r->php_fpm);
 	for (size_t i = 0; i < r->n_shared; i++)
 		free(r->shared[i]);
 	free(r->shared);

@@ -3,6 +3,7 @@
 #include "dashboard_later.h"
 #include "multidev_flow.h"
 #include "notify_hooks.h"
+#include "opcache.h"
 #include "outcome.h"
 #include "owner.h"
 #include "record.h"
@@ -226,8 +227,11 @@ static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const cha
 
 	*what = "step";
 	enter(s, d, WF_STATE_STEPS);
+	/* PHP serves the new release's code before any step asks it to */
+	failed = wf_opcache_reset(s, d, &d->cx);
 	/* a new branch env gets its content before its steps run */
-	failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);
+	if (!failed)
+		failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);
 	if (!failed)
 		failed = run_list(s, d, e->steps, e->n_steps, "step");
 	if (failed || !e->rel.n_checks)
@@ -265,6 +269,7 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 	       e->branch, what);
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
 		wf_release_undo(s, d, &d->cx, what, &d->note);
+		wf_opcache_reset(s, d, &d->cx); /* back to the release before's code */
 	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
 		char *back = roll_back(s, d, d->n);
 		wf_say("workflow: %s", back);

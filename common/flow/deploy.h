@@ -79,6 +79,12 @@ void wf_deploy_clear(struct wf_deploy *d);
 int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
 		    const struct wf_step_ctx *cx, const char *what, struct wf_record_steps *out);
 
+/* One step the deploy makes itself (e.g. the OPcache reset), with extra
+ * "NAME=value" variables besides the WF_* ones, its result in cx->out.
+ * 1 when it failed. */
+int wf_deploy_run_step(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *st,
+		       const struct wf_step_ctx *cx, char *const extra[], const char *what);
+
 /* The WF_* variables of a step ("NAME=value", NULL-terminated); free
  * each and the array. */
 char **wf_deploy_step_env(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx);

@@ -73,6 +73,66 @@ static void keep_result(const struct wf_step *st, const char *what, struct wf_st
 	wf_compress(res->output ? res->output : "", res->output_len, &r->zoutput, &r->zlen);
 }
 
+/* Say how step st ended. */
+static void say_result(const struct wf_step *st, const char *what, int failed, const struct wf_step_result *res)
+{
+	if (res->timed_out)
+		wf_say("workflow: %s %s: killed after its timeout of %d s", what, st->name, st->timeout);
+	else if (failed && st->url && st->expect && res->error)
+		wf_say("workflow: %s %s: failed: %s", what, st->name, res->error);
+	else if (failed && st->url && res->exit_status > 0)
+		wf_say("workflow: %s %s: failed (HTTP %d)", what, st->name, res->exit_status);
+	else if (failed)
+		wf_say("workflow: %s %s: failed (exit %d)%s%s", what, st->name, res->exit_status,
+		       res->error ? ": " : "", res->error ? res->error : "");
+	else
+		wf_say("workflow: %s %s: ok (%.1f s)", what, st->name, res->duration);
+}
+
+/* One step, its WF_* variables and extra ones (NULL-terminated, or NULL),
+ * its result added to out.  1 when it failed. */
+static int run_one(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *st,
+		   const struct wf_step_ctx *cx, char *const extra[], const char *what, struct wf_record_steps *out)
+{
+	struct wf_step_result res;
+	struct stream_ctx sc = { st->name, s->repo.git_dir, d->job };
+	char **env = wf_deploy_step_env(s, d, cx);
+	size_t n = 0, k = 0;
+	int failed;
+
+	while (env[n])
+		n++;
+	while (extra && extra[k])
+		k++;
+	env = xrealloc(env, (n + k + 1) * sizeof(*env));
+	for (size_t i = 0; i < k; i++)
+		env[n + i] = xstrdup(extra[i]);
+	env[n + k] = NULL;
+	wf_say("workflow: %s %s: running", what, st->name);
+	memset(&res, 0, sizeof(res));
+	/* the runner's journal names the step's process group, so that
+	 * repair can stop it if this process dies */
+	wf_steps_on_start(note_step, &sc);
+	failed = wf_step_run(st, cx->cwd[0] ? cx->cwd : s->repo.git_dir, env, stream_line, &sc, &res) != 0;
+	wf_steps_on_start(NULL, NULL);
+	if (d->job)
+		wf_job_step(s->repo.git_dir, d->job, st->name, 0, res.exit_status);
+	for (char **e = env; *e; e++)
+		free(*e);
+	free(env);
+	say_result(st, what, failed, &res);
+	if (out)
+		keep_result(st, what, &res, wf_record_steps_add(out));
+	wf_step_result_free(&res);
+	return failed;
+}
+
+int wf_deploy_run_step(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *st,
+		       const struct wf_step_ctx *cx, char *const extra[], const char *what)
+{
+	return run_one(s, d, st, cx, extra, what, cx->out);
+}
+
 int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struct wf_step *steps, size_t n,
 		    const struct wf_step_ctx *cx, const char *what, struct wf_record_steps *out)
 {
@@ -81,41 +141,11 @@ int wf_deploy_steps(struct wf_session *s, const struct wf_deploy *d, const struc
 	int failed = 0;
 
 	for (size_t i = 0; i < n && !failed; i++) {
-		const struct wf_step *st = &steps[i];
-		struct wf_step_result res;
-		struct stream_ctx sc = { st->name, s->repo.git_dir, d->job };
-		char **env;
-
-		if (!wf_step_selected(st, t, nt)) {
-			wf_say("workflow: %s %s: skipped", what, st->name);
+		if (!wf_step_selected(&steps[i], t, nt)) {
+			wf_say("workflow: %s %s: skipped", what, steps[i].name);
 			continue;
 		}
-		env = wf_deploy_step_env(s, d, cx);
-		wf_say("workflow: %s %s: running", what, st->name);
-		memset(&res, 0, sizeof(res));
-		/* the runner's journal names the step's process group, so that
-		 * repair can stop it if this process dies */
-		wf_steps_on_start(note_step, &sc);
-		failed = wf_step_run(st, cx->cwd[0] ? cx->cwd : s->repo.git_dir, env, stream_line, &sc, &res) != 0;
-		wf_steps_on_start(NULL, NULL);
-		if (d->job)
-			wf_job_step(s->repo.git_dir, d->job, st->name, 0, res.exit_status);
-		for (char **e = env; *e; e++)
-			free(*e);
-		free(env);
-		if (res.timed_out)
-			wf_say("workflow: %s %s: killed after its timeout of %d s", what, st->name, st->timeout);
-		else if (failed && st->url && st->expect && res.error)
-			wf_say("workflow: %s %s: failed: %s", what, st->name, res.error);
-		else if (failed && st->url && res.exit_status > 0)
-			wf_say("workflow: %s %s: failed (HTTP %d)", what, st->name, res.exit_status);
-		else if (failed)
-			wf_say("workflow: %s %s: failed (exit %d)%s%s", what, st->name, res.exit_status,
-			       res.error ? ": " : "", res.error ? res.error : "");
-		else
-			wf_say("workflow: %s %s: ok (%.1f s)", what, st->name, res.duration);
-		keep_result(st, what, &res, wf_record_steps_add(out));
-		wf_step_result_free(&res);
+		failed = run_one(s, d, &steps[i], cx, NULL, what, out);
 	}
 	return failed;
 }
