@@ -59,6 +59,27 @@ Test(config_hosts, defaults_and_names)
 	cr_assert_str_eq(cfg.live.rel.hosts[1].name, "b");
 	cr_assert_eq(cfg.live.rel.steps_all, 0);
 	cr_assert_eq(cfg.live.rel.n_ssh, 0);
+	cr_assert_eq(cfg.live.rel.parallel, 0, "all at once unless said");
+}
+
+Test(config_hosts, hosts_parallel)
+{
+	load_ok(LIVE("hosts = ( { target = \"web1:/srv\"; }, { target = \"web2:/srv\"; } ); hosts_parallel = 1;"));
+	cr_assert_eq(cfg.live.rel.parallel, 1);
+	wf_config_free(&cfg);
+	load_ok(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = 1000;"));
+	cr_assert_eq(cfg.live.rel.parallel, 1000);
+	wf_config_free(&cfg);
+	load_err(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = 0;"),
+		 "t.conf:1: 'live.hosts_parallel' must be between 1 and 1000 hosts at once, not 0");
+	load_err(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = 1001;"),
+		 "'live.hosts_parallel' must be between 1 and 1000 hosts at once, not 1001");
+	load_err(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = \"4\";"),
+		 "'live.hosts_parallel' must be an integer (hosts at once)");
+	load_err(LIVE("hosts_parallel = 4;"), "'live.hosts_parallel' needs 'live.hosts'");
+	load_err("live = { branch = \"live\"; hosts_parallel = 4; };", "'live.hosts_parallel' needs 'live.path'");
+	load_err("multidev = { branches = [ \"md/*\" ]; path = \"/tmp/wfhosts/md\"; hosts_parallel = 2; };",
+		 "'multidev.hosts_parallel': branch environments run on the git host");
 }
 
 Test(config_hosts, bad_targets)
@@ -221,7 +242,7 @@ Test(fanout, parallel_sequences_and_input)
 	j[0].label = "web1", j[0].cmds[0] = a1, j[0].cmds[1] = a2, j[0].n_cmds = 2, j[0].input = "v $(x)\n";
 	j[1].label = "web2", j[1].cmds[0] = b1, j[1].cmds[1] = b2, j[1].n_cmds = 2;
 	j[2].label = "web3", j[2].cmds[0] = c1, j[2].n_cmds = 1, j[2].timeout = 1;
-	failed = wf_fan_run(j, 3, seen_line, &s);
+	failed = wf_fan_run(j, 3, 0, seen_line, &s);
 	cr_assert_eq(failed, 2);
 	cr_assert_eq(j[0].exit_status, 0);
 	cr_assert_eq(j[1].exit_status, 3);
@@ -233,6 +254,28 @@ Test(fanout, parallel_sequences_and_input)
 	cr_assert(strstr(j[2].output, "killed after its timeout of 1 s"), "%s", j[2].output);
 	cr_assert_str_eq(j[1].output, "b\n");
 	wf_fan_free(j, 3);
+	sbuf_free(&s.sb);
+}
+
+/* hosts_parallel = 1: one job after the other, in order, each whole
+ * before the next starts; a job that cannot run does not stop the rest. */
+Test(fanout, at_most_max_at_once)
+{
+	char *run[] = { "sh", "-c", "echo start; sleep 0.1; echo end", NULL };
+	char *bad[] = { "/nonexistent/wf-no-such-tool", NULL };
+	struct wf_fan_job j[4];
+	struct seen s = { SBUF_INIT };
+	const char *labels[] = { "a", "b", "c", "d" };
+
+	memset(j, 0, sizeof(j));
+	for (size_t i = 0; i < 4; i++)
+		j[i].label = labels[i], j[i].cmds[0] = i == 2 ? bad : run, j[i].n_cmds = 1;
+	cr_assert_eq(wf_fan_run(j, 4, 1, seen_line, &s), 1);
+	cr_assert_str_eq(s.sb.buf, "a:start\na:end\nb:start\nb:end\n"
+			 "c:cannot run '/nonexistent/wf-no-such-tool': No such file or directory\nd:start\nd:end\n", "%s", s.sb.buf);
+	cr_assert_eq(j[2].exit_status, 127);
+	cr_assert_eq(j[3].exit_status, 0);
+	wf_fan_free(j, 4);
 	sbuf_free(&s.sb);
 }
 

@@ -13,6 +13,7 @@ void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, size_t n,
 	memset(h, 0, sizeof(*h));
 	h->rc = rc;
 	h->n = n;
+	h->max = rc->parallel > 0 ? (size_t)rc->parallel : 0;
 	h->host = xcalloc(n + 1, sizeof(*h->host));
 	h->jobs = xcalloc(n + 1, sizeof(*h->jobs));
 	h->argv = xcalloc(n + 1, sizeof(*h->argv));
@@ -56,7 +57,7 @@ size_t hostrun_go(struct hostrun *h)
 		for (size_t k = 0; k < h->jobs[i].n_cmds; k++)
 			h->jobs[i].cmds[k] = h->argv[i][k].v;
 	}
-	return wf_fan_run(h->jobs, h->n, h->quiet ? NULL : hostrun_say, NULL);
+	return wf_fan_run(h->jobs, h->n, h->max, h->quiet ? NULL : hostrun_say, NULL);
 }
 
 void hostrun_reason(const struct hostrun *h, size_t i, char *buf, size_t len)

@@ -54,8 +54,12 @@ int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused
 	char **link, why[512];
 	size_t n_link = link_dests(rc, name, &link), failed;
 
-	wf_say("workflow: copying the release %s to %zu host%s at once (rsync over ssh)", name, rc->n_hosts,
-	       rc->n_hosts == 1 ? "" : "s");
+	if (rc->parallel && (size_t)rc->parallel < rc->n_hosts)
+		wf_say("workflow: copying the release %s to %zu hosts, %d at a time (rsync over ssh)", name,
+		       rc->n_hosts, rc->parallel);
+	else
+		wf_say("workflow: copying the release %s to %zu host%s at once (rsync over ssh)", name, rc->n_hosts,
+		       rc->n_hosts == 1 ? "" : "s");
 	hostrun_init(&h, rc, rc->n_hosts, COPY_TIMEOUT);
 	for (size_t i = 0; i < rc->n_hosts; i++) {
 		h.host[i] = &rc->hosts[i];
@@ -113,6 +117,7 @@ static size_t switch_some(const struct wf_release_conf *rc, const char *from, co
 		if (want[i])
 			which[n] = &rc->hosts[i], idx[n++] = i;
 	hostrun_init(&h, rc, n, SWITCH_TIMEOUT);
+	h.max = 0;      /* every host in one round, whatever hosts_parallel says */
 	for (size_t k = 0; k < n; k++)
 		hostrun_ssh(&h, k, which[k], wf_remote_switch(rc, which[k], from, to));
 	failed = hostrun_go(&h);
