@@ -6,8 +6,13 @@
 #include <string.h>
 #include "config.h"
 #include "fanout.h"
+#include "journal.h"
 #include "remote_cmd.h"
+#include "sshmux.h"
 #include "util.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 static struct wf_config cfg;
 static char err[512];
@@ -158,19 +163,126 @@ Test(remote_cmd, ssh_and_rsync_argv)
 	rc.path = "/var/site/live";
 	rc.ssh = ssh_args;
 	rc.n_ssh = 2;
-	wf_remote_ssh(&rc, &h, "true", &a);
+	wf_remote_ssh(&rc, &h, NULL, "true", &a);
 	j = joined(&a);
 	cr_assert_str_eq(j, "<ssh> <-p> <2222> <-i> </k> <-o> <BatchMode=yes> <-o> <ConnectTimeout=10> <-o> "
 			    "<ServerAliveInterval=15> <d@w> <true>");
 	free(j);
 	wf_argv_free(&a);
-	wf_remote_rsync_tree(&rc, &h, "deploy_live_2", link, 1, &a);
+	wf_remote_rsync_tree(&rc, &h, NULL, "deploy_live_2", link, 1, &a);
 	j = joined(&a);
 	cr_assert_str_eq(j, "<rsync> <-e> <ssh -p 2222 -i /k -o BatchMode=yes -o ConnectTimeout=10 -o "
 			    "ServerAliveInterval=15> <-rlpt> <--delete> <--mkpath> <--link-dest=../deploy_live_1> <--> "
 			    "</var/site/live/releases/deploy_live_2/> <d@w:/srv/live/releases/deploy_live_2/>");
 	free(j);
 	wf_argv_free(&a);
+}
+
+/* With the deploy's control directory: the sharing options after the
+ * admin's and ours, on ssh and inside rsync's -e alike. */
+Test(remote_cmd, shared_connection_argv)
+{
+	char *ssh_args[] = { "-i", "/k", NULL };
+	struct wf_host h = { "d@w:/srv/live", "d@w", "w", "/srv/live", "w", 0 };
+	struct wf_release_conf rc;
+	struct wf_argv a = { 0 };
+	char *j;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.path = "/var/site/live";
+	rc.ssh = ssh_args;
+	rc.n_ssh = 2;
+	wf_remote_ssh(&rc, &h, "/tmp/wf-ssh-AbC123", "true", &a);
+	j = joined(&a);
+	cr_assert_str_eq(j, "<ssh> <-i> </k> <-o> <BatchMode=yes> <-o> <ConnectTimeout=10> <-o> <ServerAliveInterval=15> "
+			    "<-o> <ControlMaster=auto> <-o> <ControlPath=/tmp/wf-ssh-AbC123/%C> <-o> <ControlPersist=60> "
+			    "<d@w> <true>");
+	free(j);
+	wf_argv_free(&a);
+	wf_remote_rsync_marker(&rc, &h, "/tmp/wf-ssh-AbC123", "deploy_live_2", &a);
+	j = joined(&a);
+	cr_assert_str_eq(j, "<rsync> <-e> <ssh -i /k -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=15 "
+			    "-o ControlMaster=auto -o ControlPath=/tmp/wf-ssh-AbC123/%C -o ControlPersist=60> <-pt> <--> "
+			    "</var/site/live/releases/deploy_live_2.release> <d@w:/srv/live/releases/>");
+	free(j);
+	wf_argv_free(&a);
+	cr_assert(wf_remote_shared(&rc, "/tmp/wf-ssh-AbC123"));
+	cr_assert_not(wf_remote_shared(&rc, NULL));
+	cr_assert_not(wf_remote_shared(&rc, ""));
+}
+
+/* The admin shares connections their own way: theirs stays whole. */
+Test(remote_cmd, admin_sharing_left_alone)
+{
+	char *own[][2] = { { "-o", "ControlPath=/run/me/%C" }, { "-oControlMaster=no", "-4" }, { "-S", "/run/sock" },
+			   { "-o", "controlpersist=5" } };
+	struct wf_host h = { "w:/srv", "w", "w", "/srv", "w", 0 };
+	struct wf_release_conf rc;
+
+	memset(&rc, 0, sizeof(rc));
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		struct wf_argv a = { 0 };
+		char *j;
+
+		rc.ssh = own[i];
+		rc.n_ssh = 2;
+		cr_assert_not(wf_remote_shared(&rc, "/tmp/wf-ssh-AbC123"), "%s %s", own[i][0], own[i][1]);
+		wf_remote_ssh(&rc, &h, "/tmp/wf-ssh-AbC123", "true", &a);
+		j = joined(&a);
+		cr_assert_null(strstr(j, "wf-ssh"), "%s", j);
+		free(j);
+		wf_argv_free(&a);
+	}
+}
+
+/* sshmux.c: a private directory, a name a journal may carry, and its
+ * close removes it (no master: nothing to stop). */
+Test(remote_cmd, sshmux_dir)
+{
+	char dir[WF_SSHMUX_DIR_MAX];
+	struct stat st;
+
+	cr_assert_eq(wf_sshmux_open(dir), 0);
+	cr_assert(wf_sshmux_name_ok(dir), "%s", dir);
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+	cr_assert_lt(strlen(dir) + 1 + 40 + 17, 100, "room for the socket's name");
+	wf_sshmux_close(dir);
+	cr_assert_neq(stat(dir, &st), 0, "%s is still there", dir);
+	cr_assert_not(wf_sshmux_name_ok("/tmp/wf-ssh-../etc"));
+	cr_assert_not(wf_sshmux_name_ok("/home/x/wf-ssh-AbC123"));
+	cr_assert_not(wf_sshmux_name_ok("/tmp/wf-ssh-AbC1234"));
+	wf_sshmux_close("/etc");        /* not a name of ours: left alone */
+	cr_assert_eq(stat("/etc", &st), 0);
+}
+
+/* The journal carries the directory to the runner; removing the journal
+ * (the deploy's end) removes the directory. */
+Test(remote_cmd, journal_names_and_closes_it)
+{
+	char gd[] = "/tmp/wfjhXXXXXX", *wd;
+	struct wf_job j, back;
+	struct stat st;
+
+	cr_assert_not_null(mkdtemp(gd));
+	wd = xasprintf("%s/workflow", gd);
+	cr_assert_eq(mkdir(wd, 0700), 0);
+	memset(&j, 0, sizeof(j));
+	strcpy(j.env, "live"), strcpy(j.kind, "deploy"), strcpy(j.ref, "refs/heads/live");
+	strcpy(j.new_oid, "0123456789012345678901234567890123456789");
+	j.pusher = "p";
+	cr_assert_eq(wf_sshmux_open(j.ssh_dir), 0);
+	strcat(gd, "/");
+	cr_assert_eq(wf_job_write(gd, &j), 0);
+	cr_assert_eq(wf_job_read(gd, "live", &back), 0);
+	cr_assert_str_eq(back.ssh_dir, j.ssh_dir);
+	wf_job_free(&back);
+	wf_job_remove(gd, "live");
+	cr_assert_neq(stat(j.ssh_dir, &st), 0, "%s is still there", j.ssh_dir);
+	rmdir(wd);
+	gd[strlen(gd) - 1] = 0;
+	rmdir(gd);
+	free(wd);
 }
 
 Test(remote_cmd, step_line_and_input)

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, size_t n, int timeout)
+void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, const char *ctl, size_t n, int timeout)
 {
 	memset(h, 0, sizeof(*h));
 	h->rc = rc;
+	h->ctl = ctl;
 	h->n = n;
 	h->max = rc->parallel > 0 ? (size_t)rc->parallel : 0;
 	h->host = xcalloc(n + 1, sizeof(*h->host));
@@ -32,7 +33,7 @@ struct wf_argv *hostrun_cmd(struct hostrun *h, size_t i)
 void hostrun_ssh(struct hostrun *h, size_t i, const struct wf_host *host, char *cmd)
 {
 	h->host[i] = host;
-	wf_remote_ssh(h->rc, host, cmd, hostrun_cmd(h, i));
+	wf_remote_ssh(h->rc, host, h->ctl, cmd, hostrun_cmd(h, i));
 	free(cmd);
 }
 

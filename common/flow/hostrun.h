@@ -10,6 +10,7 @@
 
 struct hostrun {
 	const struct wf_release_conf *rc;
+	const char *ctl;                /* the deploy's ssh control directory, or NULL */
 	size_t n;
 	const struct wf_host **host;    /* the job's host */
 	struct wf_fan_job *jobs;
@@ -19,7 +20,8 @@ struct hostrun {
 	size_t max;                     /* jobs at once (0: all): rc's hosts_parallel */
 };
 
-void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, size_t n, int timeout);
+/* ctl: the deploy's ssh connections (sshmux.h), or NULL: each ssh its own. */
+void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, const char *ctl, size_t n, int timeout);
 /* The next command of job i, for the caller to fill. */
 struct wf_argv *hostrun_cmd(struct hostrun *h, size_t i);
 /* Job i runs on host, one ssh with the remote line cmd (freed). */
