@@ -136,7 +136,7 @@ static void hosts_status(const struct wf_release_conf *rel, const char *here)
 	char (*cur)[WF_RELEASE_NAME_MAX] = xcalloc(rel->n_hosts + 1, sizeof(*cur));
 	size_t differ = 0;
 
-	wf_hosts_current(rel, cur);
+	wf_hosts_current(rel, NULL, cur);
 	for (size_t i = 0; i < rel->n_hosts; i++) {
 		int same = !strcmp(cur[i], here);
 		differ += !same;
@@ -168,7 +168,7 @@ static void hosts_json(const struct wf_release_conf *rel, const char *here, stru
 {
 	char (*cur)[WF_RELEASE_NAME_MAX] = xcalloc(rel->n_hosts + 1, sizeof(*cur));
 
-	wf_hosts_current(rel, cur);
+	wf_hosts_current(rel, NULL, cur);
 	sbuf_adds(sb, ",\"hosts\":[");
 	for (size_t i = 0; i < rel->n_hosts; i++) {
 		sbuf_addf(sb, "%s{\"name\":", i ? "," : "");

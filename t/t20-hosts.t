@@ -297,4 +297,64 @@ check "  ... and the git host" test "$(readlink "$P/live/current")" = "releases/
 check "  ... which has the branch's commit" \
 	test "$(sed -n 's/^commit: //p' "$H/web2/live/releases/$new.release")" = "$(tip refs/heads/live)"
 check "  ... said" says "remote: workflow: all 2 hosts are on $new"
+
+# --- one ssh connection per host per deploy (issue 28) -------------------------------
+accepted() { grep -c "Accepted publickey" "$T/sshd-$1.log"; }
+mux_dir() { sed -n 's/^ssh: //p' "$T/origin.git/workflow/inflight-live"; }
+# the control directory and every master of it gone (the runner closes
+# them after the record: the push may end a moment before)
+mux_gone() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		[ ! -e "$1" ] && ! ps -eo args | grep -v grep | grep -qF -- "$1/" && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+paused() { # paused POINT OUT -- git push ...: the push, stopped at POINT until resume
+	_pt=$1 _out=$2; shift 3
+	(WF_TEST_PAUSE=$_pt "$@" >"$_out" 2>&1) &
+	pusher=$!
+	i=0; while [ ! -s "$T/origin.git/workflow/paused.$_pt" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+}
+resume() { rm -f "$T/origin.git/workflow/paused.$_pt"; rc=0; wait $pusher || rc=$?; cp "$_out" "$OUT"; }
+commit "M" other.txt && git push -q origin master 2>/dev/null && git push -q origin master:test 2>/dev/null && fetch
+a1=$(accepted web1) a2=$(accepted web2)
+paused deploy-after-tag "$T/mux.out" -- git push origin test:live
+mux=$(mux_dir)
+check "a deploy to hosts names its ssh control directory in its journal" test -n "$mux" -a -d "$mux"
+check "  ... private to the deploy's user (mode 700)" test "$(stat -c %a "$mux" 2>/dev/null)" = 700
+check "  ... a socket per host: the copy's connections, open for the runner" \
+	test "$(find "$mux" -type s 2>/dev/null | wc -l)" = 2
+resume
+check "  ... the deploy goes through" pushed_ok
+check "  ... on both hosts" test "$(on web1) $(on web2)" = "releases/$(last_tag) releases/$(last_tag)"
+check "  ... over one connection to web1 (copy, marker, switch, step, check, pruning)" \
+	test "$(( $(accepted web1) - a1 ))" = 1
+check "  ... and one to web2" test "$(( $(accepted web2) - a2 ))" = 1
+check "  ... its control directory and ssh masters are gone afterwards" mux_gone "$mux"
+
+good=$(tip refs/heads/live)
+chmod 555 "$H/web2/live/releases"
+commit "N" other.txt && git push -q origin master 2>/dev/null && git push -q origin master:test 2>/dev/null && fetch
+paused hosts-after-copy "$T/mux.out" -- git push origin test:live
+mux=$(mux_dir)
+resume
+chmod 755 "$H/web2/live/releases"
+check "a copy refused by web2 refuses the push" refused
+check "  ... live did not move" at refs/heads/live "$good"
+check "  ... the deploy had its control directory" test -n "$mux"
+check "  ... gone with its masters, though the push was refused" mux_gone "$mux"
+last=$(last_tag)
+check "  ... the copy on web1 is removed (over its connection)" \
+	test ! -e "$H/web1/live/releases/deploy_live_$(( ${last#deploy_live_} + 1 )).release"
+
+# --- hosts_parallel = 1: one host after the other, all of them -------------------------
+sed -i 's/steps_on = "all";/steps_on = "all"; hosts_parallel = 1;/' "$CONF"
+live_deploy "P"
+check "hosts_parallel = 1: the deploy is accepted" pushed_ok
+check "  ... said, one at a time" says "remote: workflow: copying the release deploy_live_[0-9]* to 2 hosts, 1 at a time"
+check "  ... both hosts have it" says "remote: workflow: \[web2\] has the release"
+check "  ... both are on it" test "$(on web1) $(on web2)" = "releases/$(last_tag) releases/$(last_tag)"
+check "  ... switched in one round" says "remote: workflow: all 2 hosts are on $(last_tag)"
 done_testing

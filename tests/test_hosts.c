@@ -6,8 +6,13 @@
 #include <string.h>
 #include "config.h"
 #include "fanout.h"
+#include "journal.h"
 #include "remote_cmd.h"
+#include "sshmux.h"
 #include "util.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 static struct wf_config cfg;
 static char err[512];
@@ -59,6 +64,27 @@ Test(config_hosts, defaults_and_names)
 	cr_assert_str_eq(cfg.live.rel.hosts[1].name, "b");
 	cr_assert_eq(cfg.live.rel.steps_all, 0);
 	cr_assert_eq(cfg.live.rel.n_ssh, 0);
+	cr_assert_eq(cfg.live.rel.parallel, 0, "all at once unless said");
+}
+
+Test(config_hosts, hosts_parallel)
+{
+	load_ok(LIVE("hosts = ( { target = \"web1:/srv\"; }, { target = \"web2:/srv\"; } ); hosts_parallel = 1;"));
+	cr_assert_eq(cfg.live.rel.parallel, 1);
+	wf_config_free(&cfg);
+	load_ok(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = 1000;"));
+	cr_assert_eq(cfg.live.rel.parallel, 1000);
+	wf_config_free(&cfg);
+	load_err(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = 0;"),
+		 "t.conf:1: 'live.hosts_parallel' must be between 1 and 1000 hosts at once, not 0");
+	load_err(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = 1001;"),
+		 "'live.hosts_parallel' must be between 1 and 1000 hosts at once, not 1001");
+	load_err(LIVE("hosts = ( { target = \"web1:/srv\"; } ); hosts_parallel = \"4\";"),
+		 "'live.hosts_parallel' must be an integer (hosts at once)");
+	load_err(LIVE("hosts_parallel = 4;"), "'live.hosts_parallel' needs 'live.hosts'");
+	load_err("live = { branch = \"live\"; hosts_parallel = 4; };", "'live.hosts_parallel' needs 'live.path'");
+	load_err("multidev = { branches = [ \"md/*\" ]; path = \"/tmp/wfhosts/md\"; hosts_parallel = 2; };",
+		 "'multidev.hosts_parallel': branch environments run on the git host");
 }
 
 Test(config_hosts, bad_targets)
@@ -137,19 +163,126 @@ Test(remote_cmd, ssh_and_rsync_argv)
 	rc.path = "/var/site/live";
 	rc.ssh = ssh_args;
 	rc.n_ssh = 2;
-	wf_remote_ssh(&rc, &h, "true", &a);
+	wf_remote_ssh(&rc, &h, NULL, "true", &a);
 	j = joined(&a);
 	cr_assert_str_eq(j, "<ssh> <-p> <2222> <-i> </k> <-o> <BatchMode=yes> <-o> <ConnectTimeout=10> <-o> "
 			    "<ServerAliveInterval=15> <d@w> <true>");
 	free(j);
 	wf_argv_free(&a);
-	wf_remote_rsync_tree(&rc, &h, "deploy_live_2", link, 1, &a);
+	wf_remote_rsync_tree(&rc, &h, NULL, "deploy_live_2", link, 1, &a);
 	j = joined(&a);
 	cr_assert_str_eq(j, "<rsync> <-e> <ssh -p 2222 -i /k -o BatchMode=yes -o ConnectTimeout=10 -o "
 			    "ServerAliveInterval=15> <-rlpt> <--delete> <--mkpath> <--link-dest=../deploy_live_1> <--> "
 			    "</var/site/live/releases/deploy_live_2/> <d@w:/srv/live/releases/deploy_live_2/>");
 	free(j);
 	wf_argv_free(&a);
+}
+
+/* With the deploy's control directory: the sharing options after the
+ * admin's and ours, on ssh and inside rsync's -e alike. */
+Test(remote_cmd, shared_connection_argv)
+{
+	char *ssh_args[] = { "-i", "/k", NULL };
+	struct wf_host h = { "d@w:/srv/live", "d@w", "w", "/srv/live", "w", 0 };
+	struct wf_release_conf rc;
+	struct wf_argv a = { 0 };
+	char *j;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.path = "/var/site/live";
+	rc.ssh = ssh_args;
+	rc.n_ssh = 2;
+	wf_remote_ssh(&rc, &h, "/tmp/wf-ssh-AbC123", "true", &a);
+	j = joined(&a);
+	cr_assert_str_eq(j, "<ssh> <-i> </k> <-o> <BatchMode=yes> <-o> <ConnectTimeout=10> <-o> <ServerAliveInterval=15> "
+			    "<-o> <ControlMaster=auto> <-o> <ControlPath=/tmp/wf-ssh-AbC123/%C> <-o> <ControlPersist=60> "
+			    "<d@w> <true>");
+	free(j);
+	wf_argv_free(&a);
+	wf_remote_rsync_marker(&rc, &h, "/tmp/wf-ssh-AbC123", "deploy_live_2", &a);
+	j = joined(&a);
+	cr_assert_str_eq(j, "<rsync> <-e> <ssh -i /k -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=15 "
+			    "-o ControlMaster=auto -o ControlPath=/tmp/wf-ssh-AbC123/%C -o ControlPersist=60> <-pt> <--> "
+			    "</var/site/live/releases/deploy_live_2.release> <d@w:/srv/live/releases/>");
+	free(j);
+	wf_argv_free(&a);
+	cr_assert(wf_remote_shared(&rc, "/tmp/wf-ssh-AbC123"));
+	cr_assert_not(wf_remote_shared(&rc, NULL));
+	cr_assert_not(wf_remote_shared(&rc, ""));
+}
+
+/* The admin shares connections their own way: theirs stays whole. */
+Test(remote_cmd, admin_sharing_left_alone)
+{
+	char *own[][2] = { { "-o", "ControlPath=/run/me/%C" }, { "-oControlMaster=no", "-4" }, { "-S", "/run/sock" },
+			   { "-o", "controlpersist=5" } };
+	struct wf_host h = { "w:/srv", "w", "w", "/srv", "w", 0 };
+	struct wf_release_conf rc;
+
+	memset(&rc, 0, sizeof(rc));
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		struct wf_argv a = { 0 };
+		char *j;
+
+		rc.ssh = own[i];
+		rc.n_ssh = 2;
+		cr_assert_not(wf_remote_shared(&rc, "/tmp/wf-ssh-AbC123"), "%s %s", own[i][0], own[i][1]);
+		wf_remote_ssh(&rc, &h, "/tmp/wf-ssh-AbC123", "true", &a);
+		j = joined(&a);
+		cr_assert_null(strstr(j, "wf-ssh"), "%s", j);
+		free(j);
+		wf_argv_free(&a);
+	}
+}
+
+/* sshmux.c: a private directory, a name a journal may carry, and its
+ * close removes it (no master: nothing to stop). */
+Test(remote_cmd, sshmux_dir)
+{
+	char dir[WF_SSHMUX_DIR_MAX];
+	struct stat st;
+
+	cr_assert_eq(wf_sshmux_open(dir), 0);
+	cr_assert(wf_sshmux_name_ok(dir), "%s", dir);
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+	cr_assert_lt(strlen(dir) + 1 + 40 + 17, 100, "room for the socket's name");
+	wf_sshmux_close(dir);
+	cr_assert_neq(stat(dir, &st), 0, "%s is still there", dir);
+	cr_assert_not(wf_sshmux_name_ok("/tmp/wf-ssh-../etc"));
+	cr_assert_not(wf_sshmux_name_ok("/home/x/wf-ssh-AbC123"));
+	cr_assert_not(wf_sshmux_name_ok("/tmp/wf-ssh-AbC1234"));
+	wf_sshmux_close("/etc");        /* not a name of ours: left alone */
+	cr_assert_eq(stat("/etc", &st), 0);
+}
+
+/* The journal carries the directory to the runner; removing the journal
+ * (the deploy's end) removes the directory. */
+Test(remote_cmd, journal_names_and_closes_it)
+{
+	char gd[] = "/tmp/wfjhXXXXXX", *wd;
+	struct wf_job j, back;
+	struct stat st;
+
+	cr_assert_not_null(mkdtemp(gd));
+	wd = xasprintf("%s/workflow", gd);
+	cr_assert_eq(mkdir(wd, 0700), 0);
+	memset(&j, 0, sizeof(j));
+	strcpy(j.env, "live"), strcpy(j.kind, "deploy"), strcpy(j.ref, "refs/heads/live");
+	strcpy(j.new_oid, "0123456789012345678901234567890123456789");
+	j.pusher = "p";
+	cr_assert_eq(wf_sshmux_open(j.ssh_dir), 0);
+	strcat(gd, "/");
+	cr_assert_eq(wf_job_write(gd, &j), 0);
+	cr_assert_eq(wf_job_read(gd, "live", &back), 0);
+	cr_assert_str_eq(back.ssh_dir, j.ssh_dir);
+	wf_job_free(&back);
+	wf_job_remove(gd, "live");
+	cr_assert_neq(stat(j.ssh_dir, &st), 0, "%s is still there", j.ssh_dir);
+	rmdir(wd);
+	gd[strlen(gd) - 1] = 0;
+	rmdir(gd);
+	free(wd);
 }
 
 Test(remote_cmd, step_line_and_input)
@@ -221,7 +354,7 @@ Test(fanout, parallel_sequences_and_input)
 	j[0].label = "web1", j[0].cmds[0] = a1, j[0].cmds[1] = a2, j[0].n_cmds = 2, j[0].input = "v $(x)\n";
 	j[1].label = "web2", j[1].cmds[0] = b1, j[1].cmds[1] = b2, j[1].n_cmds = 2;
 	j[2].label = "web3", j[2].cmds[0] = c1, j[2].n_cmds = 1, j[2].timeout = 1;
-	failed = wf_fan_run(j, 3, seen_line, &s);
+	failed = wf_fan_run(j, 3, 0, seen_line, &s);
 	cr_assert_eq(failed, 2);
 	cr_assert_eq(j[0].exit_status, 0);
 	cr_assert_eq(j[1].exit_status, 3);
@@ -233,6 +366,28 @@ Test(fanout, parallel_sequences_and_input)
 	cr_assert(strstr(j[2].output, "killed after its timeout of 1 s"), "%s", j[2].output);
 	cr_assert_str_eq(j[1].output, "b\n");
 	wf_fan_free(j, 3);
+	sbuf_free(&s.sb);
+}
+
+/* hosts_parallel = 1: one job after the other, in order, each whole
+ * before the next starts; a job that cannot run does not stop the rest. */
+Test(fanout, at_most_max_at_once)
+{
+	char *run[] = { "sh", "-c", "echo start; sleep 0.1; echo end", NULL };
+	char *bad[] = { "/nonexistent/wf-no-such-tool", NULL };
+	struct wf_fan_job j[4];
+	struct seen s = { SBUF_INIT };
+	const char *labels[] = { "a", "b", "c", "d" };
+
+	memset(j, 0, sizeof(j));
+	for (size_t i = 0; i < 4; i++)
+		j[i].label = labels[i], j[i].cmds[0] = i == 2 ? bad : run, j[i].n_cmds = 1;
+	cr_assert_eq(wf_fan_run(j, 4, 1, seen_line, &s), 1);
+	cr_assert_str_eq(s.sb.buf, "a:start\na:end\nb:start\nb:end\n"
+			 "c:cannot run '/nonexistent/wf-no-such-tool': No such file or directory\nd:start\nd:end\n", "%s", s.sb.buf);
+	cr_assert_eq(j[2].exit_status, 127);
+	cr_assert_eq(j[3].exit_status, 0);
+	wf_fan_free(j, 4);
 	sbuf_free(&s.sb);
 }
 

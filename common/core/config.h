@@ -85,6 +85,7 @@ struct wf_release_conf {
 	char **ssh;             /* extra ssh arguments (before ours) */
 	size_t n_ssh;
 	int steps_all;          /* steps_on = "all": steps on every host, else the first */
+	int parallel;           /* hosts_parallel: hosts worked on at once (0: all) */
 	struct wf_floor min_free, min_free_inodes; /* what a release must leave free (disk_floor.h) */
 	char *release_file;     /* the file naming each release (relative; NULL: ".release") */
 	char *php_fpm;          /* the PHP-FPM pool's FastCGI socket (path or host:port): OPcache reset on a switch */

@@ -10,6 +10,9 @@
 #include "util.h"
 
 #define WF_HOSTS_MAX 64
+/* hosts_parallel: at most this many at once (a git host running 1,000
+ * rsync is already more than it can take) */
+#define WF_HOSTS_PARALLEL_MAX 1000
 static const char *const host_keys[] = { "target", "port", "name", NULL };
 
 /* user, host, name: letters, digits, '.', '_', '-', not starting with '-' */
@@ -146,14 +149,28 @@ static int load_ssh(struct ld *ld, const config_setting_t *g, const char *where,
 	return 0;
 }
 
+/* hosts_parallel: how many hosts are copied to (and run steps, checks,
+ * pruning) at once; left out, all of them.  The switch is not limited:
+ * it goes to every host in one round, so that they part for as short a
+ * time as can be. */
+static int load_parallel(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
+{
+	long long n = 0;
+
+	if (wf_cfg_get_int_in(ld, g, "hosts_parallel", where, 1, WF_HOSTS_PARALLEL_MAX, "hosts at once", &n) < 0)
+		return -1;
+	r->parallel = (int)n;
+	return 0;
+}
+
 int wf_cfg_load_hosts(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
 {
 	config_setting_t *l = config_setting_get_member(g, "hosts"), *s;
 	const char *v;
 
 	if (!l) {
-		static const char *const needs[] = { "ssh", "steps_on" };
-		for (size_t i = 0; i < 2; i++)
+		static const char *const needs[] = { "ssh", "steps_on", "hosts_parallel" };
+		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 			if ((s = config_setting_get_member(g, needs[i])))
 				return wf_cfg_fail(ld, s, "'%s.%s' needs '%s.hosts' (the web servers)", where, needs[i],
 						   where);
@@ -166,7 +183,7 @@ int wf_cfg_load_hosts(struct ld *ld, const config_setting_t *g, const char *wher
 		return wf_cfg_fail(ld, s, "'%s.steps_on' must be \"first\" (the first host) or \"all\", not '%s'",
 				   where, v);
 	r->steps_all = v && !strcmp(v, "all");
-	return 0;
+	return load_parallel(ld, g, where, r);
 }
 
 void wf_cfg_hosts_free(struct wf_release_conf *r)

@@ -17,8 +17,8 @@ struct ld {
 #define WF_TIMEOUT_MAX 86400
 
 /* The release keys an env section may have, for its list of known keys. */
-#define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on", "min_free", \
-	"min_free_inodes", "release_file", "shared_files", "php_fpm"
+#define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on", "hosts_parallel", \
+	"min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm"
 
 int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

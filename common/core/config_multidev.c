@@ -70,10 +70,10 @@ int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_
 		return -1;
 	if (!g)
 		return 0;
-	for (const char *const *k = (const char *const[]){ "hosts", "ssh", "steps_on", NULL }; *k; k++)
+	for (const char *const *k = (const char *const[]){ "hosts", "ssh", "steps_on", "hosts_parallel", NULL }; *k; k++)
 		if (config_setting_get_member(g, *k))
 			return wf_cfg_fail(ld, config_setting_get_member(g, *k), "'multidev.%s': branch environments "
-					   "run on the git host, under multidev.path (no hosts, ssh or steps_on)", *k);
+					   "run on the git host, under multidev.path (no hosts, ssh, steps_on or hosts_parallel)", *k);
 	if (wf_cfg_check_keys(ld, g, "multidev", multidev_keys) < 0 || load_branches(ld, g, c, m) < 0 ||
 	    wf_cfg_get_int_in(ld, g, "max", "multidev", 1, WF_MULTIDEV_MAX_MAX, "environments", &max) < 0)
 		return -1;

@@ -137,7 +137,8 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	const char *v;
 	long long keep = r->keep;
 	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on",
-						  "min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm" };
+						  "hosts_parallel", "min_free", "min_free_inodes", "release_file", "shared_files",
+						  "php_fpm" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;

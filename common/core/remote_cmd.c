@@ -1,5 +1,8 @@
 /* remote_cmd.h: the argv of ssh and rsync for a host, and the remote
  * lines, every word of which is single-quoted or ours. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* strcasestr */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,24 @@
 static const char *const ssh_ours[] = { "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
 					"-o", "ServerAliveInterval=15" };
 #define N_OURS (sizeof(ssh_ours) / sizeof(ssh_ours[0]))
+
+/* The admin's ssh list says how connections are shared (ControlPath,
+ * ControlMaster, ControlPersist, -S, -M): theirs is kept whole, ours is
+ * not added (ssh takes the first value, and half of each would mix). */
+static int admin_shares(const struct wf_release_conf *rc)
+{
+	for (size_t i = 0; i < rc->n_ssh; i++) {
+		const char *s = rc->ssh[i];
+		if (strcasestr(s, "control") || !strncmp(s, "-S", 2) || !strncmp(s, "-M", 2))
+			return 1;
+	}
+	return 0;
+}
+
+int wf_remote_shared(const struct wf_release_conf *rc, const char *ctl)
+{
+	return ctl && *ctl && !strpbrk(ctl, " \t\n") && !admin_shares(rc);
+}
 
 void wf_argv_add(struct wf_argv *a, const char *s)
 {
@@ -40,7 +61,7 @@ void wf_sh_quote(struct sbuf *sb, const char *s)
 	sbuf_adds(sb, "'");
 }
 
-static void ssh_words(const struct wf_release_conf *rc, const struct wf_host *h, struct wf_argv *a)
+static void ssh_words(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl, struct wf_argv *a)
 {
 	char port[16];
 
@@ -54,23 +75,37 @@ static void ssh_words(const struct wf_release_conf *rc, const struct wf_host *h,
 		wf_argv_add(a, rc->ssh[i]);
 	for (size_t i = 0; i < N_OURS; i++)
 		wf_argv_add(a, ssh_ours[i]);
+	if (wf_remote_shared(rc, ctl)) {
+		/* the first ssh to the host is its master; every later one (the
+		 * marker, the switch, steps, checks) goes over its connection */
+		char *path = xasprintf("ControlPath=%s/%%C", ctl);
+		wf_argv_add(a, "-o");
+		wf_argv_add(a, "ControlMaster=auto");
+		wf_argv_add(a, "-o");
+		wf_argv_add(a, path);
+		wf_argv_add(a, "-o");
+		wf_argv_add(a, "ControlPersist=" WF_REMOTE_PERSIST);
+		free(path);
+	}
 }
 
-void wf_remote_ssh(const struct wf_release_conf *rc, const struct wf_host *h, const char *cmd, struct wf_argv *a)
+void wf_remote_ssh(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl, const char *cmd,
+		   struct wf_argv *a)
 {
-	ssh_words(rc, h, a);
+	ssh_words(rc, h, ctl, a);
 	wf_argv_add(a, h->login);
 	wf_argv_add(a, cmd);
 }
 
 /* rsync -e "ssh ...": rsync splits it on white space, which no word of
  * it has (the config refuses ssh entries with spaces or quotes). */
-static void rsync_words(const struct wf_release_conf *rc, const struct wf_host *h, struct wf_argv *a)
+static void rsync_words(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl,
+			struct wf_argv *a)
 {
 	struct wf_argv s = { 0 };
 	struct sbuf e = SBUF_INIT;
 
-	ssh_words(rc, h, &s);
+	ssh_words(rc, h, ctl, &s);
 	for (size_t i = 0; i < s.n; i++)
 		sbuf_addf(&e, "%s%s", i ? " " : "", s.v[i]);
 	wf_argv_add(a, "rsync");
@@ -80,13 +115,13 @@ static void rsync_words(const struct wf_release_conf *rc, const struct wf_host *
 	wf_argv_free(&s);
 }
 
-void wf_remote_rsync_tree(const struct wf_release_conf *rc, const struct wf_host *h, const char *name,
-			  const char *const *link, size_t n_link, struct wf_argv *a)
+void wf_remote_rsync_tree(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl,
+			  const char *name, const char *const *link, size_t n_link, struct wf_argv *a)
 {
 	char *src = xasprintf("%s/releases/%s/", rc->path, name);
 	char *dst = xasprintf("%s:%s/releases/%s/", h->login, h->path, name);
 
-	rsync_words(rc, h, a);
+	rsync_words(rc, h, ctl, a);
 	/* links, modes, times (--link-dest links a file whose size, time
 	 * and mode match); not owners: the deploy user owns the host's copy */
 	wf_argv_add(a, "-rlpt");
@@ -104,13 +139,13 @@ void wf_remote_rsync_tree(const struct wf_release_conf *rc, const struct wf_host
 	free(src);
 }
 
-void wf_remote_rsync_marker(const struct wf_release_conf *rc, const struct wf_host *h, const char *name,
-			    struct wf_argv *a)
+void wf_remote_rsync_marker(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl,
+			    const char *name, struct wf_argv *a)
 {
 	char *src = xasprintf("%s/releases/%s.release", rc->path, name);
 	char *dst = xasprintf("%s:%s/releases/", h->login, h->path);
 
-	rsync_words(rc, h, a);
+	rsync_words(rc, h, ctl, a);
 	wf_argv_add(a, "-pt");
 	wf_argv_add(a, "--");
 	wf_argv_add(a, src);

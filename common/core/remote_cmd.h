@@ -27,15 +27,25 @@ void wf_argv_free(struct wf_argv *a);
 /* s in single quotes for a POSIX shell ('it'\''s'). */
 void wf_sh_quote(struct sbuf *sb, const char *s);
 
-/* ssh [-p port] <rc->ssh> <ours> login cmd */
-void wf_remote_ssh(const struct wf_release_conf *rc, const struct wf_host *h, const char *cmd, struct wf_argv *a);
+/* ctl, in each of these: the deploy's directory of ssh control sockets
+ * (sys/sshmux.h), or NULL.  With one, ssh gets ControlMaster=auto,
+ * ControlPath=<ctl>/%C and ControlPersist: one connection per host for
+ * the whole deploy, unless the admin's ssh list shares connections its
+ * own way (then it is left alone). */
+#define WF_REMOTE_PERSIST "60"
+/* 1 when ctl is used (see above). */
+int wf_remote_shared(const struct wf_release_conf *rc, const char *ctl);
+
+/* ssh [-p port] <rc->ssh> <ours> [<sharing>] login cmd */
+void wf_remote_ssh(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl, const char *cmd,
+		   struct wf_argv *a);
 /* rsync of path/releases/<name>/ to the host's releases/<name>/, hard
  * links to the releases in link (on the host, as here) for what did not
  * change; then of its marker, once the tree is all there. */
-void wf_remote_rsync_tree(const struct wf_release_conf *rc, const struct wf_host *h, const char *name,
-			  const char *const *link, size_t n_link, struct wf_argv *a);
-void wf_remote_rsync_marker(const struct wf_release_conf *rc, const struct wf_host *h, const char *name,
-			    struct wf_argv *a);
+void wf_remote_rsync_tree(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl,
+			  const char *name, const char *const *link, size_t n_link, struct wf_argv *a);
+void wf_remote_rsync_marker(const struct wf_release_conf *rc, const struct wf_host *h, const char *ctl,
+			    const char *name, struct wf_argv *a);
 
 /* Remote lines, malloc'd.  Names must pass wf_release_name_ok. */
 /* current -> releases/<to> by a rename over it, the shared paths made

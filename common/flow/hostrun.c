@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, size_t n, int timeout)
+void hostrun_init(struct hostrun *h, const struct wf_release_conf *rc, const char *ctl, size_t n, int timeout)
 {
 	memset(h, 0, sizeof(*h));
 	h->rc = rc;
+	h->ctl = ctl;
 	h->n = n;
+	h->max = rc->parallel > 0 ? (size_t)rc->parallel : 0;
 	h->host = xcalloc(n + 1, sizeof(*h->host));
 	h->jobs = xcalloc(n + 1, sizeof(*h->jobs));
 	h->argv = xcalloc(n + 1, sizeof(*h->argv));
@@ -31,7 +33,7 @@ struct wf_argv *hostrun_cmd(struct hostrun *h, size_t i)
 void hostrun_ssh(struct hostrun *h, size_t i, const struct wf_host *host, char *cmd)
 {
 	h->host[i] = host;
-	wf_remote_ssh(h->rc, host, cmd, hostrun_cmd(h, i));
+	wf_remote_ssh(h->rc, host, h->ctl, cmd, hostrun_cmd(h, i));
 	free(cmd);
 }
 
@@ -56,7 +58,7 @@ size_t hostrun_go(struct hostrun *h)
 		for (size_t k = 0; k < h->jobs[i].n_cmds; k++)
 			h->jobs[i].cmds[k] = h->argv[i][k].v;
 	}
-	return wf_fan_run(h->jobs, h->n, h->quiet ? NULL : hostrun_say, NULL);
+	return wf_fan_run(h->jobs, h->n, h->max, h->quiet ? NULL : hostrun_say, NULL);
 }
 
 void hostrun_reason(const struct hostrun *h, size_t i, char *buf, size_t len)

@@ -229,8 +229,17 @@ static int copy_to_hosts(struct wf_session *s, struct wf_deploy *d)
 	const struct wf_env *env = d->env;
 	struct wf_job *j = d->job;
 	char why[1024], *note;
+	int r;
 
-	if (wf_hosts_copy(&env->rel, j->release, j->reused, &d->steps, why, sizeof(why)) == 0)
+	/* one ssh connection per host for the whole deploy: the journal
+	 * names its directory, so that the runner's ssh go over the
+	 * connections the copy opened, and its removal (the deploy's end,
+	 * however it ends) closes them.  Without one, each ssh connects. */
+	if (!j->ssh_dir[0] && wf_sshmux_open(j->ssh_dir) == 0)
+		(void)wf_job_write(s->repo.git_dir, j);
+	r = wf_hosts_copy(&env->rel, wf_hosts_ctl(j), j->release, j->reused, &d->steps, why, sizeof(why));
+	wf_test_pause(s->repo.git_dir, "hosts-after-copy");
+	if (r == 0)
 		return 0;
 	wf_say("workflow: push refused: %s and current on every host did not move", env->branch);
 	note = xasprintf("copy to a host failed (%s); nothing was switched", why);
@@ -238,6 +247,8 @@ static int copy_to_hosts(struct wf_session *s, struct wf_deploy *d)
 	free(note);
 	if (!j->reused)
 		wf_release_remove(&env->rel, j->release);
+	wf_sshmux_close(j->ssh_dir);
+	j->ssh_dir[0] = 0;
 	return -1;
 }
 
@@ -298,6 +309,7 @@ int wf_release_prepare(struct wf_session *s, struct wf_deploy *d)
 		wf_say("workflow: cannot write the deploy journal: %s; push refused", strerror(errno));
 		if (!j->reused)
 			wf_release_remove(rc, j->release);
+		wf_sshmux_close(j->ssh_dir);
 		return -1;
 	}
 	return 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* How long a copy, a switch or a look at a host may take (s). */
 #define COPY_TIMEOUT 1800
@@ -39,6 +40,13 @@ static void free_names(char **v, size_t n)
 	free(v);
 }
 
+const char *wf_hosts_ctl(const struct wf_job *j)
+{
+	/* gone (closed by the runner that made it, or /tmp emptied): ssh
+	 * cannot make a master there, each connects on its own */
+	return j && j->ssh_dir[0] && access(j->ssh_dir, X_OK) == 0 ? j->ssh_dir : NULL;
+}
+
 /* Each host's copy as a record step. */
 static void copy_results(struct hostrun *h, struct wf_record_steps *st)
 {
@@ -46,21 +54,26 @@ static void copy_results(struct hostrun *h, struct wf_record_steps *st)
 		hostrun_record(h, i, "copy", st);
 }
 
-int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused, struct wf_record_steps *st,
-		  char *whyall, size_t whylen)
+int wf_hosts_copy(const struct wf_release_conf *rc, const char *ctl, const char *name, int reused,
+		  struct wf_record_steps *st, char *whyall, size_t whylen)
 {
 	struct hostrun h;
 	struct sbuf sb = SBUF_INIT;
 	char **link, why[512];
 	size_t n_link = link_dests(rc, name, &link), failed;
 
-	wf_say("workflow: copying the release %s to %zu host%s at once (rsync over ssh)", name, rc->n_hosts,
-	       rc->n_hosts == 1 ? "" : "s");
-	hostrun_init(&h, rc, rc->n_hosts, COPY_TIMEOUT);
+	if (rc->parallel && (size_t)rc->parallel < rc->n_hosts)
+		wf_say("workflow: copying the release %s to %zu hosts, %d at a time (rsync over ssh)", name,
+		       rc->n_hosts, rc->parallel);
+	else
+		wf_say("workflow: copying the release %s to %zu host%s at once (rsync over ssh)", name, rc->n_hosts,
+		       rc->n_hosts == 1 ? "" : "s");
+	hostrun_init(&h, rc, ctl, rc->n_hosts, COPY_TIMEOUT);
 	for (size_t i = 0; i < rc->n_hosts; i++) {
 		h.host[i] = &rc->hosts[i];
-		wf_remote_rsync_tree(rc, &rc->hosts[i], name, (const char *const *)link, n_link, hostrun_cmd(&h, i));
-		wf_remote_rsync_marker(rc, &rc->hosts[i], name, hostrun_cmd(&h, i));
+		wf_remote_rsync_tree(rc, &rc->hosts[i], ctl, name, (const char *const *)link, n_link,
+				     hostrun_cmd(&h, i));
+		wf_remote_rsync_marker(rc, &rc->hosts[i], ctl, name, hostrun_cmd(&h, i));
 	}
 	failed = hostrun_go(&h);
 	for (size_t i = 0; i < rc->n_hosts; i++) {
@@ -80,19 +93,19 @@ int wf_hosts_copy(const struct wf_release_conf *rc, const char *name, int reused
 	if (!failed)
 		return 0;
 	if (!reused)
-		wf_hosts_remove(rc, name);
+		wf_hosts_remove(rc, ctl, name);
 	wf_say("workflow: %zu of %zu hosts could not get the release: nothing was switched anywhere%s", failed,
 	       rc->n_hosts, reused ? "" : ", the copies are removed");
 	return -1;
 }
 
-void wf_hosts_remove(const struct wf_release_conf *rc, const char *name)
+void wf_hosts_remove(const struct wf_release_conf *rc, const char *ctl, const char *name)
 {
 	struct hostrun h;
 
 	if (!wf_release_name_ok(name))
 		return;
-	hostrun_init(&h, rc, rc->n_hosts, SWITCH_TIMEOUT);
+	hostrun_init(&h, rc, ctl, rc->n_hosts, SWITCH_TIMEOUT);
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		hostrun_ssh(&h, i, &rc->hosts[i], wf_remote_remove(&rc->hosts[i], name));
 	hostrun_go(&h);
@@ -101,8 +114,8 @@ void wf_hosts_remove(const struct wf_release_conf *rc, const char *name)
 
 /* Switch the hosts in want[] (1) to `to`; want[i] becomes 2 for each
  * that switched.  The number that failed. */
-static size_t switch_some(const struct wf_release_conf *rc, const char *from, const char *to, int *want,
-			  struct wf_step_ctx *cx, const char *what)
+static size_t switch_some(const struct wf_release_conf *rc, const char *ctl, const char *from, const char *to,
+			  int *want, struct wf_step_ctx *cx, const char *what)
 {
 	const struct wf_host **which = xcalloc(rc->n_hosts + 1, sizeof(*which));
 	size_t *idx = xcalloc(rc->n_hosts + 1, sizeof(*idx)), n = 0, failed;
@@ -112,7 +125,8 @@ static size_t switch_some(const struct wf_release_conf *rc, const char *from, co
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		if (want[i])
 			which[n] = &rc->hosts[i], idx[n++] = i;
-	hostrun_init(&h, rc, n, SWITCH_TIMEOUT);
+	hostrun_init(&h, rc, ctl, n, SWITCH_TIMEOUT);
+	h.max = 0;      /* every host in one round, whatever hosts_parallel says */
 	for (size_t k = 0; k < n; k++)
 		hostrun_ssh(&h, k, which[k], wf_remote_switch(rc, which[k], from, to));
 	failed = hostrun_go(&h);
@@ -133,12 +147,12 @@ static size_t switch_some(const struct wf_release_conf *rc, const char *from, co
 
 /* Which host is on which release, after a switch that could not be
  * undone everywhere. */
-static char *where_hosts_are(const struct wf_release_conf *rc)
+static char *where_hosts_are(const struct wf_release_conf *rc, const char *ctl)
 {
 	char (*cur)[WF_RELEASE_NAME_MAX] = xcalloc(rc->n_hosts + 1, sizeof(*cur));
 	struct sbuf sb = SBUF_INIT;
 
-	wf_hosts_current(rc, cur);
+	wf_hosts_current(rc, ctl, cur);
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		sbuf_addf(&sb, "%s%s on %s", i ? ", " : "", rc->hosts[i].name,
 			  cur[i][0] == '?' ? "(no answer)" : cur[i][0] ? cur[i] : "(no current)");
@@ -146,8 +160,8 @@ static char *where_hosts_are(const struct wf_release_conf *rc)
 	return sbuf_detach(&sb);
 }
 
-int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const char *to, const char *prev,
-		    const char *what, struct wf_step_ctx *cx, char **note)
+int wf_hosts_switch(const struct wf_release_conf *rc, const char *ctl, const char *from, const char *to,
+		    const char *prev, const char *what, struct wf_step_ctx *cx, char **note)
 {
 	int *want = xcalloc(rc->n_hosts + 1, sizeof(*want));
 	size_t failed, back_failed = 0;
@@ -155,7 +169,7 @@ int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const ch
 
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		want[i] = 1;
-	failed = switch_some(rc, from, to, want, cx, what);
+	failed = switch_some(rc, ctl, from, to, want, cx, what);
 	if (!failed) {
 		wf_say("workflow: all %zu hosts are on %s", rc->n_hosts, to);
 		free(want);
@@ -165,8 +179,8 @@ int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const ch
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		want[i] = want[i] == 2 && prev && prev[0];
 	if (prev && prev[0])
-		back_failed = switch_some(rc, prev, prev, want, cx, "back");
-	where = where_hosts_are(rc);
+		back_failed = switch_some(rc, ctl, prev, prev, want, cx, "back");
+	where = where_hosts_are(rc, ctl);
 	if (back_failed || !prev || !prev[0])
 		wf_say("workflow: hosts not all on one release: %s", where);
 	else
@@ -178,7 +192,7 @@ int wf_hosts_switch(const struct wf_release_conf *rc, const char *from, const ch
 	return -1;
 }
 
-void wf_hosts_prune(const struct wf_release_conf *rc)
+void wf_hosts_prune(const struct wf_release_conf *rc, const char *ctl)
 {
 	struct wf_release_info *l;
 	long n = wf_release_list(rc, &l);
@@ -187,7 +201,7 @@ void wf_hosts_prune(const struct wf_release_conf *rc)
 
 	for (long i = 0; i < n; i++)
 		keep[i] = l[i].name;
-	hostrun_init(&h, rc, rc->n_hosts, SWITCH_TIMEOUT);
+	hostrun_init(&h, rc, ctl, rc->n_hosts, SWITCH_TIMEOUT);
 	for (size_t i = 0; i < rc->n_hosts; i++)
 		hostrun_ssh(&h, i, &rc->hosts[i], wf_remote_prune(&rc->hosts[i], keep, n > 0 ? (size_t)n : 0));
 	if (hostrun_go(&h))
@@ -198,11 +212,11 @@ void wf_hosts_prune(const struct wf_release_conf *rc)
 	free(l);
 }
 
-void wf_hosts_current(const struct wf_release_conf *rc, char (*cur)[WF_RELEASE_NAME_MAX])
+void wf_hosts_current(const struct wf_release_conf *rc, const char *ctl, char (*cur)[WF_RELEASE_NAME_MAX])
 {
 	struct hostrun h;
 
-	hostrun_init(&h, rc, rc->n_hosts, 20);
+	hostrun_init(&h, rc, ctl, rc->n_hosts, 20);
 	h.quiet = 1;
 	for (size_t i = 0; i < rc->n_hosts; i++) {
 		hostrun_ssh(&h, i, &rc->hosts[i], wf_remote_current(&rc->hosts[i]));

@@ -61,7 +61,7 @@ static int cmd_on_hosts(struct wf_session *s, const struct wf_deploy *d, const s
 	struct hostrun h;
 	size_t failed;
 
-	hostrun_init(&h, rc, nh, st->timeout);
+	hostrun_init(&h, rc, wf_hosts_ctl(d->job), nh, st->timeout);
 	for (size_t i = 0; i < nh; i++) {
 		const struct wf_host *ho = &rc->hosts[i];
 		char **env = host_env(s, d, cx, ho), *dir = xasprintf("%s/releases/%s", ho->path, cx->release);

@@ -56,7 +56,7 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		}
 	}
 	/* every host first: here, current follows only once they all did */
-	if (rc->n_hosts && wf_hosts_switch(rc, from, j->release, cx->prev, "switch", cx, note) < 0) {
+	if (rc->n_hosts && wf_hosts_switch(rc, wf_hosts_ctl(j), from, j->release, cx->prev, "switch", cx, note) < 0) {
 		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
@@ -79,7 +79,8 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 
 /* current back to cx->prev; its commit in *commit.  0, 1 when a host
  * could not go back (said, and in the note), or -1 (note). */
-static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx, char *commit, char **note)
+static int switch_back(const struct wf_release_conf *rc, const char *ctl, struct wf_step_ctx *cx, char *commit,
+		       char **note)
 {
 	struct wf_release_info info;
 	int stuck = 0;
@@ -91,7 +92,7 @@ static int switch_back(const struct wf_release_conf *rc, struct wf_step_ctx *cx,
 	/* a host that cannot go back is said (which host is on which release);
 	 * the others and this one go back all the same */
 	if (rc->n_hosts)
-		stuck = wf_hosts_switch(rc, cx->prev, cx->prev, NULL, "back", cx, note) < 0;
+		stuck = wf_hosts_switch(rc, ctl, cx->prev, cx->prev, NULL, "back", cx, note) < 0;
 	if (wf_release_switch(rc, cx->prev) < 0) {
 		*note = wf_join_note(*note, xasprintf("cannot switch current back to %s: %s", cx->prev, strerror(errno)));
 		return -1;
@@ -109,7 +110,7 @@ void wf_release_undo(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 
 	if (!d->env->rel.path)
 		return;
-	if ((b = switch_back(&d->env->rel, cx, commit, note)) < 0) {
+	if ((b = switch_back(&d->env->rel, wf_hosts_ctl(d->job), cx, commit, note)) < 0) {
 		wf_say("workflow: a %s of %s failed; %s stays on %.12s (%s)", what, d->env->branch, d->env->branch,
 		       d->new_oid, "no earlier release to go back to");
 		return;
@@ -154,7 +155,7 @@ void wf_release_done(struct wf_session *s, struct wf_deploy *d, struct wf_step_c
 		wf_say("workflow: %s: removed %d old release%s (keep = %d)", d->env->branch, n, n == 1 ? "" : "s",
 		       d->env->rel.keep);
 	if (d->env->rel.n_hosts)
-		wf_hosts_prune(&d->env->rel);
+		wf_hosts_prune(&d->env->rel, wf_hosts_ctl(d->job));
 }
 
 void wf_release_forget(struct wf_session *s, const struct wf_deploy *d)
@@ -169,7 +170,7 @@ void wf_release_forget(struct wf_session *s, const struct wf_deploy *d)
 	if (wf_release_current(&env->rel, cur) != 0 || strcmp(cur, j->release)) {
 		wf_release_remove(&env->rel, j->release);
 		if (env->rel.n_hosts)
-			wf_hosts_remove(&env->rel, j->release);
+			wf_hosts_remove(&env->rel, wf_hosts_ctl(j), j->release);
 	}
 }
 
@@ -197,7 +198,7 @@ void wf_release_repair(struct wf_session *s, const struct wf_deploy *d)
 		return;
 	if (env->rel.n_hosts) {
 		char *note = NULL;
-		wf_hosts_switch(&env->rel, j->release, j->release, NULL, "switch", NULL, &note);
+		wf_hosts_switch(&env->rel, wf_hosts_ctl(j), j->release, j->release, NULL, "switch", NULL, &note);
 		free(note);
 	}
 	if (wf_release_switch(&env->rel, j->release) == 0)

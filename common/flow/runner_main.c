@@ -136,6 +136,9 @@ static void run_job(struct wf_session *s, const char *name)
 		return;
 	}
 	wf_deploy_run(s, &d);
+	/* its hosts' connections end with it, even when its journal stays
+	 * (untagged: repair tags it later, over connections of its own) */
+	wf_sshmux_close(d.job->ssh_dir);
 	if (d.kind == WF_HOTFIX)
 		wf_say("workflow: hotfix is on %s. Merge it back into Dev now: git pull origin %s && git push origin %s",
 		       d.env->branch, d.env->branch, s->config.dev_branch);

@@ -1,6 +1,7 @@
 /* wf_fan_run (fanout.h): a process per job, which runs its commands
  * with wf_step_run (timeouts, process groups) and writes their lines to
- * a pipe; this side reads every pipe as it comes. */
+ * a pipe; this side reads every pipe as it comes, and starts the next
+ * job when one ends if only so many may run at once. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
@@ -133,24 +134,39 @@ static void start(struct wf_fan_job *j, struct slot *sl)
 	sl->fd = p[0];
 }
 
-/* Read every pipe until each is at its end. */
-static void gather(struct wf_fan_job *jobs, struct slot *sl, size_t n)
+/* The run: its jobs, their slots, and how many may run at once. */
+struct fan {
+	struct wf_fan_job *jobs;
+	struct slot *sl;
+	size_t n, max, next, running;
+};
+
+/* Start jobs in order while fewer than max run (max 0: all at once). */
+static void start_more(struct fan *f)
 {
-	struct pollfd *pf = xcalloc(n, sizeof(*pf));
+	while (f->next < f->n && (!f->max || f->running < f->max)) {
+		size_t i = f->next++;
+		start(&f->jobs[i], &f->sl[i]);
+		f->running += f->sl[i].fd >= 0;
+	}
+}
+
+/* Read every pipe until each is at its end; a job whose pipe ended
+ * (its process exited) makes room for the next. */
+static void gather(struct fan *f)
+{
+	struct pollfd *pf = xcalloc(f->n, sizeof(*pf));
+	struct slot *sl = f->sl;
 	char buf[8192];
 
-	for (;;) {
-		size_t open = 0;
-		for (size_t i = 0; i < n; i++) {
+	for (start_more(f); f->running;) {
+		for (size_t i = 0; i < f->n; i++) {
 			pf[i].fd = sl[i].fd;
 			pf[i].events = POLLIN;
-			open += sl[i].fd >= 0;
 		}
-		if (!open)
-			break;
-		if (poll(pf, (nfds_t)n, -1) < 0)
+		if (poll(pf, (nfds_t)f->n, -1) < 0)
 			continue;       /* EINTR */
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < f->n; i++) {
 			ssize_t r;
 			if (sl[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
@@ -160,9 +176,11 @@ static void gather(struct wf_fan_job *jobs, struct slot *sl, size_t n)
 			} else if (r == 0 || errno != EINTR) {
 				close(sl[i].fd);
 				sl[i].fd = -1;
-				jobs[i].duration = now_mono() - sl[i].start;
+				f->jobs[i].duration = now_mono() - sl[i].start;
+				f->running--;
 			}
 		}
+		start_more(f);
 	}
 	free(pf);
 }
@@ -179,9 +197,10 @@ static int reap(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
 }
 
-size_t wf_fan_run(struct wf_fan_job *jobs, size_t n, wf_fan_line_cb cb, void *ctx)
+size_t wf_fan_run(struct wf_fan_job *jobs, size_t n, size_t max, wf_fan_line_cb cb, void *ctx)
 {
 	struct slot *sl = xcalloc(n ? n : 1, sizeof(*sl));
+	struct fan f = { jobs, sl, n, max, 0, 0 };
 	struct sigaction ign, old;
 	size_t failed = 0;
 
@@ -191,12 +210,12 @@ size_t wf_fan_run(struct wf_fan_job *jobs, size_t n, wf_fan_line_cb cb, void *ct
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old);
 	for (size_t i = 0; i < n; i++) {
+		sl[i].fd = sl[i].pid = -1;
 		sl[i].lc.cb = cb;
 		sl[i].lc.ctx = ctx;
 		sl[i].lc.label = jobs[i].label;
-		start(&jobs[i], &sl[i]);
 	}
-	gather(jobs, sl, n);
+	gather(&f);
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].exit_status = reap(sl[i].pid);
 		if (sl[i].pid < 0)

@@ -26,9 +26,9 @@ struct wf_fan_job {
 
 typedef void (*wf_fan_line_cb)(void *ctx, const char *label, const char *line, size_t len);
 
-/* Run the n jobs in parallel and wait for all of them.  The number of
- * jobs that failed. */
-size_t wf_fan_run(struct wf_fan_job *jobs, size_t n, wf_fan_line_cb cb, void *ctx);
+/* Run the n jobs in parallel, at most max at once (0: all), in order,
+ * and wait for all of them.  The number of jobs that failed. */
+size_t wf_fan_run(struct wf_fan_job *jobs, size_t n, size_t max, wf_fan_line_cb cb, void *ctx);
 /* Free each job's output (not its commands). */
 void wf_fan_free(struct wf_fan_job *jobs, size_t n);
 

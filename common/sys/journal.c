@@ -52,6 +52,8 @@ int wf_job_write(const char *git_dir, const struct wf_job *j)
 		add_field(&sb, "steps-done", j->steps_done);
 	if (j->release[0])
 		sbuf_addf(&sb, "release: %s\nreused: %d\n", j->release, j->reused);
+	if (j->ssh_dir[0])
+		sbuf_addf(&sb, "ssh: %s\n", j->ssh_dir);
 	rc = wf_write_file_atomic(path, sb.buf, sb.len, 1);
 	sbuf_free(&sb);
 	free(path);
@@ -101,6 +103,9 @@ static int parse_line(struct wf_job *j, const char *key, const char *v)
 	if (!strcmp(key, "release"))
 		/* a name the hooks made: it is a path under the env's releases/ */
 		return strlen(v) < sizeof(j->release) && wf_release_name_ok(v) ? (strcpy(j->release, v), 0) : -1;
+	if (!strcmp(key, "ssh"))
+		/* only a name sshmux made: it is removed when the deploy ends */
+		return wf_sshmux_name_ok(v) ? (snprintf(j->ssh_dir, sizeof(j->ssh_dir), "%s", v), 0) : -1;
 	if (!strcmp(key, "state")) {
 		/* before the runner, the ref may not have moved ("pending" and
 		 * "running": journals of earlier versions) */
@@ -175,6 +180,12 @@ int wf_job_read(const char *git_dir, const char *env, struct wf_job *j)
 void wf_job_remove(const char *git_dir, const char *env)
 {
 	char *path = job_path(git_dir, env);
+	struct wf_job j;
+
+	if (wf_job_read(git_dir, env, &j) == 0) {
+		wf_sshmux_close(j.ssh_dir);
+		wf_job_free(&j);
+	}
 	unlink(path);
 	free(path);
 }

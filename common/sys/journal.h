@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "hook_input.h"
+#include "sshmux.h"
 
 #define WF_JOB_MAX_OPTIONS 100
 #define WF_JOB_MAX_STEPS 64
@@ -35,6 +36,7 @@ struct wf_job {
 	char *steps_done;               /* "name exit, name exit" of the steps that ended */
 	char release[128];              /* env with a path: the release placed for it ("" none) */
 	int reused;                     /* 1: a kept release switched to again (a rollback) */
+	char ssh_dir[WF_SSHMUX_DIR_MAX]; /* env with hosts: its ssh connections (sshmux.h), "" none */
 };
 
 /* A deploy's phases, in order; each is written to the journal before the
@@ -55,6 +57,8 @@ void wf_job_enter(const char *git_dir, struct wf_job *j, const char *state);
 int wf_job_write(const char *git_dir, const struct wf_job *j);
 /* 0 read, 1 none, -1 unreadable or malformed. */
 int wf_job_read(const char *git_dir, const char *env, struct wf_job *j);
+/* The journal goes: the deploy has ended, and so do its ssh connections
+ * (the ssh_dir it names is closed). */
 void wf_job_remove(const char *git_dir, const char *env);
 /* The envs that have a journal (Dev, Test, Live and branch envs): a
  * malloc'd array of n names (free with wf_strv_free), or NULL when none. */
