@@ -176,7 +176,7 @@ gitolite_vref() {
 	fi
 	echo "install.sh: warning: Test and Live are locked only once gitolite runs the WORKFLOW VREF:" >&2
 	echo "install.sh:   set LOCAL_CODE in ~/.gitolite.rc, copy contrib/gitolite/WORKFLOW to LOCAL_CODE/VREF/," >&2
-	echo "install.sh:   and add '- VREF/WORKFLOW = @all' to the repository in gitolite.conf (see README)" >&2
+	echo "install.sh:   and add '- VREF/WORKFLOW = @all' to the repository in gitolite.conf (see docs/hosts-gitolite.md)" >&2
 }
 
 # The variable that carries the pusher's name on each layout's host: only

@@ -1,5 +1,6 @@
 /* git-workflow approve TAG: the tool's user approves a Test deploy that
- * passed, as a push to refs/approve/TAG does (README "Approvals"). */
+ * passed, as a push to refs/approve/TAG does (docs/workflow.md
+ * "Approvals"). */
 #include "approve.h"
 #include "cli.h"
 #include "outcome.h"

@@ -1,5 +1,5 @@
 /* git-workflow multidev list | delete NAME | prune --older AGE, and the
- * branch envs in status (README "Branch environments"). */
+ * branch envs in status (docs/branch-envs.md). */
 #include "cli.h"
 #include "journal.h"
 #include "lock.h"

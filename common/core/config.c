@@ -1,5 +1,5 @@
 /* workflow.conf loader: libconfig parse, then a strict walk over the schema
- * of WORKFLOW.md.  Every error names the file and the line of the setting
+ * of docs/WORKFLOW.md.  Every error names the file and the line of the setting
  * at fault, and leaves the config freed so the caller can fail closed. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* workflow.conf: the schema of WORKFLOW.md, loaded with libconfig.
+/* workflow.conf: the schema of docs/WORKFLOW.md, loaded with libconfig.
  * Loading is strict: a parse error, an unknown key or a wrong type is an
  * error naming the file and line, and the caller fails closed. */
 #ifndef WF_CONFIG_H
@@ -51,15 +51,16 @@ struct wf_step {
  * output back until the request ends: follow for less than that. */
 #define WF_HTTP_WAIT_DEFAULT 50
 
-/* Where an env runs its code (README "Environments that run code"):
+/* Where an env runs its code (docs/releases.md):
  * with a path, every deploy places a release under path/releases/ and
  * switches path/current to it.  path NULL: the env places nothing. */
 #define WF_KEEP_DEFAULT 5
 
-/* A web server an env's releases are copied to (README "Several web
- * servers"): target "[user@]host:/path", checked against the charsets
- * below, so that what the hooks put on an ssh command line is only what
- * the admin wrote and it needs no more than single quotes. */
+/* A web server an env's releases are copied to
+ * (docs/several-web-servers.md): target "[user@]host:/path", checked
+ * against the charsets below, so that what the hooks put on an ssh command
+ * line is only what the admin wrote and it needs no more than single
+ * quotes. */
 struct wf_host {
 	char *target;           /* as configured */
 	char *login;            /* "[user@]host" */
@@ -112,7 +113,7 @@ struct wf_env {
 	size_t n_freeze;
 };
 
-/* Multidev (README "Branch environments"): each branch matching one of
+/* Multidev (docs/branch-envs.md): each branch matching one of
  * branches is an env of its own at rel.path/<name>, made on its first push
  * and removed with the branch.  n_branches 0: none. */
 #define WF_MULTIDEV_MAX_DEFAULT 10
@@ -170,7 +171,7 @@ struct wf_config {
 	char dashboard_dir[1024];
 };
 
-/* Fill c with the defaults of WORKFLOW.md (no steps, no webhooks). */
+/* Fill c with the defaults of docs/WORKFLOW.md (no steps, no webhooks). */
 void wf_config_defaults(struct wf_config *c);
 
 /* Load and validate a file / a string (name is used in messages).

@@ -1,7 +1,7 @@
-/* How much of an env's filesystem a deploy must leave free (README "Disk
- * and inode floors"): `min_free` (space) and `min_free_inodes`, each a
- * percentage of the filesystem ("10%") or an amount ("2G", "500M";
- * inodes: a count).  Zero: no floor. */
+/* How much of an env's filesystem a deploy must leave free
+ * (docs/releases.md "Disk and inode floors"): `min_free` (space) and
+ * `min_free_inodes`, each a percentage of the filesystem ("10%") or an
+ * amount ("2G", "500M"; inodes: a count).  Zero: no floor. */
 #ifndef WF_DISK_FLOOR_H
 #define WF_DISK_FLOOR_H
 

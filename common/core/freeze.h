@@ -1,6 +1,6 @@
-/* Deploy freezes (README "Deploy freezes"): windows in which an env takes
- * no promotion, rollback or hotfix unless an overrider says why.  A window
- * is weekly ("Fri 16:00" to "Mon 08:00", every week) or dated
+/* Deploy freezes (docs/workflow.md "Deploy freezes"): windows in which an
+ * env takes no promotion, rollback or hotfix unless an overrider says why.
+ * A window is weekly ("Fri 16:00" to "Mon 08:00", every week) or dated
  * ("2026-12-20" to "2027-01-04", a day or "2026-12-20 18:00" a minute),
  * read on the wall clock of its time zone, so a window keeps its local
  * hours across daylight-saving changes. */

@@ -1,6 +1,6 @@
 /* Multidev, the pure part: which branches are environments, the name each
  * gets, and what a push does to them, decided from the push and the branch
- * envs that exist (given as data).  README "Branch environments". */
+ * envs that exist (given as data).  docs/branch-envs.md. */
 #ifndef WF_MULTIDEV_H
 #define WF_MULTIDEV_H
 

@@ -1,6 +1,6 @@
-/* The rules of WORKFLOW.md, one function per kind of ref.  Deny by default:
- * a protected ref is written only when a rule explicitly allows it, and any
- * error answering a question about the repository refuses. */
+/* The rules of docs/WORKFLOW.md, one function per kind of ref.  Deny by
+ * default: a protected ref is written only when a rule explicitly allows
+ * it, and any error answering a question about the repository refuses. */
 #include "command.h"
 #include "policy.h"
 #include "policy_int.h"

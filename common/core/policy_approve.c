@@ -1,4 +1,4 @@
-/* Approvals in the policy (README "Approvals"): a push to
+/* Approvals in the policy (docs/workflow.md "Approvals"): a push to
  * refs/approve/<test deploy tag> approves that Test deploy, and with
  * live.approvals = N a promotion to Live waits for N approvers of the Test
  * deploy of its commit, the pusher not counted. */

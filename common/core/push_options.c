@@ -54,8 +54,9 @@ int wf_push_options_from_env(char ***raw, size_t *n, char *err, size_t errlen)
 	return 0;
 }
 
-/* The conventional step toggles (README, WORKFLOW.md): known whatever the
- * config's steps, so a shipped config without steps takes them too. */
+/* The conventional step toggles (docs/workflow.md, docs/WORKFLOW.md): known
+ * whatever the config's steps, so a shipped config without steps takes them
+ * too. */
 static const char *const conventional[] = { "clone-content", "update", "cache-clear" };
 #define N_CONVENTIONAL (sizeof(conventional) / sizeof(conventional[0]))
 

@@ -1,6 +1,7 @@
-/* The commands the hooks run for a web server (README "Several web
- * servers"): ssh and rsync as argv, and the fixed remote command lines
- * ssh hands to the host's shell.  Pure: built here, run by fanout.c.
+/* The commands the hooks run for a web server
+ * (docs/several-web-servers.md): ssh and rsync as argv, and the fixed
+ * remote command lines ssh hands to the host's shell.  Pure: built here,
+ * run by fanout.c.
  *
  * What goes into a remote line: the host's path (checked by the config:
  * letters, digits and "/._+-@=,"), release names the hooks made

@@ -1,4 +1,5 @@
-/* Approvals of Test deploys (README "Approvals"; approvals.h keeps them). */
+/* Approvals of Test deploys (docs/workflow.md "Approvals"; approvals.h
+ * keeps them). */
 #ifndef WF_APPROVE_H
 #define WF_APPROVE_H
 

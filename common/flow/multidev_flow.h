@@ -1,4 +1,4 @@
-/* Multidev in the push pipeline (README "Branch environments"): which
+/* Multidev in the push pipeline (docs/branch-envs.md): which
  * updates make, deploy or delete a branch env (pre-receive), the create
  * steps after a new env's first release and the removal of a deleted
  * one's (the runner), and what `git-workflow multidev` does. */

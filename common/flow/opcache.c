@@ -1,4 +1,4 @@
-/* PHP sees the new release at full speed (README "PHP-FPM and OPcache"):
+/* PHP sees the new release at full speed (docs/nginx-php-fpm.md "OPcache"):
  * after each switch, OPcache is reset inside the env's PHP-FPM pool,
  * through its FastCGI socket with Debian's cgi-fcgi (argv, no shell).
  * Every release has new paths, so without it the old releases' scripts

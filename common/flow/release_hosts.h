@@ -1,11 +1,11 @@
-/* An env's releases on several web servers (README "Several web
- * servers"): built once here, copied to every host with rsync over ssh,
- * all at once; switched on all only when all have it; steps on the
- * first host or on all, checks on all; kept N on all.  Each host's
- * output comes prefixed "[name] ", each result goes into the record.
- * ctl, in each: the deploy's ssh control directory (its journal's
- * ssh_dir, sshmux.h), so that one connection per host serves the whole
- * deploy; NULL: each ssh connects on its own. */
+/* An env's releases on several web servers (docs/several-web-servers.md):
+ * built once here, copied to every host with rsync over ssh, all at once;
+ * switched on all only when all have it; steps on the first host or on all,
+ * checks on all; kept N on all.  Each host's output comes prefixed
+ * "[name] ", each result goes into the record.  ctl, in each: the deploy's
+ * ssh control directory (its journal's ssh_dir, sshmux.h), so that one
+ * connection per host serves the whole deploy; NULL: each ssh connects on
+ * its own. */
 #ifndef WF_RELEASE_HOSTS_H
 #define WF_RELEASE_HOSTS_H
 

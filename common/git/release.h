@@ -1,5 +1,4 @@
-/* Releases: the code of an env with a `path`, on disk (README
- * "Environments that run code").
+/* Releases: the code of an env with a `path`, on disk (docs/releases.md).
  *
  *     path/current -> releases/<name>     switched by one rename(2)
  *     path/releases/<name>/               the deployed commit's tree (+ build)

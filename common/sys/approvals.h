@@ -1,4 +1,4 @@
-/* Approvals of Test deploys (README "Approvals"): who approved which
+/* Approvals of Test deploys (docs/workflow.md "Approvals"): who approved which
  * deploy, one file per deploy tag, $GIT_DIR/workflow/approvals/<tag>, a
  * line "TIME\tUSER" each, appended under a lock.  live.approvals = N makes
  * a Live promotion wait for N of its Test deploy's approvers other than

@@ -1,5 +1,5 @@
-/* One ssh connection per host per deploy (README "Several web
- * servers"): a private directory of ssh control sockets, made when the
+/* One ssh connection per host per deploy (docs/several-web-servers.md):
+ * a private directory of ssh control sockets, made when the
  * deploy first goes to its hosts and named in its journal, so that the
  * copy (pre-receive) and the switch, steps, checks and pruning (the
  * runner) all go over the connection the first ssh to a host opened.

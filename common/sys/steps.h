@@ -37,8 +37,8 @@ void wf_steps_on_start(void (*cb)(void *ctx, long pgid), void *ctx);
  * (fanout.c), which gives a step over ssh its WF_* variables that way. */
 void wf_steps_stdin(int fd);
 
-/* Does step s run for a push with these options (the option names as
- * given, e.g. "no-update", "clone-content")?  WORKFLOW.md: it runs when its
+/* Does step s run for a push with these options (the option names as given,
+ * e.g. "no-update", "clone-content")?  docs/WORKFLOW.md: it runs when its
  * `when` is unset, or the push says -o X, or default is true and the push
  * does not say -o no-X. */
 int wf_step_selected(const struct wf_step *s, const char *const *opts, size_t n_opts);
