@@ -7,7 +7,7 @@
 #
 #   --deps          install the missing Debian build packages first (apt-get)
 #   --conf FILE     the workflow.conf to give repositories that have none
-#                   (default: conf/workflow.conf)
+#                   (default: conf/workflow.conf; installed: the system one)
 #   --layout L      where a repository's host runs hooks from:
 #                     plain      REPO/hooks/<hook> (a bare repo over ssh, a local path,
 #                                git daemon); the pusher is the Unix user
@@ -34,7 +34,19 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${WF_BUILDDIR:-$here}
-conf=$here/conf/workflow.conf
+# The copy `make install` puts in $(pkgdatadir) (the Debian package's
+# /usr/share/git-workflow-hooks/install.sh) has these three set to the
+# installed programs and config, so that a host with the package adds the
+# hooks to a repository without a compiler.  Empty here: from a source
+# tree the programs are the ones built in $build/hooks.
+installed_progs=
+installed_cli=
+installed_conf=
+if [ -n "$installed_progs" ]; then
+	progs=$installed_progs cli=$installed_cli conf=$installed_conf
+else
+	progs=$build/hooks cli=$build/hooks/git-workflow conf=$here/conf/workflow.conf
+fi
 deps=0
 layout=auto
 hooks_dir=
@@ -95,8 +107,9 @@ install_deps() {
 }
 
 build_hooks() {
+	[ -z "$installed_progs" ] || return 0
 	for h in pre-receive update workflow-update post-receive workflow-post-receive git-workflow; do
-		[ -x "$build/hooks/$h" ] || { need=1; break; }
+		[ -x "$progs/$h" ] || { need=1; break; }
 	done
 	[ "${need:-0}" = 1 ] || [ $deps = 1 ] || return 0
 	echo "install.sh: building the hooks in $build"
@@ -240,21 +253,21 @@ install_repo() {
 	plain|http)
 		# update and post-receive run workflow-update and
 		# workflow-post-receive, installed beside them, when needed
-		for h in $HOOKS $FULL; do put "$build/hooks/$h" "$repo/hooks/$h"; done ;;
+		for h in $HOOKS $FULL; do put "$progs/$h" "$repo/hooks/$h"; done ;;
 	gitea)
 		# Gitea's own hooks/<hook> runs every program in hooks/<hook>.d, so
 		# nothing else may go there: the full programs, as before
 		for h in $HOOKS; do
-			put "$build/hooks/$(full_of "$h")" "$repo/hooks/$h.d/workflow"
+			put "$progs/$(full_of "$h")" "$repo/hooks/$h.d/workflow"
 			dispatches "$repo" "$h" ||
 				echo "install.sh: warning: $repo/hooks/$h does not run hooks/$h.d/: the hooks are not active until Gitea writes its hooks (Site Administration -> Resynchronize git hooks)" >&2
 		done ;;
 	gitlab)
-		for h in $HOOKS; do put "$build/hooks/$(full_of "$h")" "$repo/custom_hooks/$h.d/workflow"; done ;;
+		for h in $HOOKS; do put "$progs/$(full_of "$h")" "$repo/custom_hooks/$h.d/workflow"; done ;;
 	gitolite)
-		put "$build/hooks/pre-receive" "$repo/hooks/pre-receive"
-		put "$build/hooks/workflow-post-receive" "$repo/hooks/post-receive"
-		put "$build/hooks/workflow-update" "$repo/hooks/workflow-update"
+		put "$progs/pre-receive" "$repo/hooks/pre-receive"
+		put "$progs/workflow-post-receive" "$repo/hooks/post-receive"
+		put "$progs/workflow-update" "$repo/hooks/workflow-update"
 		gitolite_vref "$repo" ;;
 	hookspath)
 		hp=$(cd "$hooks_dir" && pwd -P)
@@ -284,7 +297,7 @@ install_repo() {
 install_timer() {
 	_repo=$(cd "$1" && pwd -P)
 	_unit=git-workflow-$(basename "$_repo" .git | tr -c 'A-Za-z0-9_\n-' '-')-$(printf '%s' "$_repo" | cksum | cut -d' ' -f1)
-	_wf=$(cd "$build/hooks" && pwd -P)/git-workflow
+	_wf=$(cd "$(dirname "$cli")" && pwd -P)/$(basename "$cli")
 	mkdir -p "$timer_dir" || die "cannot create $timer_dir"
 	cat >"$timer_dir/$_unit.service" <<UNIT
 [Unit]
@@ -317,11 +330,15 @@ repos_under() {
 	find "$1" -type d -name '*.git' -prune -print | sort
 }
 
+if [ $deps = 1 ] && [ -n "$installed_progs" ]; then
+	echo "install.sh: --deps: nothing to build, the installed programs in $progs are used"
+	deps=0
+fi
 [ $deps = 1 ] && install_deps
 build_hooks
 if [ "$layout" = hookspath ]; then
 	mkdir -p "$hooks_dir" || die "cannot create the hooks directory $hooks_dir"
-	for h in $HOOKS $FULL; do put "$build/hooks/$h" "$hooks_dir/$h"; done
+	for h in $HOOKS $FULL; do put "$progs/$h" "$hooks_dir/$h"; done
 	echo "install.sh: hooks installed in $hooks_dir; to use them for every repository on this machine:"
 	echo "install.sh:   git config --system core.hooksPath $(cd "$hooks_dir" && pwd -P)"
 fi
