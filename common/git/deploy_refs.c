@@ -96,7 +96,8 @@ long wf_deploy_refs(struct wf_repo *r, const char *env, struct wf_deploy_ref **o
 		*out = NULL;
 		return -1;
 	}
-	qsort(l.v, (size_t)l.n, sizeof(*l.v), by_number);
+	if (l.n) /* qsort wants an array, even of none */
+		qsort(l.v, (size_t)l.n, sizeof(*l.v), by_number);
 	*out = l.v;
 	return l.n;
 }
