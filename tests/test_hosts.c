@@ -260,7 +260,7 @@ Test(remote_cmd, sshmux_dir)
  * (the deploy's end) removes the directory. */
 Test(remote_cmd, journal_names_and_closes_it)
 {
-	char gd[] = "/tmp/wfjhXXXXXX", *wd;
+	char gd[64] = "/tmp/wfjhXXXXXX", *wd; /* room for the "/" added below */
 	struct wf_job j, back;
 	struct stat st;
 
