@@ -76,9 +76,9 @@ static int on_dev_before(const struct ctx *x, const char *oid)
 	return x->ops->is_ancestor(x->ops->ctx, oid, dev) == 1;
 }
 
-static int in_list(char *const *list, size_t n, const char *s)
+int wf_policy_in_list(char *const *list, size_t n, const char *s)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; s && i < n; i++)
 		if (!strcmp(list[i], s))
 			return 1;
 	return 0;
@@ -291,7 +291,7 @@ static void decide_hotfix(const struct ctx *x, const struct wf_update *u, struct
 		return;
 	}
 	d->env = env;
-	if (!in_list(x->c->hotfix_users, x->c->n_hotfix_users, x->p->pusher)) {
+	if (!wf_policy_in_list(x->c->hotfix_users, x->c->n_hotfix_users, x->p->pusher)) {
 		refuse(d, env, xasprintf("%s may not hotfix %s: only the users in hotfix.users may",
 					 x->p->pusher, env->branch),
 		       xasprintf("send the fix through Dev: git push origin HEAD:%s", x->c->dev_branch));

@@ -118,6 +118,8 @@ void wf_decisions_free(struct wf_decision *d, size_t n);
 
 /* 1 when ref is refs/approve/... (policy_approve.c). */
 int wf_is_approve_ref(const char *ref);
+/* The deploy tag an approve ref names: what follows refs/approve/. */
+const char *wf_approve_ref_tag(const char *ref);
 
 /* The protected ref (Dev, Test, Live, refs/hotfix/<env>) or deploy-tag
  * namespace ("the deploy tags deploy_live_*") that ref equals only

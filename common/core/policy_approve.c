@@ -16,11 +16,16 @@ int wf_is_approve_ref(const char *ref)
 	return !strncmp(ref, APPROVE_REFS, strlen(APPROVE_REFS));
 }
 
+const char *wf_approve_ref_tag(const char *ref)
+{
+	return ref + strlen(APPROVE_REFS);
+}
+
 /* refs/approve/<tag>: the tag is test's deploy of the pushed commit, and
  * that deploy passed.  The hooks take the ref back after the push. */
 void wf_policy_approval(const struct ctx *x, const struct wf_update *u, struct wf_decision *d)
 {
-	const char *tag = u->ref + strlen(APPROVE_REFS);
+	const char *tag = wf_approve_ref_tag(u->ref);
 	const struct wf_env *test = &x->c->test;
 	struct wf_outcome o;
 	int r;

@@ -5,19 +5,12 @@
 #include "config.h"
 #include "freeze.h"
 #include "policy.h"
+#include "policy_int.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int overrider(const struct wf_config *c, const char *pusher)
-{
-	for (size_t i = 0; pusher && i < c->n_freeze_overriders; i++)
-		if (!strcmp(c->freeze_overriders[i], pusher))
-			return 1;
-	return 0;
-}
 
 /* "alice, bob" or "nobody: freeze.overriders is empty" */
 static char *who_may(const struct wf_config *c)
@@ -40,7 +33,7 @@ static void freeze_one(const struct wf_config *c, const struct wf_push *p, time_
 	if ((d->action != WF_PROMOTE && d->action != WF_ROLLBACK && d->action != WF_HOTFIX) || !env ||
 	    !env->n_freeze || !(f = wf_freeze_find(env->freeze, env->n_freeze, now)))
 		return;
-	if (p->override && overrider(c, p->pusher))
+	if (p->override && wf_policy_in_list(c->freeze_overriders, c->n_freeze_overriders, p->pusher))
 		return; /* the run notes the override in the record and the event */
 	w = wf_freeze_describe(f);
 	who = who_may(c);

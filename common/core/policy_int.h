@@ -15,6 +15,10 @@ struct ctx {
 	const struct wf_update *dev_update;
 };
 
+/* 1 when s (NULL: no one) is one of the n names of list: hotfix.users,
+ * freeze.overriders. */
+int wf_policy_in_list(char *const *list, size_t n, const char *s);
+
 void wf_policy_refuse(struct wf_decision *d, const struct wf_env *env, char *reason, char *hint);
 void wf_policy_refuse_error(struct wf_decision *d, const struct wf_env *env, const char *what);
 

@@ -1,42 +1,25 @@
 #include "dashboard_later.h"
 #include "dashboard.h"
+#include "runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The writer's fd for the read end of a pipe only its spawner holds the
- * write end of: end of file there says the spawner is gone, and with it
+/* The child's side: detached as the runner is, no output to the push; end
+ * of file on WF_RUNNER_SPAWNER_FD says the spawner is gone, and with it
  * every record it wrote is in. */
-#define SPAWNER_FD 3
-
-/* The child's side: a session of its own, no output to the push (git waits
- * for the hook's stderr to close), the push's quarantine forgotten (it is
- * removed when the push ends; what the refs reach is in the repository). */
 static void become_writer(int spawner, const char *self)
 {
-	int null = open("/dev/null", O_RDWR);
+	int null = open("/dev/null", O_WRONLY);
 
-	setsid();
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
 	if (null < 0)
 		_exit(127);
-	for (int fd = 0; fd < 3; fd++)
-		dup2(null, fd);
-	if (spawner != SPAWNER_FD)
-		dup2(spawner, SPAWNER_FD);
-	fcntl(SPAWNER_FD, F_SETFD, 0);
-	for (int fd = SPAWNER_FD + 1; fd < 1024; fd++)
-		close(fd);
-	unsetenv("GIT_QUARANTINE_PATH");
-	unsetenv("GIT_OBJECT_DIRECTORY");
-	unsetenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	wf_detach_child(null, spawner);
 	execl(self, self, WF_DASHBOARD_ARG, (char *)NULL);
 	_exit(127);
 }
@@ -84,7 +67,7 @@ int wf_dashboard_writer_main(void)
 	ssize_t n;
 
 	/* until the spawner is gone (EOF; EBADF when started by hand) */
-	while ((n = read(SPAWNER_FD, &c, 1)) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(WF_RUNNER_SPAWNER_FD, &c, 1)) > 0 || (n < 0 && errno == EINTR))
 		;
 	if (wf_session_open(&s, err, sizeof(err)) < 0)
 		return 1;

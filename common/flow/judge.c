@@ -187,7 +187,7 @@ static void dry_run(struct wf_session *s, const struct wf_command *cmd, size_t n
 		} else if (needs_lock(c->d.action)) {
 			dry_run_deploy(s, c);
 		} else if (c->d.action == WF_APPROVE) {
-			wf_say("dry-run: %s: would approve %s", c->u->ref, c->u->ref + strlen("refs/approve/"));
+			wf_say("dry-run: %s: would approve %s", c->u->ref, wf_approve_ref_tag(c->u->ref));
 		} else {
 			wf_say("dry-run: %s: would be accepted", c->u->ref);
 		}
@@ -273,7 +273,7 @@ int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 		if (cmd[i].d.action == WF_APPROVE) {
 			/* the ref is taken back in post-receive */
 			approving = 1;
-			wf_approve(s, cmd[i].u->ref + strlen("refs/approve/"), cmd[i].u->new_oid, cmd[i].u->ref);
+			wf_approve(s, wf_approve_ref_tag(cmd[i].u->ref), cmd[i].u->new_oid, cmd[i].u->ref);
 		}
 		if (deploys(&cmd[i].d))
 			lock_env = cmd[i].d.env->branch;

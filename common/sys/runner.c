@@ -82,10 +82,7 @@ static long new_run(const char *git_dir, int *fd, char *err, size_t errlen)
 	return -1;
 }
 
-/* The child's side of the fork: a session of its own, no terminal, the
- * log as its output, and the push's quarantine forgotten (the objects are
- * in the repository once the refs moved). */
-static void become_runner(int logfd, int spawner, char **argv)
+void wf_detach_child(int out, int spawner)
 {
 	int null = open("/dev/null", O_RDONLY);
 
@@ -94,9 +91,9 @@ static void become_runner(int logfd, int spawner, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (null >= 0 && null != 0)
 		dup2(null, 0), close(null);
-	dup2(logfd, 1);
-	dup2(logfd, 2);
-	/* the read end of the spawner's pipe, at the fd the runner looks at */
+	dup2(out, 1);
+	dup2(out, 2);
+	/* the read end of the spawner's pipe, at the fd the child looks at */
 	if (spawner != WF_RUNNER_SPAWNER_FD)
 		dup2(spawner, WF_RUNNER_SPAWNER_FD);
 	fcntl(WF_RUNNER_SPAWNER_FD, F_SETFD, 0);
@@ -105,6 +102,12 @@ static void become_runner(int logfd, int spawner, char **argv)
 	unsetenv("GIT_QUARANTINE_PATH");
 	unsetenv("GIT_OBJECT_DIRECTORY");
 	unsetenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+}
+
+/* The child's side of the fork: detached, the log as its output. */
+static void become_runner(int logfd, int spawner, char **argv)
+{
+	wf_detach_child(logfd, spawner);
 	execv(argv[0], argv);
 	fprintf(stderr, "workflow: cannot start the deploy runner %s: %s\n", argv[0], strerror(errno));
 	_exit(127);

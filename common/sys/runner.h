@@ -25,6 +25,14 @@
  * gone, whoever adopted the runner (init, or a subreaper). */
 #define WF_RUNNER_SPAWNER_FD 3
 
+/* In a forked child that outlives the hook (the runner, the dashboard
+ * writer), before its exec: a session of its own, no terminal, stdin
+ * /dev/null, out as its stdout and stderr (git waits for the hook's stderr
+ * to close), the spawner pipe's read end at WF_RUNNER_SPAWNER_FD and no
+ * other descriptor, the push's quarantine forgotten (its objects are in
+ * the repository once the refs moved). */
+void wf_detach_child(int out, int spawner);
+
 /* Start the runner for the jobs journaled for envs, hand it the deploy lock
  * lock_owner holds, and note it in the journals.  Returns the run number,
  * or -1 with err. */
