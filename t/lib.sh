@@ -104,6 +104,23 @@ gone() {
 	return 1
 }
 
+# writers_done: no dashboard writer a push of this test left behind still
+# runs (they are detached and go on after the push returns; one that runs
+# while a test has moved workflow/ away would create it anew).
+writers_done() {
+	_i=0
+	while [ $_i -lt 600 ]; do
+		_busy=
+		for _p in /proc/[0-9]*; do
+			case $(readlink "$_p/cwd" 2>/dev/null) in "$T"/*) ;; *) continue ;; esac
+			tr '\0' ' ' <"$_p/cmdline" 2>/dev/null | grep -q -- '--workflow-dashboard-writer' && _busy=1
+		done
+		[ -z "$_busy" ] && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+
 # at_time "YYYY-MM-DD HH:MM:SS" CMD...: CMD, and the hooks and deploy runner
 # it starts, with the clock at that UTC time, running on from there
 # (faketime's preloaded library; ASan accepts not coming first when told).

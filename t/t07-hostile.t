@@ -225,14 +225,18 @@ check "  ... nothing ran" no_marker
 cp "$T/saved.conf" "$T/origin.git/workflow.conf"
 
 # --- workflow/ cannot be written (root ignores modes: make it a file) -----
+# (a dashboard writer still running would create workflow/ in the gap
+# between rm and mv below, and the mv would put the old one inside it)
+writers_done
 mv "$T/origin.git/workflow" "$T/workflow.saved"
 echo "not a directory" >"$T/origin.git/workflow"
 push origin master:test
 check "a promotion is refused when workflow/ cannot be written" refused
 check "  ... with a one-line error naming workflow" says "remote: workflow: .*workflow.*; \(deploy\|push\) refused"
 check "  ... test is unchanged" at refs/heads/test "$before"
+writers_done
 rm -f "$T/origin.git/workflow"
-mv "$T/workflow.saved" "$T/origin.git/workflow"
+mv -T "$T/workflow.saved" "$T/origin.git/workflow"
 push origin master:test
 check "with workflow/ back the promotion goes through" pushed_ok
 
