@@ -47,6 +47,9 @@ static void usage(FILE *f)
 	      "  multidev prune --older AGE  remove what .deleted/ kept for longer than AGE\n"
 	      "                     (14d, 12h, 30m, 90s)\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
+	      "  install [OPTION...] REPO...\n"
+	      "                     add the installed hooks to bare repositories (the\n"
+	      "                     installed install.sh; --help lists its options)\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
 	      "  notify --drop WEBHOOK [--all]\n"
@@ -114,6 +117,8 @@ static const struct command {
 	{ "releases", 0, 2, "releases takes --verify and at most an env", 1, cli_releases },
 	{ "multidev", 1, 3, "multidev takes list, delete NAME or prune --older AGE", 1, cli_multidev },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
+	{ "install", 1, 4096, "install needs a repository (git-workflow install [OPTION...] REPO.git...)", 0,
+	  cli_install },
 };
 
 /* -C REPO, --json, --color, -h: the index of the command, or -1 (exit
