@@ -79,6 +79,7 @@ void wf_config_defaults(struct wf_config *c)
 	c->n_hotfix_users = 0;
 	c->notify_connect_timeout = 2;
 	c->notify_retry_for = 3600;
+	c->notify_backoff = 30;
 	c->notify_timeout = 5;
 	c->webhooks = NULL;
 	c->n_webhooks = 0;

@@ -163,6 +163,7 @@ struct wf_config {
 	int notify_connect_timeout;  /* default 2 */
 	int notify_timeout;          /* default 5 */
 	long long notify_retry_for;  /* seconds a deploy runner retries events no receiver took; 3600 */
+	long long notify_backoff;    /* seconds to the first retry of a failed event, doubling to an hour; 30 */
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
 	struct wf_multidev multidev;
