@@ -2,7 +2,7 @@
 # Install the Debian packages the server tests use (t11-http.t: nginx,
 # fcgiwrap, openssl; t12-gitolite.t: gitolite3, sshd; t19-dashboard.t: chromium,
 # a headless browser; t20-hosts.t: sshd, rsync; t26-freeze.t: faketime, a fixed
-# clock; t34-opcache.t: php-fpm, cgi-fcgi; t38-debian-package.t: the
+# clock; t34-opcache.t: php-fpm, cgi-fcgi; t41-debian-package.t: the
 # package build and lintian), or the ones named.
 # Installs packages only: their services are not started.  Exits non-zero,
 # saying why, when they are missing and cannot be installed (not root, no
