@@ -155,10 +155,20 @@ Test(content, no_path_refused)
 	d = decide(&cfg.test, "eve", 1, 0, NULL);
 	cr_assert_eq(d->action, WF_REFUSE);
 	cr_assert_str_eq(d->reason, "-o clone-content: live's content is not on this machine (it has no path)");
-	why = wf_content_refusal(&cfg, "test", &cfg.live, 1, 0, NULL, &hint);
-	cr_assert_str_eq(why, "-o clone-content: live's shared paths are not on this machine (it has no path)");
+	why = wf_content_refusal(&cfg, "live", &cfg.dev, 1, 0, NULL, &hint);
+	cr_assert_str_eq(why, "-o clone-content: master's shared paths are not on this machine (it has no path)");
 	free(why);
 	free(hint);
+	/* an env without a path: the option toggles steps only, as it did */
+	wf_config_free(&cfg);
+	load("live = { path = \"/tmp/wfcontent/live\"; };");
+	d = decide(&cfg.test, "eve", 1, 0, NULL);
+	cr_assert_eq(d->action, WF_PROMOTE);
+	/* but never into live without content-up, path or not (a step may clone) */
+	wf_config_free(&cfg);
+	load("test = { path = \"/tmp/wfcontent/test\"; };");
+	d = decide(&cfg.live, "eve", 1, 0, NULL);
+	cr_assert_eq(d->action, WF_REFUSE);
 }
 
 /* the command line: no admin asked, --content-up is enough */

@@ -52,6 +52,8 @@ char *wf_content_refusal(const struct wf_config *c, const char *from, const stru
 	const struct wf_env *src = wf_config_deploy_env(c, from);
 
 	*hint = NULL;
+	if (!to->rel.path && !strcmp(to->name, c->live.name))
+		return up_refusal(c, to, content_up, check_admin, pusher, hint);
 	if (!to->rel.path || to->rel.n_hosts) {
 		*hint = xasprintf("content is cloned into an env with a path and no hosts (%s.path, %s.shared)",
 				  to->name, to->name);

@@ -1,6 +1,7 @@
 /* The content rule of the policy (docs/content.md): a deploy with
  * -o clone-content is refused before anything runs when its content
- * cannot be cloned, and into Live unless an admin says -o content-up. */
+ * cannot be cloned, and into Live (with a path or not: a step may clone)
+ * unless an admin says -o content-up. */
 #include "command.h"
 #include "config.h"
 #include "content.h"
@@ -30,7 +31,9 @@ void wf_policy_content(const struct wf_config *c, const struct wf_push *p)
 		const struct wf_env *to = deployed(c, &p->cmds[i]);
 		char *hint, *why;
 
-		if (!to)
+		/* an env without a path has no content of ours: there the
+		 * option only toggles the steps whose `when` it is, as ever */
+		if (!to || (!to->rel.path && strcmp(to->name, c->live.name)))
 			continue;
 		why = wf_content_refusal(c, wf_content_source(c, to, p->clone_from), to, p->content_up, 1, p->pusher,
 					 &hint);

@@ -233,7 +233,7 @@ static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const cha
 	failed = wf_opcache_reset(s, d, &d->cx);
 	/* content (-o clone-content; a new branch env's by multidev.clone_content)
 	 * is in place before the steps that update the database for it run */
-	if (!failed && !e->multidev && s->opts.clone_content > 0)
+	if (!failed && !e->multidev && e->rel.path && s->opts.clone_content > 0)
 		failed = wf_content_deploy(s, d, wf_content_source(&s->config, e, s->opts.clone_from), &d->steps);
 	if (!failed)
 		failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);

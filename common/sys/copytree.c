@@ -67,18 +67,20 @@ static int copy_bytes(int in, int out)
 	return n < 0 ? -1 : 0;
 }
 
-static int copy_file(struct cp *c, int sdir, int ddir, const char *name, const char *path, const struct stat *sst)
+/* sdir/name to ddir/dname */
+static int copy_file(struct cp *c, int sdir, int ddir, const char *name, const char *dname, const char *path,
+		     const struct stat *sst)
 {
 	struct timespec t[2] = { sst->st_atim, sst->st_mtim };
 	int in, out, rc = 0;
 
-	if (c->o->how == WF_COPY_HARDLINK && linkat(sdir, name, ddir, name, 0) == 0) {
+	if (c->o->how == WF_COPY_HARDLINK && linkat(sdir, name, ddir, dname, 0) == 0) {
 		c->st->linked++;
 		return 0;
 	}
 	if ((in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0)
 		return fail(c, path, "read");
-	if ((out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+	if ((out = openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
 		close(in);
 		return fail(c, path, "create the copy of");
 	}
@@ -116,7 +118,7 @@ static int copy_entry(struct cp *c, int sdir, int ddir, const char *name, const 
 	if (S_ISREG(st.st_mode)) {
 		c->st->files++;
 		c->st->bytes += st.st_size;
-		return copy_file(c, sdir, ddir, name, path, &st);
+		return copy_file(c, sdir, ddir, name, name, path, &st);
 	}
 	if (S_ISDIR(st.st_mode)) {
 		int fd = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -209,14 +211,17 @@ int wf_copy_tree(const char *src, const char *dst, struct wf_copy_opts *o, struc
 		rc = copy_dir(&c, sfd, parent, name, src, &sst, 0);
 		sfd = -1;
 	} else if (S_ISREG(sst.st_mode)) {
-		char *p = xstrdup(src), *sl = strrchr(p, '/');
-		int sdir;
-		*sl = 0;
 		/* a file: copied from its directory by name, as those inside are */
-		sdir = open(*p ? p : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char *p = xstrdup(src), *sl = strrchr(p, '/');
+		const char *base = sl ? sl + 1 : p;
+		int sdir;
+
+		if (sl)
+			*sl = 0;
+		sdir = open(!sl ? "." : *p ? p : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		st->files++;
 		st->bytes += sst.st_size;
-		rc = sdir < 0 ? fail(&c, src, "read") : copy_file(&c, sdir, parent, sl + 1, src, &sst);
+		rc = sdir < 0 ? fail(&c, src, "read") : copy_file(&c, sdir, parent, base, name, src, &sst);
 		if (sdir >= 0)
 			close(sdir);
 		free(p);
