@@ -140,13 +140,52 @@ static int copy_entry(struct cp *c, int sdir, int ddir, const char *name, const 
 	return 0;
 }
 
+struct ent {
+	char *name;
+	ino_t ino;
+};
+
+static int by_ino(const void *a, const void *b)
+{
+	ino_t x = ((const struct ent *)a)->ino, y = ((const struct ent *)b)->ino;
+	return x < y ? -1 : x > y;
+}
+
+/* A directory's entries (not . and ..) in inode order, as cp reads them:
+ * the inodes are then read in the order they are on disk, several times
+ * faster than in the hashed order readdir gives on ext4.  The count, or -1. */
+static long read_sorted(DIR *d, struct ent **out)
+{
+	struct dirent *e;
+	long n = 0, cap = 0;
+
+	*out = NULL;
+	while ((errno = 0, e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n == cap)
+			*out = xrealloc(*out, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(**out));
+		(*out)[n].name = xstrdup(e->d_name);
+		(*out)[n++].ino = e->d_ino;
+	}
+	if (errno) {
+		while (n > 0)
+			free((*out)[--n].name);
+		return -1;
+	}
+	if (n > 1)
+		qsort(*out, (size_t)n, sizeof(**out), by_ino);
+	return n;
+}
+
 /* Copy the directory open as sfd (closed here) to dparent/name. */
 static int copy_dir(struct cp *c, int sfd, int dparent, const char *name, const char *path, const struct stat *sst,
 		    int depth)
 {
 	struct timespec t[2] = { sst->st_atim, sst->st_mtim };
 	DIR *d;
-	struct dirent *e;
+	struct ent *ents = NULL;
+	long n;
 	int dfd, rc = 0;
 
 	if (depth > COPY_DEPTH_MAX) {
@@ -165,16 +204,17 @@ static int copy_dir(struct cp *c, int sfd, int dparent, const char *name, const 
 		return fail(c, path, "read");
 	}
 	c->st->dirs++;
-	while (rc == 0 && (errno = 0, e = readdir(d))) {
-		char *p;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		p = xasprintf("%s/%s", path, e->d_name);
-		rc = copy_entry(c, dirfd(d), dfd, e->d_name, p, depth);
+	n = read_sorted(d, &ents);
+	if (n < 0)
+		rc = fail(c, path, "read");
+	for (long i = 0; rc == 0 && i < n; i++) {
+		char *p = xasprintf("%s/%s", path, ents[i].name);
+		rc = copy_entry(c, dirfd(d), dfd, ents[i].name, p, depth);
 		free(p);
 	}
-	if (rc == 0 && errno)
-		rc = fail(c, path, "read");
+	for (long i = 0; i < n; i++)
+		free(ents[i].name);
+	free(ents);
 	own(c, dfd, -1, NULL, sst);
 	if (rc == 0 && (fchmod(dfd, sst->st_mode & 07777) < 0 || futimens(dfd, t) < 0))
 		rc = fail(c, path, "set the mode and times of the copy of");
