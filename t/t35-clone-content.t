@@ -53,6 +53,9 @@ check "before: nginx serves Test's own upload" test "$(get test/uploads/old.jpg)
 # --- a Test promotion with -o clone-content -------------------------------
 commit "second"
 git push -q origin master 2>/dev/null
+push -o dry-run -o clone-content origin master:test
+check "a dry run says it would clone Live's content into Test" says "would clone the content of live (its shared paths) into $P/test/shared"
+check "  ... and clones nothing" test -e "$tu/old.jpg"
 push -o clone-content origin master:test
 check "a Test promotion with -o clone-content is accepted" pushed_ok
 check "  ... it says what it cloned" says "remote: workflow: test: content of live: 2 paths, 3 files, [0-9]* bytes"
