@@ -33,13 +33,13 @@ static const char *shared_file(const struct wf_release_conf *r, const char *f)
 static int load_template(struct ld *ld, const config_setting_t *e, const char *where, struct wf_release_conf *r,
 			 struct wf_template *t)
 {
-	static const char *const keys[] = { "file", "source", NULL };
+	static const char *const template_keys[] = { "file", "source", NULL };
 	const char *file = NULL, *source = NULL;
 
 	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
 		return wf_cfg_fail(ld, e, "'%s.templates' entries must be groups: { file = \"...\"; source = \"/...\"; }",
 				   where);
-	if (wf_cfg_check_keys(ld, e, "templates entry", keys) < 0 ||
+	if (wf_cfg_check_keys(ld, e, "templates entry", template_keys) < 0 ||
 	    wf_cfg_get_string(ld, e, "file", where, NULL, &file) < 0 ||
 	    wf_cfg_get_string(ld, e, "source", where, NULL, &source) < 0)
 		return -1;

@@ -13,8 +13,7 @@
 
 /* WF_RELEASE_KEYS without the hosts' (refused with a reason of their own) */
 static const char *const multidev_keys[] = { "branches", "max", "steps", "create", "path", "keep", "shared",
-					     "build", "checks", "min_free", "min_free_inodes", "release_file", "php_fpm", "expire", "shared_files",
-					     "templates", "shared_owner", "clone_hardlinks", "clone_content", NULL };
+					     "build", "checks", "min_free", "min_free_inodes", "release_file", "php_fpm", "expire", "shared_files", "templates", "shared_owner", "clone_hardlinks", "clone_content", NULL };
 
 /* Each glob: a branch name but for * ? [ ], matching none of the fixed
  * envs' branches. */
