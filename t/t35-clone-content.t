@@ -113,6 +113,14 @@ check "git-workflow clone-content live test copies Live's content into Test" gre
 check "  ... Test's old files set aside" test ! -e "$tu/only-test.jpg"
 check "  ... saying what it copied" grep -q "^test: content of live: 2 paths, 3 files" "$T/cli"
 check "  ... recorded" last_record_says "content of live: 2 paths"
+mv "$P/test/shared/private" "$T/private-elsewhere" && ln -s "$T/private-elsewhere" "$P/test/shared/private"
+echo live-3 >"$lu/a.jpg"
+rc=0; wf clone-content live test >"$T/cli" 2>&1 || rc=$?
+check "a shared path the admin made a symlink is not replaced, saying why" \
+	sh -c '[ "$1" = 1 ] && grep -q "private is a symlink (its content is elsewhere)" "$2"' - "$rc" "$T/cli"
+check "  ... and nothing is (the uploads copied before it not swapped in)" grep -qx live-again "$tu/a.jpg"
+rm "$P/test/shared/private" && mv "$T/private-elsewhere" "$P/test/shared/private"
+echo live-again >"$lu/a.jpg"
 rc=0; wf clone-content test live >"$T/cli" 2>&1 || rc=$?
 check "into Live without --content-up it is refused" sh -c '[ "$1" = 1 ] && grep -q "content never moves up into live" "$2"' - "$rc" "$T/cli"
 check "  ... and Live is unchanged" grep -qx live-again "$lu/a.jpg"

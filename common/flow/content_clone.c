@@ -64,6 +64,21 @@ static void plan_free(struct plan *p, int remove)
 	free(p->stage);
 }
 
+/* The target's path may be replaced: not a symlink the admin made to put
+ * it elsewhere (another disk), which a rename would quietly undo. */
+static int target_ok(const struct wf_env *to, const char *rel, char *err, size_t errlen)
+{
+	char *dst = xasprintf("%s/shared/%s", to->rel.path, rel);
+	struct stat st;
+	int ok = lstat(dst, &st) < 0 || !S_ISLNK(st.st_mode);
+
+	if (!ok)
+		snprintf(err, errlen, "%s is a symlink (its content is elsewhere): clone-content replaces only what is "
+			 "in %s/shared; copy into where it points by hand", dst, to->rel.path);
+	free(dst);
+	return ok;
+}
+
 /* Copy each shared path the source has into to's .trash/: 0, or -1 (err). */
 static int stage_all(const struct wf_env *from, const struct wf_env *to, struct wf_copy_opts *o, struct plan *p,
 		     char *err, size_t errlen)
@@ -86,6 +101,8 @@ static int stage_all(const struct wf_env *from, const struct wf_env *to, struct 
 		}
 		if (j < 0 || wf_content_is_file(&from->rel, (size_t)j) != file)
 			continue;       /* the source does not share it (so): nothing of its to take */
+		if (!target_ok(to, rel, err, errlen))
+			return -1;
 		src = xasprintf("%s/shared/%s", from->rel.path, rel);
 		if (stat(src, &st) < 0) {
 			free(src);

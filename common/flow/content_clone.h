@@ -29,7 +29,7 @@ int wf_content_deploy(struct wf_session *s, struct wf_deploy *d, const char *fro
 /* The shared paths of env made (wf_release_shared_init), and before that
  * each missing shared file with a template written from it; each path
  * made now gets env->rel.shared_owner.  0, or -1 with err. */
-int wf_shared_setup(struct wf_session *s, const struct wf_env *env, char *err, size_t errlen);
+int wf_shared_setup(const struct wf_env *env, char *err, size_t errlen);
 
 /* "user:group" as ids: 0, or -1 with err naming what is unknown. */
 int wf_owner_ids(const char *owner, uid_t *uid, gid_t *gid, char *err, size_t errlen);

@@ -95,7 +95,7 @@ out:
 	return rc;
 }
 
-int wf_shared_setup(struct wf_session *s, const struct wf_env *env, char *err, size_t errlen)
+int wf_shared_setup(const struct wf_env *env, char *err, size_t errlen)
 {
 	const struct wf_release_conf *rc = &env->rel;
 	unsigned char *made = xcalloc(rc->n_shared + 1, 1);
@@ -103,7 +103,6 @@ int wf_shared_setup(struct wf_session *s, const struct wf_env *env, char *err, s
 	gid_t gid = (gid_t)-1;
 	int r = 0;
 
-	(void)s;
 	if (rc->shared_owner && wf_owner_ids(rc->shared_owner, &uid, &gid, err, errlen) < 0) {
 		free(made);
 		return -1;
