@@ -163,4 +163,17 @@ commit "feature 3" feature.txt
 push -o clone-content -o clone-from=test origin md/Feature_X
 check "  ... but -o clone-content -o clone-from=test does" sh -c '[ "$1" = 0 ] && grep -qx live-again "$2/a.jpg" && [ ! -e "$2/own.jpg" ]' - "$rc" "$md/uploads"
 
+# --- hard links where the config says they are safe; Dev -----------------
+sed -e 's|^live = { branch = "live"; |live = { branch = "live"; clone_hardlinks = true; |' \
+	-e "1a dev = { path = \"$P/dev\"; shared = [ \"uploads\" ]; };" "$T/workflow.conf" >"$T/origin.git/workflow.conf"
+wf clone-content --content-up test live >"$T/cli" 2>&1
+check "with clone_hardlinks an upload is a hard link to the source's" \
+	test "$(stat -c %i "$lu/a.jpg")" = "$(stat -c %i "$tu/a.jpg")"
+check "  ... the clone says so" grep -q "(1 copied, 3 hard-linked)" "$T/cli"
+check "  ... a shared file never is" test "$(stat -c %i "$P/live/shared/settings.php")" != "$(stat -c %i "$P/test/shared/settings.php")"
+git checkout -q master
+commit "dev"
+push -o clone-content origin master
+check "a Dev deploy with -o clone-content gets Live's uploads" sh -c '[ "$1" = 0 ] && grep -qx live-again "$2/a.jpg"' - "$rc" "$P/dev/shared/uploads"
+
 done_testing
