@@ -50,7 +50,7 @@ static long shared_index(const struct wf_release_conf *rc, const char *p)
 struct plan {
 	char **stage;           /* per target shared path: its copy in .trash/, NULL when not cloned */
 	size_t n;
-	long paths, kept;       /* cloned; shared files kept (their template makes them) */
+	long paths, kept;       /* cloned; shared files kept (each env's own) */
 	struct wf_copy_stats st;
 };
 
@@ -95,7 +95,10 @@ static int stage_all(const struct wf_env *from, const struct wf_env *to, struct 
 		struct stat st;
 		int rc;
 
-		if (file && wf_content_template(t, rel)) {
+		/* a shared file is the env's own config (its database, its host
+		 * names): a copy would point Test at Live's database, or Live at
+		 * Test's.  Templates write a branch env's. */
+		if (file) {
 			p->kept++;
 			continue;
 		}
@@ -171,7 +174,7 @@ static char *summarize(const struct wf_env *from, const struct plan *p, const st
 	line = xasprintf("content of %s: %ld path%s, %lld file%s, %lld bytes (%s%s)%s", from->name, p->paths,
 			 p->paths == 1 ? "" : "s", p->st.files, p->st.files == 1 ? "" : "s", p->st.bytes, how,
 			 o->uid != (uid_t)-1 ? ", shared_owner applied" : "",
-			 p->kept ? "; the shared files with a template kept" : "");
+			 p->kept ? "; its shared files kept (its own config)" : "");
 	free(how);
 	return line;
 }
