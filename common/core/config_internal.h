@@ -20,6 +20,9 @@ struct ld {
 #define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on", "hosts_parallel", \
 	"min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm"
 
+/* recipe, url, maintenance (config_recipe.c): every env section and multidev */
+#define WF_RECIPE_KEYS "recipe", "url", "maintenance"
+
 int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int wf_cfg_check_keys(struct ld *ld, const config_setting_t *g, const char *where, const char *const *known);
@@ -63,6 +66,12 @@ int wf_cfg_load_freeze_group(struct ld *ld, const config_setting_t *root, struct
 /* config_multidev.c */
 int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 void wf_cfg_multidev_free(struct wf_multidev *m);
+
+/* config_recipe.c: after the env's steps and release keys are loaded, the
+ * recipe fills what the env did not set; then maintenance */
+int wf_cfg_load_recipe(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r,
+		       struct wf_step **steps, size_t *n_steps);
+void wf_cfg_recipe_free(struct wf_release_conf *r);
 
 /* config_hosts.c: hosts, ssh, steps_on of an env with a path */
 int wf_cfg_load_hosts(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);

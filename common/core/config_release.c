@@ -263,6 +263,10 @@ void wf_cfg_release_max_output(struct wf_config *c)
 			r[i]->build[k].max_output = (size_t)c->max_output;
 		for (size_t k = 0; k < r[i]->n_checks; k++)
 			r[i]->checks[k].max_output = (size_t)c->max_output;
+		for (size_t k = 0; k < r[i]->n_maint_on; k++)
+			r[i]->maint_on[k].max_output = (size_t)c->max_output;
+		for (size_t k = 0; k < r[i]->n_maint_off; k++)
+			r[i]->maint_off[k].max_output = (size_t)c->max_output;
 	}
 }
 
@@ -282,6 +286,7 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 		wf_cfg_step_free(&r->checks[i]);
 	free(r->checks);
 	wf_cfg_hosts_free(r);
+	wf_cfg_recipe_free(r);
 	memset(r, 0, sizeof(*r));
 }
 
