@@ -182,4 +182,24 @@ check "  ... maintenance off all the same, after going back" \
 check "  ... no release is left with .maintenance, and the site answers" \
 	sh -c '! ls "$1"/releases/*/.maintenance 2>/dev/null && [ "$(curl -s -o /dev/null -w "%{http_code}" "$2")" = 200 ]' - \
 	"$P/test" "$URL"
+
+# --- the deploy runner killed while maintenance is on: repair turns it off --------
+conf
+commit "D"
+git push -q origin master 2>/dev/null
+pause=$T/origin.git/workflow/paused.maintenance-on
+(WF_TEST_PAUSE=maintenance-on git push origin master:test >"$T/bg.out" 2>&1) &
+bg=$!
+i=0; while [ ! -s "$pause" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+killed=$(cat "$pause" 2>/dev/null)
+[ -n "$killed" ] && kill -KILL "$killed"
+rm -f "$pause"
+wait $bg
+check "a runner killed with maintenance on (before the switch) leaves .maintenance in its release" \
+	sh -c '[ -n "$1" ] && [ -e "$2/releases/deploy_test_4/.maintenance" ]' - "$killed" "$P/test"
+"$WF_CLI" -C "$T/origin.git" repair >"$OUT" 2>&1
+check "  ... repair switches to it and turns maintenance off there" \
+	sh -c '[ "$(readlink "$2/current")" = releases/deploy_test_4 ] && grep -q "repair: the interrupted deploy to test had turned maintenance mode on: turning it off" "$1" &&
+		grep -q "maintenance mode: off for test" "$1" && ! ls "$2"/releases/*/.maintenance 2>/dev/null' - "$OUT" "$P/test"
+check "  ... and the site answers again" sh -c '[ "$(curl -s -o /dev/null -w "%{http_code}" "$1")" = 200 ]' - "$URL"
 done_testing

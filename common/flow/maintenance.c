@@ -6,9 +6,15 @@
  * run in the same release (WordPress's .maintenance is a file in it), as
  * steps of the deploy, in its record. */
 #include "maintenance.h"
+#include "fileio.h"
+#include "release.h"
 #include "release_hosts.h"
 #include "steps.h"
 #include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int wf_maint_wanted(struct wf_session *s, const struct wf_deploy *d)
 {
@@ -39,6 +45,7 @@ int wf_maint_on(struct wf_session *s, struct wf_deploy *d)
 	}
 	wf_say("workflow: maintenance mode: on for %s, until its steps are done", d->env->branch);
 	d->note = wf_join_note(d->note, xstrdup("maintenance mode on during the steps"));
+	wf_test_pause(s->repo.git_dir, "maintenance-on");
 	return 0;
 }
 
@@ -58,4 +65,40 @@ int wf_maint_off(struct wf_session *s, struct wf_deploy *d)
 		wf_say("workflow: maintenance mode: off for %s", d->env->branch);
 	}
 	return failed;
+}
+
+/* name ended in the journal's list ("maintenance-on 0, db-upgrade 1") */
+static int ended(const char *done, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = done; p && (p = strstr(p, name)); p += n)
+		if ((p == done || (p >= done + 2 && !strncmp(p - 2, ", ", 2))) && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+void wf_maint_repair(struct wf_session *s, struct wf_deploy *d)
+{
+	const struct wf_release_conf *rc = &d->env->rel;
+	const struct wf_job *j = d->job;
+	const char *on, *off;
+	char *dir;
+
+	if (!rc->n_maint_on || !rc->n_maint_off || !j)
+		return;
+	on = rc->maint_on[0].name;
+	off = rc->maint_off[rc->n_maint_off - 1].name;
+	if ((!ended(j->steps_done, on) && strcmp(j->step, on)) || ended(j->steps_done, off))
+		return;
+	d->cx.out = &d->steps;
+	if (rc->path && j->release[0] && wf_release_name_ok(j->release)) {
+		dir = wf_release_dir(rc, j->release);
+		snprintf(d->cx.cwd, sizeof(d->cx.cwd), "%s", dir);
+		snprintf(d->cx.release, sizeof(d->cx.release), "%s", j->release);
+		free(dir);
+	}
+	wf_say("workflow: repair: the interrupted deploy to %s had turned maintenance mode on: turning it off",
+	       d->env->branch);
+	wf_maint_off(s, d);
 }

@@ -15,4 +15,9 @@ int wf_maint_on(struct wf_session *s, struct wf_deploy *d);
  * release as on.  1 when one failed (said loudly: it may still be on). */
 int wf_maint_off(struct wf_session *s, struct wf_deploy *d);
 
+/* repair, for a deploy whose runner died: when its journal shows
+ * maintenance turned on and not off, off now, in its release (said; the
+ * results go into the record of the interrupted deploy). */
+void wf_maint_repair(struct wf_session *s, struct wf_deploy *d);
+
 #endif
