@@ -154,7 +154,10 @@ Test(recipe, the_envs_own_keys_win)
 	argvs(r->maint_on, r->n_maint_on, (const char *const[]){ "touch m", NULL });
 	argvs(r->maint_off, r->n_maint_off, (const char *const[]){ "rm -f m", NULL });
 	names(r->maint_on, r->n_maint_on, (const char *const[]){ "maintenance-on", NULL });
-	/* a branch env takes the recipe too; its empty build stays empty */
+	/* a branch env takes the recipe too, but for shared_files (nobody
+	 * could place them before its first deploy); its empty build stays */
+	cr_assert_eq(cfg.multidev.rel.n_shared, 2);
+	cr_assert_eq(cfg.multidev.rel.n_shared_files, 0);
 	cr_assert_eq(cfg.multidev.rel.n_build, 0);
 	cr_assert_eq(cfg.multidev.n_steps, 3);
 	/* without maintenance = true, no maintenance */

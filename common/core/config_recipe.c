@@ -50,7 +50,10 @@ static int fill_shared(struct ld *ld, const config_setting_t *g, const char *whe
 		       struct wf_release_conf *r)
 {
 	int own_dirs = config_setting_get_member(g, "shared") != NULL;
-	int own_files = config_setting_get_member(g, "shared_files") != NULL;
+	/* a branch env has no shared_files: nobody could place them before
+	 * its first deploy, which would be refused (its create steps give it
+	 * its config) */
+	int own_files = config_setting_get_member(g, "shared_files") != NULL || !strcmp(where, "multidev");
 	size_t nd = own_dirs ? r->n_shared - r->n_shared_files : strv_len(rp->shared);
 	size_t nf = own_files ? r->n_shared_files : strv_len(rp->shared_files), k = 0;
 	char **v;
@@ -140,7 +143,7 @@ static int load_switch(struct ld *ld, const config_setting_t *mg, const char *ke
 static int load_maintenance(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_recipe *rp,
 			    struct wf_release_conf *r)
 {
-	static const char *const keys[] = { "on", "off", NULL };
+	static const char *const maintenance_keys[] = { "on", "off", NULL };
 	config_setting_t *s = config_setting_get_member(g, "maintenance");
 	char *w;
 	int rc;
@@ -160,7 +163,7 @@ static int load_maintenance(struct ld *ld, const config_setting_t *g, const char
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return wf_cfg_fail(ld, s, "'%s.maintenance' must be true, false or { on = [ ... ]; off = [ ... ]; }", where);
 	w = xasprintf("%s.maintenance", where);
-	rc = wf_cfg_check_keys(ld, s, w, keys);
+	rc = wf_cfg_check_keys(ld, s, w, maintenance_keys);
 	free(w);
 	if (rc < 0 || load_switch(ld, s, "on", where, &r->maint_on, &r->n_maint_on) < 0 ||
 	    load_switch(ld, s, "off", where, &r->maint_off, &r->n_maint_off) < 0)
