@@ -154,14 +154,22 @@ Test(recipe, the_envs_own_keys_win)
 	argvs(r->maint_on, r->n_maint_on, (const char *const[]){ "touch m", NULL });
 	argvs(r->maint_off, r->n_maint_off, (const char *const[]){ "rm -f m", NULL });
 	names(r->maint_on, r->n_maint_on, (const char *const[]){ "maintenance-on", NULL });
-	/* a branch env takes the recipe too, but for shared_files (nobody
-	 * could place them before its first deploy); its empty build stays */
-	cr_assert_eq(cfg.multidev.rel.n_shared, 2);
-	cr_assert_eq(cfg.multidev.rel.n_shared_files, 0);
+	/* a branch env takes the recipe too; its empty build stays empty */
+	cr_assert_eq(cfg.multidev.rel.n_shared, 3);
+	cr_assert_eq(cfg.multidev.rel.n_shared_files, 1);
 	cr_assert_eq(cfg.multidev.rel.n_build, 0);
 	cr_assert_eq(cfg.multidev.n_steps, 3);
 	/* without maintenance = true, no maintenance */
 	cr_assert_eq(cfg.multidev.rel.n_maint_on, 0);
+}
+
+/* a template may name the recipe's shared file (docs/content.md) */
+Test(recipe, a_template_for_the_recipes_shared_file)
+{
+	load_ok("multidev = { branches = [ \"md/*\" ]; path = \"/tmp/wf-recipe/md\"; recipe = \"wordpress\";\n"
+		"  templates = ( { file = \"wp-config.php\"; source = \"/etc/workflow/wp-config.php.in\"; } ); };\n");
+	cr_assert_eq(cfg.multidev.rel.n_templates, 1);
+	cr_assert_str_eq(cfg.multidev.rel.shared[cfg.multidev.rel.n_shared - 1], "wp-config.php");
 }
 
 Test(recipe, maintenance_as_steps)

@@ -50,10 +50,7 @@ static int fill_shared(struct ld *ld, const config_setting_t *g, const char *whe
 		       struct wf_release_conf *r)
 {
 	int own_dirs = config_setting_get_member(g, "shared") != NULL;
-	/* a branch env has no shared_files: nobody could place them before
-	 * its first deploy, which would be refused (its create steps give it
-	 * its config) */
-	int own_files = config_setting_get_member(g, "shared_files") != NULL || !strcmp(where, "multidev");
+	int own_files = config_setting_get_member(g, "shared_files") != NULL;
 	size_t nd = own_dirs ? r->n_shared - r->n_shared_files : strv_len(rp->shared);
 	size_t nf = own_files ? r->n_shared_files : strv_len(rp->shared_files), k = 0;
 	char **v;
@@ -95,18 +92,15 @@ static void fill_check(const struct wf_recipe *rp, const char *url, struct wf_re
 	r->n_checks = 1;
 }
 
-static int fill(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_recipe *rp,
-		struct wf_release_conf *r, struct wf_step **steps, size_t *n_steps)
+static void fill(const config_setting_t *g, const struct wf_recipe *rp, struct wf_release_conf *r,
+		 struct wf_step **steps, size_t *n_steps)
 {
-	if (fill_shared(ld, g, where, rp, r) < 0)
-		return -1;
 	if (!config_setting_get_member(g, "build"))
 		from_recipe(rp->build, &r->build, &r->n_build);
 	if (!config_setting_get_member(g, "steps"))
 		from_recipe(rp->steps, steps, n_steps);
 	if (!config_setting_get_member(g, "checks") && r->url)
 		fill_check(rp, r->url, r);
-	return 0;
 }
 
 /* maintenance.on or .off: one command (an array of strings) or steps */
@@ -173,20 +167,42 @@ static int load_maintenance(struct ld *ld, const config_setting_t *g, const char
 	return 0;
 }
 
+/* The env's recipe (*rp NULL: none).  0 or -1. */
+static int get_recipe(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_release_conf *r,
+		      const struct wf_recipe **rp)
+{
+	config_setting_t *s;
+	const char *v;
+
+	*rp = NULL;
+	if (wf_cfg_get_string(ld, g, "recipe", where, &s, &v) < 0)
+		return -1;
+	if (v && !(*rp = wf_recipe_find(v)))
+		return wf_cfg_fail(ld, s, "'%s.recipe' must be one of %s, not '%s'", where, wf_recipe_names(), v);
+	if (*rp && !r->path)
+		return wf_cfg_fail(ld, s, "'%s.recipe' needs '%s.path' (what a recipe fills, shared paths, build and "
+				   "checks, is a release's)", where, where);
+	return 0;
+}
+
+int wf_cfg_recipe_shared(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r)
+{
+	const struct wf_recipe *rp;
+
+	if (get_recipe(ld, g, where, r, &rp) < 0)
+		return -1;
+	return rp ? fill_shared(ld, g, where, rp, r) : 0;
+}
+
 int wf_cfg_load_recipe(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r,
 		       struct wf_step **steps, size_t *n_steps)
 {
-	config_setting_t *s, *us;
-	const char *v, *u;
-	const struct wf_recipe *rp = NULL;
+	config_setting_t *us;
+	const char *u;
+	const struct wf_recipe *rp;
 
-	if (wf_cfg_get_string(ld, g, "recipe", where, &s, &v) < 0 || wf_cfg_get_string(ld, g, "url", where, &us, &u) < 0)
+	if (get_recipe(ld, g, where, r, &rp) < 0 || wf_cfg_get_string(ld, g, "url", where, &us, &u) < 0)
 		return -1;
-	if (v && !(rp = wf_recipe_find(v)))
-		return wf_cfg_fail(ld, s, "'%s.recipe' must be one of %s, not '%s'", where, wf_recipe_names(), v);
-	if (rp && !r->path)
-		return wf_cfg_fail(ld, s, "'%s.recipe' needs '%s.path' (what a recipe fills, shared paths, build and "
-				   "checks, is a release's)", where, where);
 	if (u && strncmp(u, "http://", 7) && strncmp(u, "https://", 8))
 		return wf_cfg_fail(ld, us, "'%s.url' must be an http:// or https:// URL, not '%s'", where, u);
 	if (u && !rp)
@@ -194,8 +210,8 @@ int wf_cfg_load_recipe(struct ld *ld, const config_setting_t *g, const char *whe
 				   "check in '%s.checks'", where, where, where);
 	r->recipe = rp ? xstrdup(rp->name) : NULL;
 	r->url = u ? xstrdup(u) : NULL;
-	if (rp && fill(ld, g, where, rp, r, steps, n_steps) < 0)
-		return -1;
+	if (rp)
+		fill(g, rp, r, steps, n_steps);
 	return load_maintenance(ld, g, where, rp, r);
 }
 
