@@ -102,4 +102,16 @@ git push -q origin master 2>/dev/null
 push -o no-update origin master:test
 check "no step runs (-o no-update): no maintenance either" \
 	sh -c '[ "$1" = 0 ] && grep -q "step upgrade: skipped" "$2" && ! grep -q "maintenance" "$2" && [ ! -s "$3" ]' - "$rc" "$OUT" "$LOG"
+# --- a branch env by the recipe: its settings file from a template -------------------
+printf '<?php $databases["default"]["default"]["database"] = "drupal_${WF_ENV_ID}";\n' >"$T/settings.in"
+cat >"$T/origin.git/workflow.conf" <<CONF
+multidev = { branches = [ "md/*" ]; path = "$P/md"; recipe = "drupal"; build = ( );
+  templates = ( { file = "web/sites/default/settings.local.php"; source = "$T/settings.in"; } ); };
+CONF
+: >"$LOG"
+push origin master:md/feature-x
+check "a branch env by the drupal recipe gets its settings file from its template" \
+	sh -c '[ "$1" = 0 ] && grep -q "drupal_feature_x" "$2/md/feature-x/shared/web/sites/default/settings.local.php"' - "$rc" "$P"
+check "  ... and runs the recipe's steps in its release" \
+	sh -c '[ "$(cut -d"|" -f1 "$1" | tr "\n" ",")" = "drush updatedb -y ,drush config:import -y ,drush cache:rebuild ," ]' - "$LOG"
 done_testing
