@@ -69,17 +69,17 @@ check "every key of conf/workflow.conf is described in workflow.conf(5)" test ! 
 # The keys the loader accepts: its *_keys[] arrays, WF_RELEASE_KEYS and
 # dashboard_config.c's strcmp(key, ...).
 core=$WF_SRCDIR/common/core
-awk '/_keys\[\] = \{/ || /#define WF_RELEASE_KEYS/ { on = 1 }
+awk '/_keys\[\] = \{/ || /#define WF_RELEASE_KEYS/ || /#define WF_RECIPE_KEYS/ { on = 1 }
      on { print }
-     on && (/NULL/ || (/WF_RELEASE_KEYS|^\t/ && !/\\$/)) { on = 0 }' \
+     on && (/NULL/ || (/WF_RE(LEASE|CIPE)_KEYS|^\t/ && !/\\$/)) { on = 0 }' \
 	"$core/config.c" "$core/config_internal.h" "$core/config_release.c" "$core/config_multidev.c" \
 	"$core/config_notify.c" "$core/config_hosts.c" "$core/config_freeze.c" "$core/config_steps.c" \
-	"$core/config_content.c" |
+	"$core/config_content.c" "$core/config_recipe.c" |
 	grep -o '"[a-z_]*"' | tr -d '"' >"$T/loader.keys.all"
 grep -o 'strcmp(key, "[a-z_]*")' "$core/dashboard_config.c" | sed 's/.*"\(.*\)")/\1/' >>"$T/loader.keys.all"
 set_of <"$T/loader.keys.all" >"$T/loader.keys"
 check "the loader's key lists are found" grep -qx release_file "$T/loader.keys"
-for k in tag_prefix overriders webhooks secret_file target tz expect expire dir steps_on min_free_inodes; do
+for k in tag_prefix overriders webhooks secret_file target tz expect expire dir steps_on min_free_inodes recipe maintenance off; do
 	grep -qx "$k" "$T/loader.keys" || echo "not found in the loader: $k"
 done >"$OUT"
 check "the loader's key lists are read whole" test ! -s "$OUT"

@@ -2,15 +2,17 @@
 # Install the Debian packages the server tests use (t11-http.t: nginx,
 # fcgiwrap, openssl; t12-gitolite.t: gitolite3, sshd; t19-dashboard.t: chromium,
 # a headless browser; t20-hosts.t: sshd, rsync; t26-freeze.t: faketime, a fixed
-# clock; t34-opcache.t: php-fpm, cgi-fcgi; t41-debian-package.t: the
-# package build and lintian), or the ones named.
+# clock; t34-opcache.t, t38-opcache-load.t: php-fpm, cgi-fcgi; t41-debian-package.t: the
+# package build and lintian; t37-recipe-wordpress.t: Debian's WordPress, MariaDB), or
+# the ones named.
 # Installs packages only: their services are not started.  Exits non-zero,
 # saying why, when they are missing and cannot be installed (not root, no
 # apt-get); the tests then skip with that reason.
 #
 #   t/test-deps.sh [PKG...]
 set -u
-[ $# -gt 0 ] || set -- nginx fcgiwrap openssl gitolite3 openssh-server openssh-client rsync chromium faketime php-fpm libfcgi-bin dpkg-dev debhelper lintian fakeroot man-db
+[ $# -gt 0 ] || set -- nginx fcgiwrap openssl gitolite3 openssh-server openssh-client rsync chromium faketime php-fpm libfcgi-bin dpkg-dev debhelper lintian fakeroot man-db \
+	curl wordpress php-mysql mariadb-server
 missing=
 for p in "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -296,7 +296,7 @@ Test(config_errors, file_error_names_the_file)
 	close(fd);
 	cr_assert_eq(wf_config_load_file(&cfg, path, err, sizeof(err)), -1);
 	want = xasprintf("%s:3: unknown key 'alow_force' in dev (known: branch, allow_force, steps, path, keep, shared, build, checks, hosts, ssh, "
-			 "steps_on, hosts_parallel, min_free, min_free_inodes, release_file, shared_files, php_fpm, templates, shared_owner, clone_hardlinks)", path);
+			 "steps_on, hosts_parallel, min_free, min_free_inodes, release_file, shared_files, php_fpm, templates, shared_owner, clone_hardlinks, recipe, url, maintenance)", path);
 	cr_assert_str_eq(err, want);
 	free(want);
 	unlink(path);

@@ -26,9 +26,9 @@ static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotf
 					"freeze", NULL };
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       "admins", NULL };
-static const char *const dev_keys[] = { "branch", "allow_force", "steps", WF_RELEASE_KEYS, NULL };
+static const char *const dev_keys[] = { "branch", "allow_force", "steps", WF_RELEASE_KEYS, WF_RECIPE_KEYS, NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", "freeze", "approvals",
-					WF_RELEASE_KEYS, NULL };
+					WF_RELEASE_KEYS, WF_RECIPE_KEYS, NULL };
 static const char *const hotfix_keys[] = { "users", NULL };
 
 /* ------------------------------------------------------------------ */
@@ -177,7 +177,8 @@ static int load_dev(struct ld *ld, const config_setting_t *root, struct wf_confi
 		return -1;
 	if (get_branch(ld, g, "dev", &c->dev_branch, &c->dev_ref) < 0 ||
 	    wf_cfg_load_release(ld, g, "dev", &c->dev.rel) < 0 ||
-	    wf_cfg_load_steps(ld, g, "steps", "dev", &c->dev.steps, &c->dev.n_steps) < 0)
+	    wf_cfg_load_steps(ld, g, "steps", "dev", &c->dev.steps, &c->dev.n_steps) < 0 ||
+	    wf_cfg_load_recipe(ld, g, "dev", &c->dev.rel, &c->dev.steps, &c->dev.n_steps) < 0)
 		return -1;
 	/* a push to Dev deploys (and so runs steps) only where Dev has a place */
 	if (c->dev.n_steps && !c->dev.rel.path)
@@ -231,7 +232,8 @@ static int load_env(struct ld *ld, const config_setting_t *root, struct wf_env *
 		return -1;
 
 	if (wf_cfg_load_steps(ld, g, "steps", where, &e->steps, &e->n_steps) < 0 ||
-	    wf_cfg_load_release(ld, g, where, &e->rel) < 0 || wf_cfg_load_freeze(ld, g, where, e) < 0)
+	    wf_cfg_load_release(ld, g, where, &e->rel) < 0 || wf_cfg_load_freeze(ld, g, where, e) < 0 ||
+	    wf_cfg_load_recipe(ld, g, where, &e->rel, &e->steps, &e->n_steps) < 0)
 		return -1;
 	/* an env that runs code never stays on a release that failed unless
 	 * the config says "stop" */

@@ -97,6 +97,11 @@ struct wf_release_conf {
 	struct wf_floor min_free, min_free_inodes; /* what a release must leave free (disk_floor.h) */
 	char *release_file;     /* the file naming each release (relative; NULL: ".release") */
 	char *php_fpm;          /* the PHP-FPM pool's FastCGI socket (path or host:port): OPcache reset on a switch */
+	/* config_recipe.c (docs/recipes.md) */
+	char *recipe;           /* the recipe that filled the keys the env did not set (recipe.h); NULL: none */
+	char *url;              /* the env's address, that the recipe's check asks; NULL: none */
+	struct wf_step *maint_on, *maint_off;   /* maintenance mode around the steps; n_maint_on 0: none */
+	size_t n_maint_on, n_maint_off;
 	/* content (config_content.c, docs/content.md) */
 	struct wf_template *templates;  /* shared files written when missing */
 	size_t n_templates;

@@ -21,6 +21,9 @@ struct ld {
 	"min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm", \
 	"templates", "shared_owner", "clone_hardlinks"
 
+/* recipe, url, maintenance (config_recipe.c): every env section and multidev */
+#define WF_RECIPE_KEYS "recipe", "url", "maintenance"
+
 int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int wf_cfg_check_keys(struct ld *ld, const config_setting_t *g, const char *where, const char *const *known);
@@ -65,6 +68,14 @@ int wf_cfg_load_freeze_group(struct ld *ld, const config_setting_t *root, struct
 int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 void wf_cfg_multidev_free(struct wf_multidev *m);
 
+/* config_recipe.c: the recipe's shared and shared_files, when the env has
+ * not set them, before templates name them (wf_cfg_load_release); after
+ * the env's steps and release keys are loaded, the rest of what the env
+ * did not set; then maintenance */
+int wf_cfg_recipe_shared(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);
+int wf_cfg_load_recipe(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r,
+		       struct wf_step **steps, size_t *n_steps);
+void wf_cfg_recipe_free(struct wf_release_conf *r);
 /* config_content.c: templates, shared_owner, clone_hardlinks of an env
  * with a path; workflow.admins; multidev.clone_content */
 int wf_cfg_load_content(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);

@@ -13,7 +13,8 @@
 
 /* WF_RELEASE_KEYS without the hosts' (refused with a reason of their own) */
 static const char *const multidev_keys[] = { "branches", "max", "steps", "create", "path", "keep", "shared",
-					     "build", "checks", "min_free", "min_free_inodes", "release_file", "php_fpm", "expire", "shared_files", "templates", "shared_owner", "clone_hardlinks", "clone_content", NULL };
+					     "build", "checks", "min_free", "min_free_inodes", "release_file", "php_fpm", "expire", "shared_files", "templates", "shared_owner", "clone_hardlinks", "clone_content",
+					     WF_RECIPE_KEYS, NULL };
 
 /* Each glob: a branch name but for * ? [ ], matching none of the fixed
  * envs' branches. */
@@ -87,7 +88,8 @@ int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_
 	if (wf_cfg_load_release(ld, g, "multidev", &m->rel) < 0)
 		return -1;
 	return wf_cfg_load_steps(ld, g, "steps", "multidev", &m->steps, &m->n_steps) < 0 ||
-			       wf_cfg_load_steps(ld, g, "create", "multidev", &m->create, &m->n_create) < 0
+			       wf_cfg_load_steps(ld, g, "create", "multidev", &m->create, &m->n_create) < 0 ||
+			       wf_cfg_load_recipe(ld, g, "multidev", &m->rel, &m->steps, &m->n_steps) < 0
 		       ? -1
 		       : 0;
 }

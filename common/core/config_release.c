@@ -180,7 +180,8 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	    load_floor(ld, g, where, "min_free_inodes", 1, &r->min_free_inodes) < 0 || load_shared(ld, g, where, r) < 0 ||
 	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
 	    wf_cfg_load_steps(ld, g, "checks", where, &r->checks, &r->n_checks) < 0 ||
-	    wf_cfg_load_hosts(ld, g, where, r) < 0 || wf_cfg_load_content(ld, g, where, r) < 0)
+	    wf_cfg_load_hosts(ld, g, where, r) < 0 || wf_cfg_recipe_shared(ld, g, where, r) < 0 ||
+	    wf_cfg_load_content(ld, g, where, r) < 0)
 		return -1;
 	checks_get(g, r);
 	if (r->php_fpm && r->n_hosts)
@@ -263,6 +264,10 @@ void wf_cfg_release_max_output(struct wf_config *c)
 			r[i]->build[k].max_output = (size_t)c->max_output;
 		for (size_t k = 0; k < r[i]->n_checks; k++)
 			r[i]->checks[k].max_output = (size_t)c->max_output;
+		for (size_t k = 0; k < r[i]->n_maint_on; k++)
+			r[i]->maint_on[k].max_output = (size_t)c->max_output;
+		for (size_t k = 0; k < r[i]->n_maint_off; k++)
+			r[i]->maint_off[k].max_output = (size_t)c->max_output;
 	}
 }
 
@@ -282,6 +287,7 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 		wf_cfg_step_free(&r->checks[i]);
 	free(r->checks);
 	wf_cfg_hosts_free(r);
+	wf_cfg_recipe_free(r);
 	wf_cfg_content_free(r);
 	memset(r, 0, sizeof(*r));
 }

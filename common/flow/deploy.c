@@ -1,5 +1,6 @@
 #include "deploy.h"
 #include "deploy_text.h"
+#include "maintenance.h"
 #include "content.h"
 #include "content_clone.h"
 #include "dashboard_later.h"
@@ -220,14 +221,12 @@ static int run_list(struct wf_session *s, struct wf_deploy *d, const struct wf_s
 				   : wf_deploy_steps(s, d, list, n, &d->cx, what, &d->steps);
 }
 
-/* The steps (a new branch env's create steps first), then the checks;
- * 1 when one failed, what: "step" or "check". */
-static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const char **what)
+/* The steps, a new branch env's create steps first; 1 when one failed. */
+static int steps_only(struct wf_session *s, struct wf_deploy *d)
 {
 	const struct wf_env *e = d->env;
 	int failed;
 
-	*what = "step";
 	enter(s, d, WF_STATE_STEPS);
 	/* PHP serves the new release's code before any step asks it to */
 	failed = wf_opcache_reset(s, d, &d->cx);
@@ -239,37 +238,16 @@ static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const cha
 		failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);
 	if (!failed)
 		failed = run_list(s, d, e->steps, e->n_steps, "step");
-	if (failed || !e->rel.n_checks)
-		return failed;
-	*what = "check";
-	enter(s, d, WF_STATE_CHECKS);
-	return run_list(s, d, e->rel.checks, e->rel.n_checks, "check");
+	return failed;
 }
 
-/* The switch to the release, the steps, the checks; on a failure, what
- * the env says to do: an env with a path goes back to the release before
- * (a failed check always), one without rolls its branch back to the deploy
- * tag before, or it stops there. */
-static void run_steps(struct wf_session *s, struct wf_deploy *d)
+/* A step or check failed: what the env says to do.  An env with a path
+ * goes back to the release before (a failed check always), one without
+ * rolls its branch back to the deploy tag before, or it stops there. */
+static void after_failure(struct wf_session *s, struct wf_deploy *d, const char *what)
 {
 	const struct wf_env *e = d->env;
-	const char *what;
 
-	d->cx.tag = d->tag;
-	d->cx.message = d->shown;
-	d->cx.out = &d->steps;
-	d->cx.since = (long long)time(NULL);
-	enter(s, d, WF_STATE_SWITCHED);
-	if (wf_release_go(s, d, d->tag, &d->cx, &d->note) < 0) {
-		d->failed = 1;
-		return;
-	}
-	d->failed = steps_and_checks(s, d, &what);
-	wf_release_after_steps(s, d, &d->cx, &d->note);
-	if (!d->failed) {
-		wf_release_done(s, d, &d->cx);
-		return;
-	}
 	wf_say("workflow: %s to %s FAILED: a %s failed; nothing after it ran", wf_deploy_kind_word(d->kind),
 	       e->branch, what);
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
@@ -282,6 +260,70 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 	} else {
 		say_stopped(s, d);
 	}
+}
+
+/* Maintenance mode could not be turned on (said): off again, and the
+ * deploy fails where it stands, before the switch. */
+static void maint_refused(struct wf_session *s, struct wf_deploy *d)
+{
+	wf_maint_off(s, d);
+	d->failed = 1;
+	if (d->env->rel.path) {
+		wf_say("workflow: %s to %s FAILED: nothing was switched", wf_deploy_kind_word(d->kind), d->env->branch);
+		wf_release_stay(s, d, &d->cx, &d->note);
+	} else {
+		after_failure(s, d, "step");
+	}
+}
+
+/* The release named and ready, maintenance mode on (when the env has it),
+ * the switch, the steps, maintenance mode off, the checks; on a failure,
+ * after_failure, and maintenance mode off whatever happened. */
+static void run_steps(struct wf_session *s, struct wf_deploy *d)
+{
+	const struct wf_env *e = d->env;
+	const char *what = "step";
+	int maint = wf_maint_wanted(s, d);
+
+	d->cx.tag = d->tag;
+	d->cx.message = d->shown;
+	d->cx.out = &d->steps;
+	d->cx.since = (long long)time(NULL);
+	enter(s, d, WF_STATE_SWITCHED);
+	if (wf_release_ready(s, d, d->tag, &d->cx, &d->note) < 0) {
+		d->failed = 1;
+		return;
+	}
+	/* before the switch: no visitor gets the new code before its updates */
+	if (maint && wf_maint_on(s, d)) {
+		maint_refused(s, d);
+		return;
+	}
+	if (wf_release_go(s, d, &d->cx, &d->note) < 0) {
+		if (maint)
+			wf_maint_off(s, d);
+		d->failed = 1;
+		return;
+	}
+	d->failed = steps_only(s, d);
+	/* the checks see the site itself, not its maintenance page */
+	if (!d->failed && maint) {
+		maint = 0;
+		d->failed = wf_maint_off(s, d);
+	}
+	if (!d->failed && e->rel.n_checks) {
+		what = "check";
+		enter(s, d, WF_STATE_CHECKS);
+		d->failed = run_list(s, d, e->rel.checks, e->rel.n_checks, "check");
+	}
+	wf_release_after_steps(s, d, &d->cx, &d->note);
+	if (!d->failed) {
+		wf_release_done(s, d, &d->cx);
+		return;
+	}
+	after_failure(s, d, what);
+	if (maint)
+		wf_maint_off(s, d);
 }
 
 /* The last word to the pusher after a failed deploy, after git's own "ok"

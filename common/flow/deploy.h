@@ -17,6 +17,7 @@ struct wf_step_ctx {
 	char cwd[4096];                 /* where they run: the release, or the git dir */
 	char release[128];              /* the release ("" when the env has no path) */
 	char prev[128];                 /* the release current named before ("" none) */
+	char placed[128];               /* the release's name as placed, before it followed its tag */
 	const char *clone_from;         /* create steps of a branch env: WF_CLONE_FROM (NULL: others) */
 	const char *clone_from_path;    /* that env's path ("" when it has none) */
 	long long since;                /* when the switch began (unix s): what is written after is the steps' */

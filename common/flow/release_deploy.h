@@ -15,11 +15,19 @@
  * (said why, recorded, the release removed: nothing moves). */
 int wf_release_prepare(struct wf_session *s, struct wf_deploy *d);
 
-/* The runner, once the tag is made: current switches to the job's
- * release (renamed after the tag if the tag took another number); cx gets
- * where the steps run.  0, or -1 (note says why; current did not move,
- * and the branch went back to the commit current names). */
-int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note);
+/* The runner, once the tag is made: the job's release is named after the
+ * tag (renamed if the tag took another number) and cx gets where the
+ * steps run, before anything is switched (maintenance mode goes on
+ * there first).  0, or -1 (note says why; the branch went back to the
+ * commit current names). */
+int wf_release_ready(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note);
+/* Then current switches to it, on every host first.  0, or -1 (note says
+ * why; current did not move, and the branch went back to the commit
+ * current names). */
+int wf_release_go(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
+/* Ready but not switched (maintenance mode could not be turned on): the
+ * branch goes back to the commit current names. */
+void wf_release_stay(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note);
 /* A check (what: "check") or a step ("step") failed after the switch:
  * current back to the release before, the env's branch back to its commit
  * (compare-and-swap), so the two never part. */

@@ -29,11 +29,11 @@ static void branch_back(struct wf_session *s, struct wf_deploy *d, const char *p
 					      r == 0 ? "moved back to" : "could not move back to", info.commit));
 }
 
-int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note)
+int wf_release_ready(struct wf_session *s, struct wf_deploy *d, const char *tag, struct wf_step_ctx *cx, char **note)
 {
 	const struct wf_release_conf *rc = &d->env->rel;
 	struct wf_job *j = d->job;
-	char *dir, from[WF_RELEASE_NAME_MAX];
+	char *dir;
 
 	if (!rc->path)
 		return 0;
@@ -46,7 +46,7 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
-	snprintf(from, sizeof(from), "%s", j->release);
+	snprintf(cx->placed, sizeof(cx->placed), "%s", j->release);
 	if (tag && !j->reused && strcmp(j->release, tag)) {
 		/* another deploy took the number foreseen: the release follows the tag */
 		if (wf_release_rename(rc, j->release, tag) == 0) {
@@ -55,8 +55,30 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 			(void)wf_job_write(s->repo.git_dir, j);
 		}
 	}
+	snprintf(cx->release, sizeof(cx->release), "%s", j->release);
+	dir = wf_release_dir(rc, j->release);
+	snprintf(cx->cwd, sizeof(cx->cwd), "%s", dir);
+	free(dir);
+	return 0;
+}
+
+void wf_release_stay(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
+{
+	if (!d->env->rel.path)
+		return;
+	*note = wf_join_note(*note, xasprintf("%s/current did not move", d->env->rel.path));
+	branch_back(s, d, cx->prev, note);
+}
+
+int wf_release_go(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx, char **note)
+{
+	const struct wf_release_conf *rc = &d->env->rel;
+	struct wf_job *j = d->job;
+
+	if (!rc->path)
+		return 0;
 	/* every host first: here, current follows only once they all did */
-	if (rc->n_hosts && wf_hosts_switch(rc, wf_hosts_ctl(j), from, j->release, cx->prev, "switch", cx, note) < 0) {
+	if (rc->n_hosts && wf_hosts_switch(rc, wf_hosts_ctl(j), cx->placed, j->release, cx->prev, "switch", cx, note) < 0) {
 		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
@@ -67,10 +89,6 @@ int wf_release_go(struct wf_session *s, struct wf_deploy *d, const char *tag, st
 		branch_back(s, d, cx->prev, note);
 		return -1;
 	}
-	snprintf(cx->release, sizeof(cx->release), "%s", j->release);
-	dir = wf_release_dir(rc, j->release);
-	snprintf(cx->cwd, sizeof(cx->cwd), "%s", dir);
-	free(dir);
 	wf_say("workflow: %s: current is now releases/%s%s", d->env->branch, j->release,
 	       j->reused ? " (a kept release, not built again)" : "");
 	*note = wf_join_note(*note, xasprintf("release %s%s", j->release, j->reused ? " reused" : ""));

@@ -1,4 +1,5 @@
 #include "repair.h"
+#include "maintenance.h"
 #include "dashboard_later.h"
 #include "journal.h"
 #include "lock.h"
@@ -256,6 +257,7 @@ static int lost_job(struct wf_session *s, struct wf_deploy *d)
 		return -1;
 	stop_leftover_step(d->job);
 	wf_release_repair(s, d);
+	wf_maint_repair(s, d);
 	return record_lost(s, d, tip, t);
 }
 
