@@ -2,6 +2,7 @@
  *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | follow N | repair |
  *                adopt ENV | dashboard [-o DIR] | metrics [--since AGE] [--json] | releases [--verify] [ENV] | check-config [FILE]
  *                | multidev list | multidev delete NAME | multidev prune --older AGE
+ *                | restore-db ENV RELEASE | clone-db FROM TO [--into-live]
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "cli.h"
@@ -46,6 +47,11 @@ static void usage(FILE *f)
 	      "                     multidev.expire (not those pushed with -o keep-env)\n"
 	      "  multidev prune --older AGE  remove what .deleted/ kept for longer than AGE\n"
 	      "                     (14d, 12h, 30m, 90s)\n"
+	      "  restore-db ENV RELEASE  replace ENV's database by the snapshot kept with\n"
+	      "                     RELEASE (releases/RELEASE.db.sql.gz); what was written\n"
+	      "                     since the snapshot is lost\n"
+	      "  clone-db FROM TO [--into-live]  replace TO's database by a copy of FROM's,\n"
+	      "                     then run TO's sanitize steps (docs/database.md)\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  notify [--list]    webhook events waiting in the spool, per webhook\n"
 	      "  notify --retry     send the spooled webhook events now, ignoring the backoff\n"
@@ -113,6 +119,8 @@ static const struct command {
 	{ "approve", 1, 1, "approve needs a deploy tag of test", 1, cli_approve },
 	{ "releases", 0, 2, "releases takes --verify and at most an env", 1, cli_releases },
 	{ "multidev", 1, 3, "multidev takes list, delete NAME or prune --older AGE", 1, cli_multidev },
+	{ "restore-db", 2, 2, "restore-db needs an env and a release (git-workflow releases ENV)", 1, cli_restore_db },
+	{ "clone-db", 2, 3, "clone-db needs FROM and TO envs (and --into-live to replace Live's)", 1, cli_clone_db },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
 };
 

@@ -1,7 +1,8 @@
 /* Push options (git push -o NAME[=VALUE]): the deploy dialog's checkboxes.
  * Known: message=TEXT, dry-run, drop-hotfix, clone-from=ENV (what a new branch
  * env's content comes from), override=REASON (a deploy in a freeze),
- * keep-env / no-keep-env (pin a branch env against multidev.expire), and X / no-X for every `when` a step of
+ * keep-env / no-keep-env (pin a branch env against multidev.expire),
+ * restore-db (a rollback restores the database, docs/database.md), and X / no-X for every `when` a step of
  * the config names and for the conventional clone-content, update and
  * cache-clear.  Options of the git host (a '.' in the name, such as
  * GitLab's ci.skip, or named in workflow.host_options) are left alone.
@@ -18,6 +19,7 @@ struct wf_push_options {
 	char *clone_from;       /* -o clone-from=ENV: where a new branch env's create steps clone from */
 	char *override;         /* -o override=REASON: deploy in a freeze (freeze.h), by an overrider */
 	int keep_env;           /* -o keep-env 1 (a branch env never expires), -o no-keep-env -1, else 0 */
+	int restore_db;         /* -o restore-db: a rollback restores its release's database snapshot */
 	char **toggles;         /* "update", "no-cache-clear", ... as given */
 	size_t n_toggles;
 	char **raw;             /* every option as pushed, for records and tags */

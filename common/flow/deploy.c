@@ -1,6 +1,7 @@
 #include "deploy.h"
 #include "deploy_text.h"
 #include "dashboard_later.h"
+#include "db_deploy.h"
 #include "multidev_flow.h"
 #include "notify_hooks.h"
 #include "opcache.h"
@@ -227,8 +228,11 @@ static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const cha
 
 	*what = "step";
 	enter(s, d, WF_STATE_STEPS);
+	/* the database as the code before left it, before any step changes it */
+	failed = wf_db_before_steps(s, d);
 	/* PHP serves the new release's code before any step asks it to */
-	failed = wf_opcache_reset(s, d, &d->cx);
+	if (!failed)
+		failed = wf_opcache_reset(s, d, &d->cx);
 	/* a new branch env gets its content before its steps run */
 	if (!failed)
 		failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);
@@ -270,6 +274,7 @@ static void run_steps(struct wf_session *s, struct wf_deploy *d)
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
 		wf_release_undo(s, d, &d->cx, what, &d->note);
 		wf_opcache_reset(s, d, &d->cx); /* back to the release before's code */
+		wf_db_after_undo(s, d);         /* the code only: said, with the way back */
 	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
 		char *back = roll_back(s, d, d->n);
 		wf_say("workflow: %s", back);

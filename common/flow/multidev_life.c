@@ -1,6 +1,7 @@
 /* A branch env's life after pre-receive: its create steps once, its
  * removal with the branch, the pruning of what removal kept. */
 #include "multidev_flow.h"
+#include "db_deploy.h"
 #include "multidev_registry.h"
 #include "notify_hooks.h"
 #include "record.h"
@@ -78,7 +79,8 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 	       r == 0 && !strcmp(e.create, "failed") ? "is made, but its create steps failed last time; again"
 						     : "is a new branch environment",
 	       m->n_create, m->n_create == 1 ? "" : "s", from, *path ? "" : ", which has no release to copy files from");
-	failed = wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out);
+	/* its own database first (database.multidev.create), then the steps */
+	failed = wf_db_md_create(s, d, cx) || wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out);
 	if (failed)
 		wf_say("workflow: the create steps of %s failed; the next push to %s runs them again", d->env->name,
 		       d->env->branch);
@@ -128,7 +130,7 @@ static char *keep_shared(const struct wf_multidev *m, const struct wf_env *env)
 
 int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why)
 {
-	char *kept = keep_shared(&s->config.multidev, env), *note;
+	char *kept = keep_shared(&s->config.multidev, env), *note, *db = NULL;
 	int rc = 0;
 
 	if (!kept) {
@@ -143,8 +145,12 @@ int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why
 	}
 	wf_md_remove(s->repo.git_dir, env->name);
 	wf_release_store_gc(&env->rel);
-	note = *kept ? xasprintf("%s; its shared files are kept in %s", why, kept)
-		     : xasprintf("%s; it had no shared files", why);
+	/* its database goes with it (a failure said, the env gone all the same) */
+	if (wf_db_md_drop(s, env, &db) < 0)
+		rc = -1;
+	note = *kept ? xasprintf("%s; its shared files are kept in %s%s%s", why, kept, db ? "; " : "", db ? db : "")
+		     : xasprintf("%s; it had no shared files%s%s", why, db ? "; " : "", db ? db : "");
+	free(db);
 	wf_say("workflow: the branch environment %s is deleted: %s%s", env->name, note,
 	       *kept ? " (git-workflow multidev prune --older 14d removes what was kept 14 days ago or earlier)" : "");
 	record_md(s, env, "multidev.deleted", rc < 0, NULL, note);

@@ -62,11 +62,16 @@ static void child_fail(int outfd, int errfd, int stage, const char *what, int er
 	_exit(127);
 }
 
-static int step_stdin = -1;
+static int step_stdin = -1, step_stdout = -1;
 
 void wf_steps_stdin(int fd)
 {
 	step_stdin = fd;
+}
+
+void wf_steps_stdout(int fd)
+{
+	step_stdout = fd;
 }
 
 /* Wait at the gate until the parent has noted this process group (the
@@ -108,7 +113,10 @@ static void run_child(const struct wf_step *s, const char *cwd, char *const env[
 	} else if (devnull < 0) {
 		close(0);
 	}
-	if (outfd != 1)
+	/* a dump's stdout is its data: to the file, its stderr kept as output */
+	if (step_stdout >= 0)
+		dup2(step_stdout, 1);
+	else if (outfd != 1)
 		dup2(outfd, 1);
 	if (outfd != 2)
 		dup2(outfd, 2);

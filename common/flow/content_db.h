@@ -1,0 +1,14 @@
+/* Content down, the database's part (docs/database.md "Copying a
+ * database"): after the files, one env's database copied into another's. */
+#ifndef WF_CONTENT_DB_H
+#define WF_CONTENT_DB_H
+
+#include <stddef.h>
+#include "session.h"
+
+/* Copy from's database into to's and run to's sanitize steps, after the
+ * files (docs/...). 0 when done or when no database is configured for
+ * them; -1 with a one-line reason in err. Lines for the pusher via wf_say. */
+int wf_content_db(struct wf_session *s, const struct wf_env *from, const struct wf_env *to, char *err, size_t errlen);
+
+#endif
