@@ -1,5 +1,6 @@
 /* Content down, the database's part (docs/database.md "Copying a
- * database"): after the files, one env's database copied into another's. */
+ * database: content down"): after the files, one env's database copied
+ * into another's. */
 #ifndef WF_CONTENT_DB_H
 #define WF_CONTENT_DB_H
 
