@@ -18,12 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Where a dump waits to be compressed: beside the releases, in none. */
-static char *tmp_dir(const struct wf_env *env)
-{
-	return xasprintf("%s/.wf-db", env->rel.path);
-}
-
 static void utc(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -44,27 +38,34 @@ static int snapshot_at(const struct wf_env *env, const char *release, char *when
 	return 0;
 }
 
-/* The database as cx->prev's code left it, into releases/<prev>.db.sql.gz. */
+/* The database as cx->prev's code left it, into releases/<prev>.db.sql.gz:
+ * the dump compressed as it comes, by a thread (zfile.h). */
 static int snapshot(struct wf_session *s, struct wf_deploy *d, const struct wf_db_target *t)
 {
 	const struct wf_env *env = d->env;
 	struct wf_step_ctx *cx = &d->cx;
-	char *dir = tmp_dir(env), *path = wf_db_snapshot_path(&env->rel, cx->prev), when[64];
+	char *path = wf_db_snapshot_path(&env->rel, cx->prev), when[64];
 	time_t at = time(NULL);
 	struct timespec ts[2] = { { at, 0 }, { at, 0 } };
+	struct wf_zpipe *z;
 	struct stat st;
-	int fd, failed = 1;
+	int fd, failed = 1, dumped;
 
 	/* taken as the dump begins: a write after it is not in it */
 	utc(at, when, sizeof(when));
-	if ((fd = wf_db_dump_tmp(s, d, cx, t, dir)) < 0) {
-		wf_say("workflow: %s: the snapshot of database %s failed: the deploy goes back before its steps run",
-		       env->branch, t->name);
+	if (!(z = wf_gzip_pipe(path, &fd))) {
+		wf_say("workflow: %s: cannot start the snapshot %s: %s; the deploy goes back before its steps run",
+		       env->branch, path, strerror(errno));
 		goto out;
 	}
-	if (wf_gzip_fd(fd, path) < 0 || utimensat(AT_FDCWD, path, ts, 0) < 0 || stat(path, &st) < 0) {
-		wf_say("workflow: %s: cannot write the snapshot %s: %s; the deploy goes back before its steps run",
-		       env->branch, path, strerror(errno));
+	dumped = !wf_db_run(s, d, cx, t, WF_DB_DUMP, -1, fd);
+	if (wf_zpipe_finish(z, dumped) < 0 || !dumped || utimensat(AT_FDCWD, path, ts, 0) < 0 || stat(path, &st) < 0) {
+		if (dumped)
+			wf_say("workflow: %s: cannot write the snapshot %s: %s; the deploy goes back before its steps run",
+			       env->branch, path, strerror(errno));
+		else
+			wf_say("workflow: %s: the snapshot of database %s failed: the deploy goes back before its steps "
+			       "run", env->branch, t->name);
 		goto out;
 	}
 	wf_say("workflow: %s: database %s saved before the steps as releases/%s.db.sql.gz (%lld KB, taken %s): "
@@ -74,27 +75,27 @@ static int snapshot(struct wf_session *s, struct wf_deploy *d, const struct wf_d
 						  cx->prev, when));
 	failed = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(path);
-	free(dir);
 	return failed;
 }
 
-/* t's database replaced by the snapshot at path (gzip). */
+/* t's database replaced by the snapshot at path, uncompressed as the
+ * load tool reads it, by a thread (zfile.h). */
 static int restore(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx,
 		   const struct wf_db_target *t, const char *path, const struct wf_env *env)
 {
-	char *dir = tmp_dir(env);
-	int fd = wf_db_tmp(dir), failed = 1;
+	struct wf_zpipe *z;
+	int fd, failed;
 
-	if (fd < 0 || wf_gunzip_to_fd(path, fd) < 0)
+	if (!(z = wf_gunzip_pipe(path, &fd))) {
 		wf_say("workflow: %s: cannot read the snapshot %s: %s", env->branch, path, strerror(errno));
-	else
-		failed = wf_db_replace(s, d, cx, t, fd);
-	if (fd >= 0)
-		close(fd);
-	free(dir);
+		return 1;
+	}
+	failed = wf_db_replace(s, d, cx, t, fd);
+	if (wf_zpipe_finish(z, 1) < 0 && !failed) {
+		wf_say("workflow: %s: the snapshot %s cannot be read whole: %s", env->branch, path, strerror(errno));
+		failed = 1;
+	}
 	return failed;
 }
 

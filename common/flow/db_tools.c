@@ -68,7 +68,8 @@ int wf_db_run(struct wf_session *s, const struct wf_deploy *d, const struct wf_s
 	st.timeout = t->timeout;
 	st.default_on = 1;
 	st.max_output = (size_t)s->config.max_output;
-	if (in >= 0 && lseek(in, 0, SEEK_SET) < 0) {
+	/* a file from its start; a pipe as it comes */
+	if (in >= 0 && lseek(in, 0, SEEK_SET) < 0 && errno != ESPIPE) {
 		wf_say("workflow: database %s: cannot read its input: %s", st.name, strerror(errno));
 		failed = 1;
 	} else {
