@@ -75,6 +75,10 @@ check "  ... saying a snapshot goes with that release, and how to restore it" \
 	says "the database is left as it is. A snapshot taken .* goes with releases/deploy_live_2: a rollback pushed with -o restore-db restores it, as does 'git-workflow restore-db live deploy_live_2'"
 
 # a rollback with -o restore-db restores the release's snapshot
+push_all -f -o dry-run -o restore-db origin 'deploy_live_1^{commit}:live'
+check "a dry run of it says the snapshot it would take and the one it would restore" \
+	eval 'says "would save database site_live as releases/deploy_live_2.db.sql.gz before the steps" && says "would restore database site_live to its snapshot of releases/deploy_live_1, taken 20.* UTC: what was written since is lost"'
+check "  ... and changes nothing" eval '[ "$(rows)" = "1 2 3 100 " ] && [ "$(readlink "$P/live/current")" = releases/deploy_live_2 ]'
 push_all -f -o restore-db origin 'deploy_live_1^{commit}:live'
 check "a rollback with -o restore-db restores the snapshot of the release it goes back to" \
 	eval '[ "$rc" = 0 ] && [ "$(rows)" = "1 " ]'

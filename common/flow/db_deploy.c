@@ -190,6 +190,33 @@ void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
 	free(path);
 }
 
+void wf_db_describe(struct wf_session *s, const struct wf_deploy *d)
+{
+	const struct wf_env *env = d->env;
+	char cur[WF_RELEASE_NAME_MAX], when[64], *path = NULL;
+	struct wf_release_info kept;
+	struct wf_db_target t;
+	char err[256];
+
+	if (wf_db_target(&s->config, env, &t, err, sizeof(err)) != 0 || !env->rel.path)
+		return;
+	if (t.conf->snapshot && wf_release_current(&env->rel, cur) == 0)
+		wf_say("dry-run: %s: would save database %s as releases/%s.db.sql.gz before the steps", env->branch,
+		       t.name, cur);
+	if (d->kind != WF_ROLLBACK || wf_release_find_commit(&env->rel, d->new_oid, &kept) != 0)
+		return;
+	if (snapshot_at(env, kept.name, when, sizeof(when), &path) < 0)
+		wf_say("dry-run: %s: %s", env->branch, s->opts.restore_db ? "-o restore-db would fail the rollback: "
+		       "there is no snapshot for that release" : "would leave the database as it is");
+	else if (s->opts.restore_db)
+		wf_say("dry-run: %s: would restore database %s to its snapshot of releases/%s, taken %s: what was "
+		       "written since is lost", env->branch, t.name, kept.name, when);
+	else
+		wf_say("dry-run: %s: would leave the database as it is (a snapshot taken %s goes with releases/%s: "
+		       "-o restore-db restores it)", env->branch, when, kept.name);
+	free(path);
+}
+
 int wf_db_restore_release(struct wf_session *s, const struct wf_env *env, const char *release)
 {
 	struct wf_deploy d;

@@ -44,6 +44,9 @@ int wf_db_before_steps(struct wf_session *s, struct wf_deploy *d);
 /* A deploy that failed after its snapshot and went back to d->cx.prev:
  * said (and noted) that its database was not restored, and how to. */
 void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d);
+/* -o dry-run: what deploy d would do to its env's database (the
+ * snapshot, a rollback's restore), said; nothing done. */
+void wf_db_describe(struct wf_session *s, const struct wf_deploy *d);
 /* git-workflow restore-db ENV RELEASE: env's database replaced by the
  * snapshot of release.  0, or 1 (said). */
 int wf_db_restore_release(struct wf_session *s, const struct wf_env *env, const char *release);

@@ -1,5 +1,6 @@
 /* The words of a deploy (deploy_text.h). */
 #include "deploy_text.h"
+#include "db_deploy.h"
 #include "release.h"
 #include "steps.h"
 #include "text.h"
@@ -137,6 +138,7 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 	for (size_t i = 0; i < d->env->rel.n_hosts; i++)
 		wf_say("dry-run: %s: would copy it to [%s] %s and switch it there, once every host has it",
 		       d->env->branch, d->env->rel.hosts[i].name, d->env->rel.hosts[i].target);
+	wf_db_describe(s, d);
 	for (size_t i = 0; i < d->env->n_steps; i++) {
 		const struct wf_step *st = &d->env->steps[i];
 		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");
