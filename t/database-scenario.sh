@@ -113,6 +113,19 @@ check "keep prunes the releases and their snapshots with them" \
 	eval '[ "$rc" = 0 ] && [ ! -e "$(snap deploy_live_1)" ] && [ ! -e "$(snap deploy_live_2)" ] && [ ! -e "$P/live/releases/deploy_live_1" ] && says "removed .* old release"'
 check "  ... and no snapshot outlives its release" sh -c 'for f in "$1"/*.db.sql.gz; do [ -d "${f%.db.sql.gz}" ] || exit 1; done' - "$P/live/releases"
 
+# Test takes no snapshots (snapshot is Live's default only): a rollback of
+# it with -o restore-db has none to restore and is refused, nothing moved
+fetch
+before=$(tip refs/heads/test)
+push_all -f -o restore-db origin 'deploy_test_6^{commit}:test'
+check "-o restore-db on a rollback to a release with no snapshot is refused" \
+	eval '[ "$rc" != 0 ] && at refs/heads/test "$before" && [ "$(readlink "$P/test/current")" = releases/deploy_test_7 ]'
+check "  ... saying why and what to do" \
+	says "-o restore-db: there is no snapshot of database site_test for releases/deploy_test_6 (none was taken, or it was pruned): push refused, nothing moved; push without -o restore-db"
+push_all -f -o restore-db origin 'deploy_test_1^{commit}:test'
+check "  ... and so is one to a commit whose release was pruned" \
+	eval '[ "$rc" != 0 ] && at refs/heads/test "$before" && says "the commit it goes back to has no kept release (pruned by keep), so no snapshot of database site_test: push refused"'
+
 # content down: Live's database into Test's, sanitized, the old one replaced
 db site_test "CREATE TABLE only_in_test (x INT)"
 "$WF_CLI" -C "$T/origin.git" clone-db live test >"$OUT" 2>&1; rc=$?

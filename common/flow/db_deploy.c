@@ -190,6 +190,27 @@ void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
 	free(path);
 }
 
+int wf_db_no_snapshot(struct wf_session *s, const struct wf_env *env, const char *release)
+{
+	struct wf_db_target t;
+	char err[256], when[64], *path = NULL;
+	int r = wf_db_target(&s->config, env, &t, err, sizeof(err)), none;
+
+	if (r != 0)
+		return 0;
+	none = !release || snapshot_at(env, release, when, sizeof(when), &path) < 0;
+	if (none && release)
+		wf_say("workflow: %s: -o restore-db: there is no snapshot of database %s for releases/%s (none was "
+		       "taken, or it was pruned): push refused, nothing moved; push without -o restore-db to roll "
+		       "back the code alone", env->branch, t.name, release);
+	else if (none)
+		wf_say("workflow: %s: -o restore-db: the commit it goes back to has no kept release (pruned by keep), "
+		       "so no snapshot of database %s: push refused, nothing moved; push without -o restore-db to "
+		       "roll back the code alone", env->branch, t.name);
+	free(path);
+	return none;
+}
+
 void wf_db_describe(struct wf_session *s, const struct wf_deploy *d)
 {
 	const struct wf_env *env = d->env;

@@ -44,6 +44,10 @@ int wf_db_before_steps(struct wf_session *s, struct wf_deploy *d);
 /* A deploy that failed after its snapshot and went back to d->cx.prev:
  * said (and noted) that its database was not restored, and how to. */
 void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d);
+/* pre-receive, a rollback to release with -o restore-db (NULL: no kept
+ * release, one is placed anew): 1 when env has a database but no snapshot
+ * goes with release (said: the push is refused), else 0. */
+int wf_db_no_snapshot(struct wf_session *s, const struct wf_env *env, const char *release);
 /* -o dry-run: what deploy d would do to its env's database (the
  * snapshot, a rollback's restore), said; nothing done. */
 void wf_db_describe(struct wf_session *s, const struct wf_deploy *d);
