@@ -35,6 +35,8 @@ int cli_releases(struct cli *x);       /* cli_releases.c */
 int cli_metrics(struct cli *x);        /* cli_metrics.c */
 int cli_approve(struct cli *x);        /* cli_approve.c */
 int cli_multidev(struct cli *x);       /* cli_multidev.c */
+int cli_install(struct cli *x);        /* cli_install.c */
+int cli_clone_content(struct cli *x);  /* cli_content.c */
 int cli_restore_db(struct cli *x);     /* cli_database.c */
 int cli_clone_db(struct cli *x);
 void cli_multidev_status(struct cli *x);

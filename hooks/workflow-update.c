@@ -67,7 +67,9 @@ static int decide(struct wf_session *s, const struct wf_update *self, const stru
 	struct wf_command *cmd = wf_commands_new(found ? u : self, found ? n : 1);
 	struct wf_push p = { cmd, found ? n : 1, s->pusher, found && (opts & WF_STATE_OPT_DROP_HOTFIX),
 			     found && (opts & WF_STATE_OPT_OVERRIDE) ? "(given to pre-receive)" : NULL,
-			     (long long)time(NULL) };
+			     (long long)time(NULL), 0, 0, NULL };
+	/* -o clone-content is not kept for this hook: its rule depends on the
+	 * options and the config only, which pre-receive judged */
 	struct wf_repo_ops ops;
 
 	wf_repo_policy_ops(&s->repo, &ops);

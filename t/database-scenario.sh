@@ -138,6 +138,16 @@ check "  ... Test's old database is replaced, not mixed" eval '! db site_test "S
 "$WF_CLI" -C "$T/origin.git" clone-db test live >"$OUT" 2>&1; rc=$?
 check "  ... into Live only with --into-live" sh -c '[ "$1" != 0 ] && grep -q "add --into-live" "$2"' - "$rc" "$OUT"
 
+# content down in a deploy: a Test promotion with -o clone-content gets
+# Live's database too (after the files), sanitized
+db site_live "INSERT INTO t (id, v) VALUES (500, 'only on live')"
+echo 8 >content.txt; git add content.txt; commit "v8"
+git push -q origin master 2>/dev/null
+push_all -o clone-content origin master:test
+check "a Test promotion with -o clone-content copies Live's database into Test's" \
+	eval '[ "$rc" = 0 ] && db site_test "SELECT id FROM t" | grep -qx 500 && says "database: live (site_live) into test (site_test)"'
+check "  ... and runs Test's sanitize steps on it" eval '[ "$(db site_test "SELECT DISTINCT v FROM t")" = scrubbed ]'
+
 # a branch env's database: created with it, dropped with it
 push_all origin HEAD:md/feature-x
 check "a new branch env gets its own database (multidev.create)" \

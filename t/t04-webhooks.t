@@ -217,7 +217,9 @@ start_receiver "$T/log3" "$port"
 write_conf "$T/origin.git/workflow.conf" /hang
 push origin master:test &
 push_pid=$!
-( sleep 60; kill "$push_pid" 2>/dev/null ) &
+# (its output not on ours: a sleep left holding the TAP pipe kept the
+# harness waiting for it after the test had ended)
+( sleep 60; kill "$push_pid" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
 guard=$!
 wait "$push_pid"; rc=$?
 kill "$guard" 2>/dev/null
@@ -375,7 +377,8 @@ check "notify --drop without a webhook is a usage error" test "$rc" = 2
 # runner keeps retrying them on the webhook's backoff (notify.retry_for)
 stop_receiver
 write_conf "$T/origin.git/workflow.conf" /hook
-sed -i 's/retry_for = 0;/retry_for = 120;/' "$T/origin.git/workflow.conf"
+# (backoff 2 s, not 30: the sender's retry is what is tested, not the wait)
+sed -i 's/retry_for = 0;/retry_for = 120; backoff = 2;/' "$T/origin.git/workflow.conf"
 fetch
 commit "feature L"
 git push -q origin master 2>/dev/null

@@ -115,7 +115,7 @@ commit "feature D"
 push -o update -o no-clone-content origin master master:test
 check "-o update -o no-clone-content with the shipped config is accepted" pushed_ok
 check "  ... with a one-line note" test "$(grep -c 'note:' "$OUT")" = 1
-check "  ... that says they change nothing" says "remote: workflow: note: no step of this repository's config uses -o update, -o no-clone-content, so they change nothing"
+check "  ... that says it changes nothing (clone-content is the hooks' own: docs/content.md)" says "remote: workflow: note: no step of this repository's config uses -o update, so it changes nothing"
 cp "$T/saved.conf" "$T/origin.git/workflow.conf"
 
 # --- 6. truncated and empty records are named -----------------------------

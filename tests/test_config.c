@@ -296,7 +296,7 @@ Test(config_errors, file_error_names_the_file)
 	close(fd);
 	cr_assert_eq(wf_config_load_file(&cfg, path, err, sizeof(err)), -1);
 	want = xasprintf("%s:3: unknown key 'alow_force' in dev (known: branch, allow_force, steps, path, keep, shared, build, checks, hosts, ssh, "
-			 "steps_on, hosts_parallel, min_free, min_free_inodes, release_file, shared_files, php_fpm)", path);
+			 "steps_on, hosts_parallel, min_free, min_free_inodes, release_file, shared_files, php_fpm, templates, shared_owner, clone_hardlinks)", path);
 	cr_assert_str_eq(err, want);
 	free(want);
 	unlink(path);
@@ -316,7 +316,7 @@ Test(config_errors, unknown_top_level_key)
 Test(config_errors, unknown_key_in_workflow)
 {
 	load_err("workflow = {\n  tag_prefx = \"x\";\n};\n",
-		 "t.conf:2: unknown key 'tag_prefx' in workflow (known: tag_prefix, identity_vars, host_options, max_output, wait, http_wait)");
+		 "t.conf:2: unknown key 'tag_prefx' in workflow (known: tag_prefix, identity_vars, host_options, max_output, wait, http_wait, admins)");
 }
 
 Test(config_errors, unknown_key_in_step)

@@ -75,6 +75,8 @@ Test(database, refusals)
 	load_err("database = { engine = \"mysql\"; live = { name = \"x; DROP\"; " MY " }; };", "may only have");
 	load_err("database = { engine = \"mysql\"; multidev = { name = \"site_md\"; " MY " }; };",
 		 "'database.multidev.name' must have ${WF_ENV} in it once");
+	load_err("database = { engine = \"mysql\"; multidev = { name = \"a_${WF_ENV}_${WF_ENV_ID}\"; " MY " }; };",
+		 "in it once");
 	load_err("database = { engine = \"mysql\"; live = { name = \"x\"; password = \"p\"; " MY " }; };",
 		 "unknown key 'password' in database.live");
 	load_err("database = { engine = \"mysql\"; dev = { name = \"x\"; snapshot = true; " MY " }; };",
@@ -137,6 +139,16 @@ Test(database, branch_env_names)
 	cr_assert_eq(wf_db_target(&cfg, &e, &t, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(t.name, "site_md_feature_x");
 	wf_multidev_env_free(&e);
+	wf_config_free(&cfg);
+	/* ${WF_ENV_ID}, as templates name it: the same */
+	load("database = { engine = \"mysql\"; multidev = { name = \"md_${WF_ENV_ID}_db\"; " MY " }; };");
+	wf_multidev_env(&cfg, "feature-x", "md/feature-x", &e);
+	cr_assert_eq(wf_db_target(&cfg, &e, &t, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(t.name, "md_feature_x_db");
+	wf_multidev_env_free(&e);
+	wf_config_free(&cfg);
+	load("database = { engine = \"mysql\"; live = { name = \"site_md_live\"; " MY " };"
+	     " multidev = { name = \"site_md_${WF_ENV}\"; " MY " }; };");
 	/* never one of the fixed envs' databases: that would be dropped */
 	wf_multidev_env(&cfg, "live", "md/live", &e);
 	cr_assert_eq(wf_db_target(&cfg, &e, &t, err, sizeof(err)), -1);

@@ -183,7 +183,7 @@ static struct wf_decision *decide(const char *pusher, size_t n, const char *ref[
 {
 	struct wf_update u[4];
 	struct wf_command c[4];
-	struct wf_push p = { c, n, pusher, drop_hotfix, override, now };
+	struct wf_push p = { c, n, pusher, drop_hotfix, override, now, 0, 0, NULL };
 	for (size_t i = 0; i < 4; i++) {
 		free(d[i].reason);
 		free(d[i].hint);

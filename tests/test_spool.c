@@ -141,10 +141,13 @@ Test(spool, state_round_trip_and_backoff)
 	cr_assert_eq(back.attempts, 3);
 	cr_assert_eq(back.next_try, 1732500000);
 	cr_assert_str_eq(back.last_error, "HTTP 503 forged line");
-	cr_assert_eq(wf_spool_backoff(1), 30);
-	cr_assert_eq(wf_spool_backoff(2), 60);
-	cr_assert_eq(wf_spool_backoff(4), 240);
-	cr_assert_eq(wf_spool_backoff(50), 3600);
+	cr_assert_eq(wf_spool_backoff(1, 30), 30);
+	cr_assert_eq(wf_spool_backoff(2, 30), 60);
+	cr_assert_eq(wf_spool_backoff(4, 30), 240);
+	cr_assert_eq(wf_spool_backoff(50, 30), 3600);
+	/* notify.backoff sets the first delay; it doubles from there */
+	cr_assert_eq(wf_spool_backoff(1, 2), 2);
+	cr_assert_eq(wf_spool_backoff(3, 2), 8);
 	free(dir);
 }
 

@@ -159,11 +159,13 @@ Test(push_options_host, conventional_names_known_without_steps_with_a_note)
 	struct wf_push_options o;
 	char err[512];
 	cr_assert_eq(wf_push_options_parse(raw, 2, NULL, 0, &o, err, sizeof(err)), 0, "%s", err);
-	cr_assert_str_eq(o.note, "-o update, -o no-clone-content");
+	/* clone-content is the hooks' own (docs/content.md): never unused */
+	cr_assert_str_eq(o.note, "-o update");
 	cr_assert_eq(o.n_toggles, 2);
+	cr_assert_eq(o.clone_content, -1);
 	wf_push_options_free(&o);
 	cr_assert_eq(wf_push_options_parse(raw, 2, steps, 1, &o, err, sizeof(err)), 0, "%s", err);
-	cr_assert_str_eq(o.note, "-o no-clone-content");
+	cr_assert_null(o.note);
 	wf_push_options_free(&o);
 }
 

@@ -26,7 +26,7 @@
 static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", "dashboard", "multidev",
 					"freeze", "database", NULL };
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
-					       NULL };
+					       "admins", NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", "steps", WF_RELEASE_KEYS, NULL };
 static const char *const env_keys[] = { "branch", "on_failure", "hotfix", "steps", "freeze", "approvals",
 					WF_RELEASE_KEYS, NULL };
@@ -80,6 +80,7 @@ void wf_config_defaults(struct wf_config *c)
 	c->n_hotfix_users = 0;
 	c->notify_connect_timeout = 2;
 	c->notify_retry_for = 3600;
+	c->notify_backoff = 30;
 	c->notify_timeout = 5;
 	c->webhooks = NULL;
 	c->n_webhooks = 0;
@@ -303,7 +304,7 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 	if (wf_cfg_check_keys(&ld, root, "top level", top_keys) < 0 || load_workflow(&ld, root, c) < 0 ||
 	    load_dev(&ld, root, c) < 0 || load_env(&ld, root, &c->test) < 0 || load_env(&ld, root, &c->live) < 0 ||
 	    load_hotfix(&ld, root, c) < 0 || wf_cfg_load_freeze_group(&ld, root, c) < 0 ||
-	    wf_cfg_load_notify(&ld, root, c) < 0 || check_collisions(&ld, root, c) < 0 ||
+	    wf_cfg_load_notify(&ld, root, c) < 0 || wf_cfg_load_admins(&ld, root, c) < 0 || check_collisions(&ld, root, c) < 0 ||
 	    wf_cfg_load_multidev(&ld, root, c) < 0 || wf_cfg_release_paths(&ld, root, c) < 0 ||
 	    wf_dashboard_config_load(root, c, name, err, errlen) < 0 || wf_cfg_load_database(&ld, root, c) < 0) {
 		wf_config_free(c);

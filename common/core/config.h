@@ -71,6 +71,13 @@ struct wf_host {
 	int port;               /* 0: ssh's default */
 };
 
+/* A shared file written from a file on the server when it is missing
+ * (docs/content.md): the source's ${WF_...} replaced by the env's. */
+struct wf_template {
+	char *file;             /* one of the env's shared_files */
+	char *source;           /* absolute path of the template on the server */
+};
+
 struct wf_release_conf {
 	char *path;             /* absolute, no trailing '/' */
 	char *store;            /* the content store; NULL: path/.store (branch envs share one) */
@@ -91,6 +98,11 @@ struct wf_release_conf {
 	struct wf_floor min_free, min_free_inodes; /* what a release must leave free (disk_floor.h) */
 	char *release_file;     /* the file naming each release (relative; NULL: ".release") */
 	char *php_fpm;          /* the PHP-FPM pool's FastCGI socket (path or host:port): OPcache reset on a switch */
+	/* content (config_content.c, docs/content.md) */
+	struct wf_template *templates;  /* shared files written when missing */
+	size_t n_templates;
+	char *shared_owner;     /* "user:group" the shared paths it makes (and content cloned in) get; NULL: none */
+	int clone_hardlinks;    /* content cloned in may hard-link the source's files (shared dirs only) */
 };
 
 /* 1 when p is a safe relative path: not empty, not absolute, no empty,
@@ -128,6 +140,7 @@ struct wf_multidev {
 	struct wf_step *create; /* run once, after an env's first release */
 	size_t n_create;
 	long long expire;       /* seconds without a push before `multidev expire` removes one (0: never) */
+	int clone_content;      /* a new one gets its content from -o clone-from (default live) natively */
 };
 
 struct wf_webhook {
@@ -161,9 +174,12 @@ struct wf_config {
 	size_t n_hotfix_users;
 	char **freeze_overriders; /* freeze.overriders: who may deploy in a freeze, with -o override */
 	size_t n_freeze_overriders;
+	char **admins;          /* workflow.admins: who may move content up into Live (-o content-up) */
+	size_t n_admins;
 	int notify_connect_timeout;  /* default 2 */
 	int notify_timeout;          /* default 5 */
 	long long notify_retry_for;  /* seconds a deploy runner retries events no receiver took; 3600 */
+	long long notify_backoff;    /* seconds to the first retry of a failed event, doubling to an hour; 30 */
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
 	struct wf_multidev multidev;

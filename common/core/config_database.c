@@ -39,26 +39,35 @@ static int get_file(struct ld *ld, const config_setting_t *g, const char *key, c
 	return 0;
 }
 
-/* A database name: [A-Za-z0-9_], a branch env's with ${WF_ENV} in it once
- * (else every branch env would share, and drop, one database). */
+/* A database name: [A-Za-z0-9_], a branch env's with ${WF_ENV} (or
+ * ${WF_ENV_ID}, as in templates: the same here) in it once (else every
+ * branch env would share, and drop, one database). */
+static const char *env_var(const char *v, size_t *len)
+{
+	const char *p = strstr(v, "${WF_ENV_ID}");
+
+	*len = p ? 12 : 9;
+	return p ? p : strstr(v, "${WF_ENV}");
+}
+
 static int get_name(struct ld *ld, const config_setting_t *g, const char *where, int md, char **out)
 {
 	config_setting_t *s;
 	const char *v, *p;
-	size_t len;
+	size_t len, vl = 0;
 
 	if (wf_cfg_get_string(ld, g, "name", where, &s, &v) < 0)
 		return -1;
 	if (!v)
 		return wf_cfg_fail(ld, g, "'%s' needs a name: the database's name", where);
-	p = md ? strstr(v, "${WF_ENV}") : NULL;
-	if (md && (!p || strstr(p + 1, "${WF_ENV}")))
+	p = md ? env_var(v, &vl) : NULL;
+	if (md && (!p || strstr(strstr(v, "${WF_ENV") + 1, "${WF_ENV")))
 		return wf_cfg_fail(ld, s, "'%s.name' must have ${WF_ENV} in it once (each branch env its own "
 				   "database), as in \"site_md_${WF_ENV}\", not '%s'", where, v);
-	len = strlen(v) - (p ? 9 : 0);
+	len = strlen(v) - vl;
 	for (const char *c = v; *c; c++) {
 		if (p && c == p) {
-			c += 8;
+			c += vl - 1;
 			continue;
 		}
 		if (!wf_cfg_valid_charset((char[]){ *c, 0 }, "_", 1))

@@ -81,6 +81,7 @@ void wf_config_free(struct wf_config *c)
 	free(c->dev.steps);
 	wf_cfg_strv_free(c->hotfix_users, c->n_hotfix_users);
 	wf_cfg_strv_free(c->freeze_overriders, c->n_freeze_overriders);
+	wf_cfg_strv_free(c->admins, c->n_admins);
 	for (i = 0; i < c->n_webhooks; i++)
 		webhook_free(&c->webhooks[i]);
 	free(c->webhooks);

@@ -18,7 +18,8 @@ struct ld {
 
 /* The release keys an env section may have, for its list of known keys. */
 #define WF_RELEASE_KEYS "path", "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on", "hosts_parallel", \
-	"min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm"
+	"min_free", "min_free_inodes", "release_file", "shared_files", "php_fpm", \
+	"templates", "shared_owner", "clone_hardlinks"
 
 int wf_cfg_fail(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -63,6 +64,12 @@ int wf_cfg_load_freeze_group(struct ld *ld, const config_setting_t *root, struct
 /* config_multidev.c */
 int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 void wf_cfg_multidev_free(struct wf_multidev *m);
+
+/* config_content.c: templates, shared_owner, clone_hardlinks of an env
+ * with a path; workflow.admins; multidev.clone_content */
+int wf_cfg_load_content(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);
+void wf_cfg_content_free(struct wf_release_conf *r);
+int wf_cfg_load_admins(struct ld *ld, const config_setting_t *root, struct wf_config *c);
 
 /* config_hosts.c: hosts, ssh, steps_on of an env with a path */
 int wf_cfg_load_hosts(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);

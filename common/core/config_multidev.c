@@ -13,7 +13,7 @@
 
 /* WF_RELEASE_KEYS without the hosts' (refused with a reason of their own) */
 static const char *const multidev_keys[] = { "branches", "max", "steps", "create", "path", "keep", "shared",
-					     "build", "checks", "min_free", "min_free_inodes", "release_file", "php_fpm", "expire", NULL };
+					     "build", "checks", "min_free", "min_free_inodes", "release_file", "php_fpm", "expire", "shared_files", "templates", "shared_owner", "clone_hardlinks", "clone_content", NULL };
 
 /* Each glob: a branch name but for * ? [ ], matching none of the fixed
  * envs' branches. */
@@ -78,7 +78,7 @@ int wf_cfg_load_multidev(struct ld *ld, const config_setting_t *root, struct wf_
 	    wf_cfg_get_int_in(ld, g, "max", "multidev", 1, WF_MULTIDEV_MAX_MAX, "environments", &max) < 0)
 		return -1;
 	m->max = (int)max;
-	if (load_expire(ld, g, m) < 0)
+	if (load_expire(ld, g, m) < 0 || wf_cfg_get_bool(ld, g, "clone_content", "multidev", &m->clone_content) < 0)
 		return -1;
 	m->rel.keep = WF_KEEP_DEFAULT;
 	if (!config_setting_get_member(g, "path"))

@@ -10,7 +10,7 @@
 
 static const char *const known_events[] = { "deploy", "hotfix", "rollback", "failure", "refused", "multidev" };
 #define N_KNOWN_EVENTS (sizeof(known_events) / sizeof(known_events[0]))
-static const char *const notify_keys[] = { "connect_timeout", "timeout", "retry_for", "webhooks", NULL };
+static const char *const notify_keys[] = { "connect_timeout", "timeout", "retry_for", "backoff", "webhooks", NULL };
 static const char *const webhook_keys[] = { "url", "events", "format", "secret_file", NULL };
 
 static int load_webhook(struct ld *ld, const config_setting_t *g, const char *where, struct wf_webhook *w)
@@ -74,7 +74,8 @@ int wf_cfg_load_notify(struct ld *ld, const config_setting_t *root, struct wf_co
 		return -1;
 	if (wf_cfg_get_timeout(ld, g, "connect_timeout", "notify", &c->notify_connect_timeout) < 0 ||
 	    wf_cfg_get_timeout(ld, g, "timeout", "notify", &c->notify_timeout) < 0 ||
-	    wf_cfg_get_int_in(ld, g, "retry_for", "notify", 0, WF_TIMEOUT_MAX, "seconds", &c->notify_retry_for) < 0)
+	    wf_cfg_get_int_in(ld, g, "retry_for", "notify", 0, WF_TIMEOUT_MAX, "seconds", &c->notify_retry_for) < 0 ||
+	    wf_cfg_get_int_in(ld, g, "backoff", "notify", 1, 3600, "seconds", &c->notify_backoff) < 0)
 		return -1;
 	s = config_setting_get_member(g, "webhooks");
 	if (s) {

@@ -138,7 +138,7 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	long long keep = r->keep;
 	static const char *const needs_path[] = { "keep", "shared", "build", "checks", "hosts", "ssh", "steps_on",
 						  "hosts_parallel", "min_free", "min_free_inodes", "release_file", "shared_files",
-						  "php_fpm" };
+						  "php_fpm", "templates", "shared_owner", "clone_hardlinks" };
 
 	if (wf_cfg_get_string(ld, g, "path", where, &s, &v) < 0)
 		return -1;
@@ -180,7 +180,7 @@ int wf_cfg_load_release(struct ld *ld, const config_setting_t *g, const char *wh
 	    load_floor(ld, g, where, "min_free_inodes", 1, &r->min_free_inodes) < 0 || load_shared(ld, g, where, r) < 0 ||
 	    wf_cfg_load_steps(ld, g, "build", where, &r->build, &r->n_build) < 0 ||
 	    wf_cfg_load_steps(ld, g, "checks", where, &r->checks, &r->n_checks) < 0 ||
-	    wf_cfg_load_hosts(ld, g, where, r) < 0)
+	    wf_cfg_load_hosts(ld, g, where, r) < 0 || wf_cfg_load_content(ld, g, where, r) < 0)
 		return -1;
 	checks_get(g, r);
 	if (r->php_fpm && r->n_hosts)
@@ -282,6 +282,7 @@ void wf_cfg_release_free(struct wf_release_conf *r)
 		wf_cfg_step_free(&r->checks[i]);
 	free(r->checks);
 	wf_cfg_hosts_free(r);
+	wf_cfg_content_free(r);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -39,10 +39,14 @@ static int md_name(const struct wf_config *c, const struct wf_env *env, const st
 		   char *err, size_t errlen)
 {
 	const struct wf_db_env *fixed[] = { &c->database->dev, &c->database->test, &c->database->live };
-	char *v = xasprintf("WF_ENV=%s", env->name), *vars[] = { v, NULL }, *name;
+	char *v = xasprintf("WF_ENV=%s", env->name), *id = xasprintf("WF_ENV_ID=%s", env->name);
+	char *vars[] = { v, id, NULL }, *name;
 	int rc = 0;
 
 	for (char *p = v; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	for (char *p = id; *p; p++)
 		if (*p == '-')
 			*p = '_';
 	name = wf_subst(e->name, vars, WF_SUBST_RAW);
@@ -63,6 +67,7 @@ static int md_name(const struct wf_config *c, const struct wf_env *env, const st
 		snprintf(out, WF_DB_NAME_MAX + 1, "%s", name);
 	free(name);
 	free(v);
+	free(id);
 	return rc;
 }
 

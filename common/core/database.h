@@ -20,7 +20,7 @@ enum wf_db_engine { WF_DB_MYSQL, WF_DB_MARIADB, WF_DB_POSTGRESQL };
 /* One env's database: database.dev / .test / .live / .multidev. */
 struct wf_db_env {
 	int set;                /* the group is there */
-	char *name;             /* the database; multidev: a template with ${WF_ENV} */
+	char *name;             /* the database; multidev: a template with ${WF_ENV} or ${WF_ENV_ID} */
 	char *options_file;     /* mysql/mariadb: --defaults-extra-file; postgresql: PGSERVICEFILE */
 	char *service;          /* postgresql: the service of options_file (default: the group's name) */
 	char *passfile;         /* postgresql: PGPASSFILE (NULL: libpq's default, ~/.pgpass) */

@@ -403,6 +403,7 @@ size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p, cons
 		if (i != dev)
 			decide_one(&x, cmd[i].u, &cmd[i].d);
 	wf_policy_freeze(c, p);
+	wf_policy_content(c, p);
 	for (size_t i = 0; i < p->n; i++)
 		refused += cmd[i].d.action == WF_REFUSE;
 	return refused;

@@ -82,6 +82,9 @@ struct wf_push {
 	int drop_hotfix;           /* -o drop-hotfix: a rollback may drop hotfixes */
 	const char *override;      /* -o override=REASON: a deploy in a freeze (NULL: none) */
 	long long now;             /* when it is decided (unix s; 0: now), for freezes */
+	int clone_content;         /* -o clone-content (1), -o no-clone-content (-1), else 0 */
+	int content_up;            /* -o content-up: content may go up into Live, by an admin */
+	const char *clone_from;    /* -o clone-from=ENV: where content comes from (NULL: the default) */
 };
 
 /* Decide every command of the push (each one's d).  Returns the number
@@ -92,6 +95,12 @@ size_t wf_policy_decide(const struct wf_config *c, const struct wf_push *p, cons
  * to an env in a freeze window becomes a refusal unless an overrider
  * pushed it with -o override. */
 void wf_policy_freeze(const struct wf_config *c, const struct wf_push *p);
+
+/* The content rule (policy_content.c, docs/content.md), part of
+ * wf_policy_decide: a deploy with -o clone-content is refused when its
+ * content cannot be cloned (no path, no such source), and into Live unless
+ * an admin pushed it with -o content-up. */
+void wf_policy_content(const struct wf_config *c, const struct wf_push *p);
 
 /* With a config that does not load: refuse every command (fail closed),
  * naming the config error. */

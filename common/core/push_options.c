@@ -96,6 +96,7 @@ static void known_list(struct sbuf *sb, const char *const *step_opts, size_t n)
 	sbuf_adds(sb, "message=TEXT, dry-run, drop-hotfix, clone-from=ENV, override=REASON, keep-env, no-keep-env");
 	for (size_t i = 0; i < N_CONVENTIONAL; i++)
 		sbuf_addf(sb, ", %s, no-%s", conventional[i], conventional[i]);
+	sbuf_adds(sb, ", content-up");
 	for (size_t i = 0; i < n; i++)
 		if (!wf_push_option_conventional(step_opts[i]))
 			sbuf_addf(sb, ", %s, no-%s", step_opts[i], step_opts[i]);
@@ -131,11 +132,16 @@ static int toggle(struct wf_push_options *out, const char *o, const char *const 
 {
 	const char *base = strncmp(o, "no-", 3) ? o : o + 3;
 
+	/* clone-content is done by the hooks themselves (docs/content.md),
+	 * and still toggles the steps whose `when` it is */
+	if (!strcmp(base, "clone-content"))
+		out->clone_content = base == o ? 1 : -1;
 	if (in_list(base, step_opts, n))
 		return 1;
 	if (!wf_push_option_conventional(base))
 		return 0;
-	note_unused(out, o);
+	if (strcmp(base, "clone-content"))
+		note_unused(out, o);
 	return 1;
 }
 
@@ -174,6 +180,8 @@ int wf_push_options_parse_host(const char *const *raw, size_t n, const char *con
 			out->override = xstrdup(o + 9);
 		} else if (!strcmp(o, "keep-env") || !strcmp(o, "no-keep-env")) {
 			out->keep_env = o[0] == 'k' ? 1 : -1;
+		} else if (!strcmp(o, "content-up")) {
+			out->content_up = 1;
 		} else if (!strcmp(o, "restore-db")) {
 			out->restore_db = 1;
 		} else if (!strcmp(o, "dry-run")) {

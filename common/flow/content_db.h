@@ -1,14 +1,13 @@
-/* Content down, the database's part (docs/database.md "Copying a
- * database: content down"): after the files, one env's database copied
- * into another's. */
+/* The database half of content down (docs/content.md): after the files,
+ * the source env's database into the target's, then the target's sanitize
+ * steps. */
 #ifndef WF_CONTENT_DB_H
 #define WF_CONTENT_DB_H
 
 #include <stddef.h>
 #include "session.h"
-
 /* Copy from's database into to's and run to's sanitize steps, after the
- * files (docs/...). 0 when done or when no database is configured for
+ * files (docs/content.md). 0 when done or when no database is configured for
  * them; -1 with a one-line reason in err. Lines for the pusher via wf_say. */
 int wf_content_db(struct wf_session *s, const struct wf_env *from, const struct wf_env *to, char *err, size_t errlen);
 

@@ -1,5 +1,7 @@
 #include "deploy.h"
 #include "deploy_text.h"
+#include "content.h"
+#include "content_clone.h"
 #include "dashboard_later.h"
 #include "db_deploy.h"
 #include "multidev_flow.h"
@@ -233,7 +235,10 @@ static int steps_and_checks(struct wf_session *s, struct wf_deploy *d, const cha
 	/* PHP serves the new release's code before any step asks it to */
 	if (!failed)
 		failed = wf_opcache_reset(s, d, &d->cx);
-	/* a new branch env gets its content before its steps run */
+	/* content (-o clone-content; a new branch env's by multidev.clone_content)
+	 * is in place before the steps that update the database for it run */
+	if (!failed && !e->multidev && e->rel.path && s->opts.clone_content > 0)
+		failed = wf_content_deploy(s, d, wf_content_source(&s->config, e, s->opts.clone_from), &d->steps);
 	if (!failed)
 		failed = e->multidev && wf_md_create_steps(s, d, &d->cx, &d->steps);
 	if (!failed)

@@ -1,6 +1,7 @@
 /* The words of a deploy (deploy_text.h). */
 #include "deploy_text.h"
 #include "db_deploy.h"
+#include "content.h"
 #include "release.h"
 #include "steps.h"
 #include "text.h"
@@ -135,6 +136,10 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		wf_say("dry-run: %s: would place the release %s_%s_%ld in %s/releases, build it (%zu build step%s) "
 		       "and switch %s/current to it", d->env->branch, s->config.tag_prefix, d->env->name, n + 1,
 		       d->env->rel.path, d->env->rel.n_build, d->env->rel.n_build == 1 ? "" : "s", d->env->rel.path);
+	if (d->env->rel.path && !d->env->multidev && s->opts.clone_content > 0)
+		wf_say("dry-run: %s: would clone the content of %s (its shared paths) into %s/shared before the steps, "
+		       "setting aside what is there", d->env->branch, wf_content_source(&s->config, d->env,
+		       s->opts.clone_from), d->env->rel.path);
 	for (size_t i = 0; i < d->env->rel.n_hosts; i++)
 		wf_say("dry-run: %s: would copy it to [%s] %s and switch it there, once every host has it",
 		       d->env->branch, d->env->rel.hosts[i].name, d->env->rel.hosts[i].target);

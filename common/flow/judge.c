@@ -250,7 +250,8 @@ static void note_override(struct wf_session *s, const struct wf_command *cmd, si
 int wf_judge_push(struct wf_session *s, const struct wf_update *u, size_t n)
 {
 	struct wf_command *cmd = wf_commands_new(u, n);
-	struct wf_push p = { cmd, n, s->pusher, s->opts.drop_hotfix, s->opts.override, (long long)time(NULL) };
+	struct wf_push p = { cmd, n, s->pusher, s->opts.drop_hotfix, s->opts.override, (long long)time(NULL),
+			     s->opts.clone_content, s->opts.content_up, s->opts.clone_from };
 	const char *lock_env = NULL;
 	struct wf_repo_ops ops;
 	int rc = -1, approving = 0;

@@ -37,7 +37,8 @@ static void note_clone_from(struct wf_session *s, const struct wf_command *cmd, 
 			if (!strcmp(l[k].name, p->name) && strcmp(l[k].create, "ok"))
 				return;
 	}
-	if (s->opts.clone_from)
+	/* with -o clone-content it names where a deploy's content comes from */
+	if (s->opts.clone_from && s->opts.clone_content <= 0)
 		wf_say("workflow: note: this push makes no branch environment, so -o clone-from changes nothing");
 }
 

@@ -25,9 +25,11 @@ void wf_md_unreserve(struct wf_session *s, const struct wf_command *cmd, size_t 
 /* One such env: its entry and directory go when it never got a release. */
 void wf_md_forget(struct wf_session *s, const struct wf_env *env);
 
-/* The runner, after the switch of a branch env: its create steps, when
- * they have not succeeded yet (a new env).  1 when one failed, else 0. */
-int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct wf_step_ctx *cx,
+/* The runner, after the switch of a branch env: its content (a new env's
+ * with multidev.clone_content, any push's with -o clone-content), then its
+ * create steps, when they have not succeeded yet (a new env).  1 when one
+ * failed, else 0. */
+int wf_md_create_steps(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx,
 		       struct wf_record_steps *out);
 /* Remove branch env env (its releases and current; shared/ kept under
  * multidev.path/.deleted/), record it and tell the webhooks.  0 or -1. */

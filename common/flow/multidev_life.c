@@ -2,6 +2,7 @@
  * removal with the branch, the pruning of what removal kept. */
 #include "multidev_flow.h"
 #include "db_deploy.h"
+#include "content_clone.h"
 #include "multidev_registry.h"
 #include "notify_hooks.h"
 #include "record.h"
@@ -51,7 +52,14 @@ static char *source_path(struct wf_session *s, const char *from)
 	return xasprintf("%s/current", src->rel.path);
 }
 
-int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct wf_step_ctx *cx,
+/* Content into a branch env: asked with -o clone-content, or for a new
+ * one by multidev.clone_content (unless -o no-clone-content). */
+static int want_content(struct wf_session *s, int made)
+{
+	return s->opts.clone_content > 0 || (!made && s->config.multidev.clone_content && !s->opts.clone_content);
+}
+
+int wf_md_create_steps(struct wf_session *s, struct wf_deploy *d, struct wf_step_ctx *cx,
 		       struct wf_record_steps *out)
 {
 	const struct wf_multidev *m = &s->config.multidev;
@@ -59,10 +67,11 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 	struct wf_md_entry e;
 	char *path, *note;
 	int failed, r = wf_md_read(s->repo.git_dir, d->env->name, &e);
+	int content = want_content(s, r == 0 && !strcmp(e.create, "ok"));
 
 	if (r == 0 && !strcmp(e.create, "ok")) {
 		wf_md_entry_free(&e);
-		return 0;
+		return content && wf_content_deploy(s, d, from, out);
 	}
 	if (r != 0) {
 		/* its entry was lost: the env is made again from here */
@@ -75,12 +84,18 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 	path = source_path(s, from);
 	cx->clone_from = from;
 	cx->clone_from_path = path;
-	wf_say("workflow: %s %s: %zu create step%s (content from %s%s)", d->env->name,
+	wf_say("workflow: %s %s: %s%zu create step%s (content from %s%s)", d->env->name,
 	       r == 0 && !strcmp(e.create, "failed") ? "is made, but its create steps failed last time; again"
 						     : "is a new branch environment",
-	       m->n_create, m->n_create == 1 ? "" : "s", from, *path ? "" : ", which has no release to copy files from");
-	/* its own database first (database.multidev.create), then the steps */
-	failed = wf_db_md_create(s, d, cx) || wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out);
+	       content ? "its shared paths cloned, then " : "", m->n_create, m->n_create == 1 ? "" : "s", from,
+	       *path ? "" : ", which has no release to copy files from");
+	/* its own database first (database.multidev.create), then the files
+	 * (and database) cloned into it: the create steps may work on them */
+	failed = wf_db_md_create(s, d, cx);
+	if (!failed)
+		failed = content && wf_content_deploy(s, d, from, out);
+	if (!failed)
+		failed = wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out);
 	if (failed)
 		wf_say("workflow: the create steps of %s failed; the next push to %s runs them again", d->env->name,
 		       d->env->branch);
@@ -88,8 +103,9 @@ int wf_md_create_steps(struct wf_session *s, const struct wf_deploy *d, struct w
 	snprintf(e.create, sizeof(e.create), "%s", failed ? "failed" : "ok");
 	if (wf_md_write(s->repo.git_dir, &e) < 0)
 		wf_say("workflow: warning: could not note the create steps of %s: %s", e.name, strerror(errno));
-	note = xasprintf("branch %s at %s, content from %s; create steps %s%s", d->env->branch, d->env->rel.path,
-			 from, failed ? "failed" : "ok", failed ? " (they run again on the next push)" : "");
+	note = xasprintf("branch %s at %s, content from %s%s; create steps %s%s", d->env->branch, d->env->rel.path,
+			 from, content ? " (shared paths cloned)" : "", failed ? "failed" : "ok",
+			 failed ? " (they run again on the next push)" : "");
 	record_md(s, d->env, "multidev.created", failed, d->new_oid, note);
 	free(note);
 	free(path);

@@ -1,5 +1,6 @@
 #include "release_deploy.h"
 #include "db_deploy.h"
+#include "content_clone.h"
 #include "record.h"
 #include "release.h"
 #include "release_hosts.h"
@@ -188,7 +189,7 @@ static int place_and_build(struct wf_session *s, struct wf_deploy *d, const char
 	}
 	if (check_floors(s, d, "before the release is placed,") < 0)
 		goto out;
-	if (wf_release_shared_init(rc, err, sizeof(err)) < 0 ||
+	if (wf_shared_setup(env, err, sizeof(err)) < 0 ||
 	    wf_release_place(s->repo.git, rc, j->new_oid, name, rc->n_build > 0, &p, err, sizeof(err)) < 0) {
 		wf_say("workflow: %s: %s", env->branch, err);
 		record_refused(s, d, err);

@@ -162,7 +162,7 @@ static void send_until_empty(struct wf_session *s)
 	/* until the queue is empty, the time is up, or the repository is gone */
 	while (wf_notify_deliver(s->repo.git_dir, &s->config, 0, NULL) > 0 && time(NULL) < end &&
 	       access(s->repo.git_dir, F_OK) == 0)
-		sleep(SENDER_PAUSE_S);
+		sleep(s->config.notify_backoff < SENDER_PAUSE_S ? (unsigned)s->config.notify_backoff : SENDER_PAUSE_S);
 	close(fd);
 }
 

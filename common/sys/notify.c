@@ -171,7 +171,7 @@ static int send_one(const char *git_dir, const struct wf_config *c, size_t idx, 
 		return -1;
 	}
 	st->attempts++;
-	st->next_try = (long long)time(NULL) + wf_spool_backoff(st->attempts);
+	st->next_try = (long long)time(NULL) + wf_spool_backoff(st->attempts, (long)c->notify_backoff);
 	snprintf(st->last_error, sizeof(st->last_error), "%s", o->why);
 	wf_spool_state_write(dir, st);
 	return -1;

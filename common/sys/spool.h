@@ -66,9 +66,9 @@ struct wf_spool_state {
 int wf_spool_state_read(const char *dir, struct wf_spool_state *st);
 int wf_spool_state_write(const char *dir, const struct wf_spool_state *st);
 
-/* Seconds to wait after the n-th failure in a row: 30 s doubling up to an
- * hour. */
-long wf_spool_backoff(int attempts);
+/* Seconds to wait after the n-th failure in a row: first (notify.backoff,
+ * 30 s by default) doubling up to an hour. */
+long wf_spool_backoff(int attempts, long first);
 
 /* Take the delivery lock without waiting: returns an fd to pass to
  * wf_spool_unlock, or -1 when another process is delivering (or the lock

@@ -88,9 +88,9 @@ int wf_spool_state_write(const char *dir, const struct wf_spool_state *st)
 	return rc;
 }
 
-long wf_spool_backoff(int attempts)
+long wf_spool_backoff(int attempts, long first)
 {
-	long s = 30;
+	long s = first > 0 ? first : 30;
 	for (int i = 1; i < attempts && s < 3600; i++)
 		s *= 2;
 	return s < 3600 ? s : 3600;
