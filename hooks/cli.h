@@ -37,6 +37,8 @@ int cli_approve(struct cli *x);        /* cli_approve.c */
 int cli_multidev(struct cli *x);       /* cli_multidev.c */
 int cli_install(struct cli *x);        /* cli_install.c */
 int cli_clone_content(struct cli *x);  /* cli_content.c */
+int cli_restore_db(struct cli *x);     /* cli_database.c */
+int cli_clone_db(struct cli *x);
 void cli_multidev_status(struct cli *x);
 /* fn for each branch env (only: the one of that name or branch, NULL
  * all), with its releases' place; how many. */

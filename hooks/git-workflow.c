@@ -2,6 +2,7 @@
  *   git-workflow [-C REPO] [--json] [--color] status | log [ENV] | show TAG|N | follow N | repair |
  *                adopt ENV | dashboard [-o DIR] | metrics [--since AGE] [--json] | releases [--verify] [ENV] | check-config [FILE]
  *                | multidev list | multidev delete NAME | multidev prune --older AGE
+ *                | restore-db ENV RELEASE | clone-db FROM TO [--into-live]
  *                                   | notify [--list | --retry | --drop WEBHOOK [--all]]
  * Installed on PATH it is also `git workflow ...`. */
 #include "cli.h"
@@ -49,6 +50,11 @@ static void usage(FILE *f)
 	      "  clone-content [--content-up] FROM TO  copy FROM's shared paths (uploads,\n"
 	      "                     shared files) into TO's, its old ones set aside; into\n"
 	      "                     live only with --content-up\n"
+	      "  restore-db ENV RELEASE  replace ENV's database by the snapshot kept with\n"
+	      "                     RELEASE (releases/RELEASE.db.sql.gz); what was written\n"
+	      "                     since the snapshot is lost\n"
+	      "  clone-db FROM TO [--into-live]  replace TO's database by a copy of FROM's,\n"
+	      "                     then run TO's sanitize steps (docs/database.md)\n"
 	      "  check-config [FILE] load and validate a workflow.conf\n"
 	      "  install [OPTION...] REPO...\n"
 	      "                     add the installed hooks to bare repositories (the\n"
@@ -120,6 +126,8 @@ static const struct command {
 	{ "releases", 0, 2, "releases takes --verify and at most an env", 1, cli_releases },
 	{ "multidev", 1, 3, "multidev takes list, delete NAME or prune --older AGE", 1, cli_multidev },
 	{ "clone-content", 2, 3, "clone-content needs FROM and TO (and --content-up into live)", 1, cli_clone_content },
+	{ "restore-db", 2, 2, "restore-db needs an env and a release (git-workflow releases ENV)", 1, cli_restore_db },
+	{ "clone-db", 2, 3, "clone-db needs FROM and TO envs (and --into-live to replace Live's)", 1, cli_clone_db },
 	{ "check-config", 0, 1, "check-config takes at most a FILE", 0, cli_check_config },
 	{ "install", 1, 4096, "install needs a repository (git-workflow install [OPTION...] REPO.git...)", 0,
 	  cli_install },

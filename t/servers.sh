@@ -97,3 +97,65 @@ $3
 }
 CONF
 }
+
+# start_mariadb DIR: a MariaDB server of the test's own (t36-database.t):
+# its data, socket, pid and log in DIR, listening on 127.0.0.1:PORT only,
+# root with password authentication and no password (reached through
+# DIR/root.cnf, for the test's own setup: grants are real, never skipped).
+# Runs as root (--user=root).  Sets MARIADB_PORT.
+mariadb_conf() {
+	cat >"$MARIADB_DIR/my.cnf" <<CONF
+[mariadbd]
+datadir=$MARIADB_DIR/data
+socket=$MARIADB_DIR/mysqld.sock
+pid-file=$MARIADB_DIR/mysqld.pid
+log-error=$MARIADB_DIR/error.log
+port=$1
+bind-address=127.0.0.1
+skip-name-resolve
+innodb-buffer-pool-size=16M
+innodb-log-file-size=8M
+CONF
+	printf '[client]\nsocket=%s/mysqld.sock\nuser=root\n' "$MARIADB_DIR" >"$MARIADB_DIR/root.cnf"
+}
+start_mariadb() {
+	MARIADB_DIR=$1
+	mkdir -p "$MARIADB_DIR/data"
+	mariadb-install-db --no-defaults --datadir="$MARIADB_DIR/data" --user=root --auth-root-authentication-method=normal \
+		--skip-test-db >"$MARIADB_DIR/install.log" 2>&1 ||
+		{ sed 's/^/# /' "$MARIADB_DIR/install.log"; echo "Bail out! mariadb-install-db failed"; exit 1; }
+	start_server mariadb mariadb_conf mariadbd --defaults-file="$MARIADB_DIR/my.cnf" --user=root
+	MARIADB_PORT=$PORT
+}
+# mariadb_root SQL: run SQL as the server's root (the test's setup only)
+mariadb_root() { mariadb --defaults-file="$MARIADB_DIR/root.cnf" -e "$1"; }
+
+# start_postgresql DIR: a PostgreSQL 15 of the test's own: its cluster in
+# DIR (initdb, a superuser "postgres" whose password is in DIR/su.pass,
+# scram-sha-256 for every connection), its socket in DIR, listening on
+# 127.0.0.1:PORT only.  PostgreSQL refuses to run as root: it runs as
+# nobody, DIR theirs.  Sets PG_PORT; pg_root SQL runs SQL as the superuser.
+PG_BIN=/usr/lib/postgresql/15/bin
+pg_conf() {
+	printf "port = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\nfsync = off\n" \
+		"$1" "$PG_DIR" >>"$PG_DIR/data/postgresql.conf"
+	PG_PORT=$1
+}
+start_postgresql() {
+	PG_DIR=$1
+	mkdir -p "$PG_DIR"
+	head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$PG_DIR/su.pass"
+	chown -R nobody:nogroup "$PG_DIR"
+	chmod 700 "$PG_DIR"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres \
+		--auth=scram-sha-256 --pwfile="$PG_DIR/su.pass" >"$PG_DIR/initdb.log" 2>&1 ||
+		{ sed 's/^/# /' "$PG_DIR/initdb.log"; echo "Bail out! initdb failed"; exit 1; }
+	start_server postgresql pg_conf setpriv --reuid=nobody --regid=nogroup --clear-groups "$PG_BIN/postgres" \
+		-D "$PG_DIR/data"
+	printf '127.0.0.1:%s:*:postgres:%s\n' "$PG_PORT" "$(cat "$PG_DIR/su.pass")" >"$PG_DIR/su.pgpass"
+	chmod 600 "$PG_DIR/su.pgpass"
+}
+pg_root() {
+	PGPASSFILE=$PG_DIR/su.pgpass "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres \
+		-d "${2:-postgres}" -c "$1"
+}

@@ -74,7 +74,7 @@ awk '/_keys\[\] = \{/ || /#define WF_RELEASE_KEYS/ || /#define WF_RECIPE_KEYS/ {
      on && (/NULL/ || (/WF_RE(LEASE|CIPE)_KEYS|^\t/ && !/\\$/)) { on = 0 }' \
 	"$core/config.c" "$core/config_internal.h" "$core/config_release.c" "$core/config_multidev.c" \
 	"$core/config_notify.c" "$core/config_hosts.c" "$core/config_freeze.c" "$core/config_steps.c" \
-	"$core/config_content.c" "$core/config_recipe.c" |
+	"$core/config_database.c" "$core/config_content.c" "$core/config_recipe.c" |
 	grep -o '"[a-z_]*"' | tr -d '"' >"$T/loader.keys.all"
 grep -o 'strcmp(key, "[a-z_]*")' "$core/dashboard_config.c" | sed 's/.*"\(.*\)")/\1/' >>"$T/loader.keys.all"
 set_of <"$T/loader.keys.all" >"$T/loader.keys"

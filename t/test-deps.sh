@@ -3,8 +3,8 @@
 # fcgiwrap, openssl; t12-gitolite.t: gitolite3, sshd; t19-dashboard.t: chromium,
 # a headless browser; t20-hosts.t: sshd, rsync; t26-freeze.t: faketime, a fixed
 # clock; t34-opcache.t, t38-opcache-load.t: php-fpm, cgi-fcgi; t41-debian-package.t: the
-# package build and lintian; t37-recipe-wordpress.t: Debian's WordPress, MariaDB), or
-# the ones named.
+# package build and lintian; t37-recipe-wordpress.t: Debian's WordPress, MariaDB;
+# t36-database*.t: mariadb-server, postgresql-15), or the ones named.
 # Installs packages only: their services are not started.  Exits non-zero,
 # saying why, when they are missing and cannot be installed (not root, no
 # apt-get); the tests then skip with that reason.
@@ -12,7 +12,7 @@
 #   t/test-deps.sh [PKG...]
 set -u
 [ $# -gt 0 ] || set -- nginx fcgiwrap openssl gitolite3 openssh-server openssh-client rsync chromium faketime php-fpm libfcgi-bin dpkg-dev debhelper lintian fakeroot man-db \
-	curl wordpress php-mysql mariadb-server
+	curl wordpress php-mysql mariadb-server mariadb-client postgresql-15 postgresql-client-15
 missing=
 for p in "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -310,7 +310,7 @@ Test(config_errors, parse_error)
 Test(config_errors, unknown_top_level_key)
 {
 	load_err("dev = { branch = \"master\"; };\n\nstaging = { branch = \"s\"; };\n",
-		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard, multidev, freeze)");
+		 "t.conf:3: unknown key 'staging' in top level (known: workflow, dev, test, live, hotfix, notify, dashboard, multidev, freeze, database)");
 }
 
 Test(config_errors, unknown_key_in_workflow)

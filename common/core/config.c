@@ -15,6 +15,7 @@
 #include "config_ints.h"
 #include "dashboard_config.h"
 #include "config_internal.h"
+#include "database.h"
 #include "output.h"
 #include "util.h"
 
@@ -23,7 +24,7 @@
 
 
 static const char *const top_keys[] = { "workflow", "dev", "test", "live", "hotfix", "notify", "dashboard", "multidev",
-					"freeze", NULL };
+					"freeze", "database", NULL };
 static const char *const workflow_keys[] = { "tag_prefix", "identity_vars", "host_options", "max_output", "wait", "http_wait",
 					       "admins", NULL };
 static const char *const dev_keys[] = { "branch", "allow_force", "steps", WF_RELEASE_KEYS, WF_RECIPE_KEYS, NULL };
@@ -307,7 +308,7 @@ static int load_cfg(struct wf_config *c, config_t *cfg, const char *name, char *
 	    load_hotfix(&ld, root, c) < 0 || wf_cfg_load_freeze_group(&ld, root, c) < 0 ||
 	    wf_cfg_load_notify(&ld, root, c) < 0 || wf_cfg_load_admins(&ld, root, c) < 0 || check_collisions(&ld, root, c) < 0 ||
 	    wf_cfg_load_multidev(&ld, root, c) < 0 || wf_cfg_release_paths(&ld, root, c) < 0 ||
-	    wf_dashboard_config_load(root, c, name, err, errlen) < 0) {
+	    wf_dashboard_config_load(root, c, name, err, errlen) < 0 || wf_cfg_load_database(&ld, root, c) < 0) {
 		wf_config_free(c);
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include "disk_floor.h"
 
 struct wf_freeze;       /* freeze.h */
+struct wf_database;     /* database.h */
 
 #define WF_STEP_TIMEOUT_DEFAULT 600
 
@@ -187,6 +188,7 @@ struct wf_config {
 	struct wf_webhook *webhooks;
 	size_t n_webhooks;
 	struct wf_multidev multidev;
+	struct wf_database *database;   /* the database group (database.h), NULL: none */
 	/* dashboard.dir (dashboard_config.c); "" = $GIT_DIR/workflow/dashboard.
 	 * A buffer, not a string to free: the group stays out of config.c. */
 	char dashboard_dir[1024];

@@ -1,6 +1,7 @@
 /* Freeing a loaded config: every string and list it owns. */
 #include "config_internal.h"
 #include "dashboard_config.h"
+#include "database.h"
 #include "freeze.h"
 #include "util.h"
 
@@ -85,6 +86,7 @@ void wf_config_free(struct wf_config *c)
 		webhook_free(&c->webhooks[i]);
 	free(c->webhooks);
 	wf_cfg_multidev_free(&c->multidev);
+	wf_cfg_database_free(c);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -100,6 +100,7 @@ static void known_list(struct sbuf *sb, const char *const *step_opts, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (!wf_push_option_conventional(step_opts[i]))
 			sbuf_addf(sb, ", %s, no-%s", step_opts[i], step_opts[i]);
+	sbuf_adds(sb, ", restore-db");
 	sbuf_adds(sb, " (options with a '.' in the name are the git host's and left alone)");
 }
 
@@ -181,6 +182,8 @@ int wf_push_options_parse_host(const char *const *raw, size_t n, const char *con
 			out->keep_env = o[0] == 'k' ? 1 : -1;
 		} else if (!strcmp(o, "content-up")) {
 			out->content_up = 1;
+		} else if (!strcmp(o, "restore-db")) {
+			out->restore_db = 1;
 		} else if (!strcmp(o, "dry-run")) {
 			out->dry_run = 1;
 		} else if (!strcmp(o, "drop-hotfix")) {

@@ -2,7 +2,8 @@
  * Known: message=TEXT, dry-run, drop-hotfix, clone-from=ENV (what a new branch
  * env's content comes from), override=REASON (a deploy in a freeze),
  * keep-env / no-keep-env (pin a branch env against multidev.expire),
- * content-up (clone-content into Live, by an admin), and X / no-X for every `when` a step of
+ * content-up (clone-content into Live, by an admin), restore-db (a rollback
+ * restores the database, docs/database.md), and X / no-X for every `when` a step of
  * the config names and for the conventional clone-content, update and
  * cache-clear.  Options of the git host (a '.' in the name, such as
  * GitLab's ci.skip, or named in workflow.host_options) are left alone.
@@ -21,6 +22,7 @@ struct wf_push_options {
 	int clone_content;      /* -o clone-content 1 (content down, docs/content.md), -o no-clone-content -1, else 0 */
 	int content_up;         /* -o content-up: clone-content may go into Live (an admin's push) */
 	int keep_env;           /* -o keep-env 1 (a branch env never expires), -o no-keep-env -1, else 0 */
+	int restore_db;         /* -o restore-db: a rollback restores its release's database snapshot */
 	char **toggles;         /* "update", "no-cache-clear", ... as given */
 	size_t n_toggles;
 	char **raw;             /* every option as pushed, for records and tags */

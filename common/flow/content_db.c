@@ -1,14 +1,96 @@
-/* The database half of content down (content_db.h): a stub until the
- * database block exists; with no database configured there is nothing to
- * copy, which is what it says. */
+/* One env's database into another's (content_db.h): from's dumped into a
+ * temp file outside every release (unlinked at once: nothing stays
+ * behind, and no reader of a release ever sees it), to's dropped, created
+ * and loaded from it, never mixed with what it had; then to's sanitize
+ * steps, with WF_DB_* (and for PostgreSQL PG*) naming the database. */
 #include "content_db.h"
+#include "database.h"
+#include "db_deploy.h"
+#include "steps.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* to's sanitize steps, on to's database, selected by the push's options. */
+static int sanitize(struct wf_session *s, const struct wf_deploy *d, const struct wf_step_ctx *cx,
+		    const struct wf_db_target *t)
+{
+	const struct wf_db_env *e = t->conf;
+	char **vars = wf_db_env_vars(t);
+	int failed = 0;
+
+	for (size_t i = 0; i < e->n_sanitize && !failed; i++) {
+		if (!wf_step_selected(&e->sanitize[i], (const char *const *)s->opts.toggles, s->opts.n_toggles)) {
+			wf_say("workflow: sanitize %s: skipped", e->sanitize[i].name);
+			continue;
+		}
+		failed = wf_deploy_run_step(s, d, &e->sanitize[i], cx, vars, "sanitize");
+	}
+	wf_db_strv_free(vars);
+	return failed;
+}
+
+/* Where the dump waits: the repository's workflow/ directory. */
+static char *tmp_dir(struct wf_session *s)
+{
+	return xasprintf("%s/workflow/tmp", s->repo.git_dir);
+}
 
 int wf_content_db(struct wf_session *s, const struct wf_env *from, const struct wf_env *to, char *err, size_t errlen)
 {
-	(void)s;
-	(void)from;
-	(void)to;
-	(void)err;
-	(void)errlen;
+	struct wf_db_target f, t;
+	struct wv {
+		struct wf_deploy d;
+		struct wf_step_ctx cx;
+	} w;
+	char *dir;
+	int fd, rf = wf_db_target(&s->config, from, &f, err, errlen), rt, failed;
+
+	if (rf < 0)
+		return -1;
+	rt = wf_db_target(&s->config, to, &t, err, errlen);
+	if (rt < 0)
+		return -1;
+	if (rf > 0 || rt > 0) {
+		if (rf == 0 || rt == 0)
+			wf_say("workflow: database: %s has none configured (database.%s): not copied",
+			       rf > 0 ? from->name : to->name, rf > 0 ? (from->multidev ? "multidev" : from->name)
+								      : (to->multidev ? "multidev" : to->name));
+		return 0;
+	}
+	if (!strcmp(f.name, t.name) && !strcmp(f.options_file, t.options_file) && !strcmp(f.service, t.service)) {
+		snprintf(err, errlen, "%s and %s name the same database (%s): nothing copied", from->name, to->name,
+			 t.name);
+		return -1;
+	}
+	wf_say("workflow: database: %s (%s) into %s (%s): %s's is replaced", from->name, f.name, to->name, t.name,
+	       to->name);
+	wf_db_deploy_for(&w.d, &w.cx, to);
+	dir = tmp_dir(s);
+	fd = wf_db_dump_tmp(s, &w.d, &w.cx, &f, dir);
+	free(dir);
+	if (fd < 0) {
+		snprintf(err, errlen, "the dump of %s's database %s failed; %s's was not touched", from->name, f.name,
+			 to->name);
+		return -1;
+	}
+	failed = wf_db_replace(s, &w.d, &w.cx, &t, fd);
+	close(fd);
+	if (failed) {
+		snprintf(err, errlen, "loading %s's database %s failed: it may be partly loaded", to->name, t.name);
+		return -1;
+	}
+	if (sanitize(s, &w.d, &w.cx, &t)) {
+		/* unsanitized data (real emails) is not left where tests run */
+		failed = wf_db_run(s, &w.d, &w.cx, &t, WF_DB_DROP, -1, -1);
+		snprintf(err, errlen, "a sanitize step of %s failed: its database %s %s", to->name, t.name,
+			 failed ? "could not be dropped and has unsanitized data: drop it" : "was dropped, not left unsanitized");
+		return -1;
+	}
+	wf_say("workflow: database: %s's database %s now has %s's data%s", to->name, t.name, from->name,
+	       t.conf->n_sanitize ? ", sanitized" : "");
 	return 0;
 }

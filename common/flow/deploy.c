@@ -4,6 +4,7 @@
 #include "content.h"
 #include "content_clone.h"
 #include "dashboard_later.h"
+#include "db_deploy.h"
 #include "multidev_flow.h"
 #include "notify_hooks.h"
 #include "opcache.h"
@@ -228,8 +229,11 @@ static int steps_only(struct wf_session *s, struct wf_deploy *d)
 	int failed;
 
 	enter(s, d, WF_STATE_STEPS);
+	/* the database as the code before left it, before any step changes it */
+	failed = wf_db_before_steps(s, d);
 	/* PHP serves the new release's code before any step asks it to */
-	failed = wf_opcache_reset(s, d, &d->cx);
+	if (!failed)
+		failed = wf_opcache_reset(s, d, &d->cx);
 	/* content (-o clone-content; a new branch env's by multidev.clone_content)
 	 * is in place before the steps that update the database for it run */
 	if (!failed && !e->multidev && e->rel.path && s->opts.clone_content > 0)
@@ -253,6 +257,7 @@ static void after_failure(struct wf_session *s, struct wf_deploy *d, const char 
 	if (e->rel.path && (!strcmp(what, "check") || e->on_failure == WF_ON_FAILURE_ROLLBACK)) {
 		wf_release_undo(s, d, &d->cx, what, &d->note);
 		wf_opcache_reset(s, d, &d->cx); /* back to the release before's code */
+		wf_db_after_undo(s, d);         /* the code only: said, with the way back */
 	} else if (e->on_failure == WF_ON_FAILURE_ROLLBACK) {
 		char *back = roll_back(s, d, d->n);
 		wf_say("workflow: %s", back);

@@ -1,6 +1,7 @@
 /* The words of a deploy (deploy_text.h). */
 #include "deploy_text.h"
 #include "maintenance.h"
+#include "db_deploy.h"
 #include "content.h"
 #include "release.h"
 #include "steps.h"
@@ -146,6 +147,7 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 	if (wf_maint_wanted(s, d))
 		wf_say("dry-run: maintenance mode: would be on before the switch (%s), off after the steps",
 		       d->env->rel.maint_on[0].name);
+	wf_db_describe(s, d);
 	for (size_t i = 0; i < d->env->n_steps; i++) {
 		const struct wf_step *st = &d->env->steps[i];
 		wf_say("dry-run: step %s: %s", st->name, wf_step_selected(st, t, nt) ? "would run" : "skipped");

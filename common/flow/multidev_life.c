@@ -1,6 +1,7 @@
 /* A branch env's life after pre-receive: its create steps once, its
  * removal with the branch, the pruning of what removal kept. */
 #include "multidev_flow.h"
+#include "db_deploy.h"
 #include "content_clone.h"
 #include "multidev_registry.h"
 #include "notify_hooks.h"
@@ -88,8 +89,11 @@ int wf_md_create_steps(struct wf_session *s, struct wf_deploy *d, struct wf_step
 						     : "is a new branch environment",
 	       content ? "its shared paths cloned, then " : "", m->n_create, m->n_create == 1 ? "" : "s", from,
 	       *path ? "" : ", which has no release to copy files from");
-	/* the files (and database) first: the create steps may work on them */
-	failed = content && wf_content_deploy(s, d, from, out);
+	/* its own database first (database.multidev.create), then the files
+	 * (and database) cloned into it: the create steps may work on them */
+	failed = wf_db_md_create(s, d, cx);
+	if (!failed)
+		failed = content && wf_content_deploy(s, d, from, out);
 	if (!failed)
 		failed = wf_deploy_steps(s, d, m->create, m->n_create, cx, "create", out);
 	if (failed)
@@ -142,7 +146,7 @@ static char *keep_shared(const struct wf_multidev *m, const struct wf_env *env)
 
 int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why)
 {
-	char *kept = keep_shared(&s->config.multidev, env), *note;
+	char *kept = keep_shared(&s->config.multidev, env), *note, *db = NULL;
 	int rc = 0;
 
 	if (!kept) {
@@ -157,8 +161,12 @@ int wf_md_delete(struct wf_session *s, const struct wf_env *env, const char *why
 	}
 	wf_md_remove(s->repo.git_dir, env->name);
 	wf_release_store_gc(&env->rel);
-	note = *kept ? xasprintf("%s; its shared files are kept in %s", why, kept)
-		     : xasprintf("%s; it had no shared files", why);
+	/* its database goes with it (a failure said, the env gone all the same) */
+	if (wf_db_md_drop(s, env, &db) < 0)
+		rc = -1;
+	note = *kept ? xasprintf("%s; its shared files are kept in %s%s%s", why, kept, db ? "; " : "", db ? db : "")
+		     : xasprintf("%s; it had no shared files%s%s", why, db ? "; " : "", db ? db : "");
+	free(db);
 	wf_say("workflow: the branch environment %s is deleted: %s%s", env->name, note,
 	       *kept ? " (git-workflow multidev prune --older 14d removes what was kept 14 days ago or earlier)" : "");
 	record_md(s, env, "multidev.deleted", rc < 0, NULL, note);

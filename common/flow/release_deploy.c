@@ -1,4 +1,5 @@
 #include "release_deploy.h"
+#include "db_deploy.h"
 #include "content_clone.h"
 #include "record.h"
 #include "release.h"
@@ -287,6 +288,12 @@ int wf_release_prepare(struct wf_session *s, struct wf_deploy *d)
 	if (!rc->path || !strcmp(j->kind, "delete"))
 		return 0;
 	wf_release_remove_unfinished(rc);
+	/* -o restore-db with no snapshot to restore: refused before anything moves */
+	if (!strcmp(j->kind, "rollback") && s->opts.restore_db &&
+	    wf_db_no_snapshot(s, env, wf_release_find_commit(rc, j->new_oid, &info) == 0 ? info.name : NULL)) {
+		record_refused(s, d, "-o restore-db: no database snapshot for the release it goes back to");
+		return -1;
+	}
 	if (!strcmp(j->kind, "rollback") && wf_release_find_commit(rc, j->new_oid, &info) == 0) {
 		wf_say("workflow: %s goes back to the kept release %s (not built again)", env->branch, info.name);
 		snprintf(j->release, sizeof(j->release), "%s", info.name);

@@ -113,6 +113,16 @@ int wf_release_find_commit(const struct wf_release_conf *rc, const char *commit,
 	return rc2;
 }
 
+/* The database snapshot that goes with a release (docs/database.md) goes
+ * with it. */
+static void drop_snapshot(const char *dir)
+{
+	char *p = xasprintf("%s.db.sql.gz", dir);
+
+	unlink(p);
+	free(p);
+}
+
 int wf_release_remove(const struct wf_release_conf *rc, const char *name)
 {
 	char *m = marker(rc, name), *dir = wf_release_dir(rc, name), *log = xasprintf("%s.build.log", dir);
@@ -121,6 +131,7 @@ int wf_release_remove(const struct wf_release_conf *rc, const char *name)
 	if (unlink(m) < 0 && errno != ENOENT)
 		r = -1;
 	unlink(log);
+	drop_snapshot(dir);
 	if (r == 0 && wf_remove_tree(dir) < 0 && errno != ENOENT)
 		r = -1;
 	free(log);
@@ -140,6 +151,7 @@ int wf_release_discard(const struct wf_release_conf *rc, const char *name)
 	if (unlink(m) < 0 && errno != ENOENT)
 		r = -1;
 	unlink(log);
+	drop_snapshot(dir);
 	if (r == 0 && (mkdir(trash, 0700) == 0 || errno == EEXIST) && rename(dir, to) == 0)
 		r = 0;
 	else if (r == 0 && wf_remove_tree(dir) < 0 && errno != ENOENT)
@@ -182,6 +194,12 @@ int wf_release_rename(const struct wf_release_conf *rc, const char *from, const 
 	r = rename(a, b);
 	if (r == 0) {
 		rename(la, lb);
+		{
+			char *sa = xasprintf("%s.db.sql.gz", a), *sb = xasprintf("%s.db.sql.gz", b);
+			rename(sa, sb);
+			free(sa);
+			free(sb);
+		}
 		snprintf(info.name, sizeof(info.name), "%s", to);
 		if (complete) {
 			wf_release_name_file(rc, to, info.commit);

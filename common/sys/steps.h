@@ -36,6 +36,10 @@ void wf_steps_on_start(void (*cb)(void *ctx, long pgid), void *ctx);
  * it stands), or /dev/null again with -1.  For a process of its own
  * (fanout.c), which gives a step over ssh its WF_* variables that way. */
 void wf_steps_stdin(int fd);
+/* The stdout of the command steps run from now on: fd (written from
+ * where it stands; stderr stays the step's output), or the output again
+ * with -1.  For a database dump (common/flow/database.c). */
+void wf_steps_stdout(int fd);
 
 /* Does step s run for a push with these options (the option names as given,
  * e.g. "no-update", "clone-content")?  docs/WORKFLOW.md: it runs when its

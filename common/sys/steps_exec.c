@@ -62,11 +62,16 @@ static void child_fail(int outfd, int errfd, int stage, const char *what, int er
 	_exit(127);
 }
 
-static int step_stdin = -1;
+static int step_stdin = -1, step_stdout = -1;
 
 void wf_steps_stdin(int fd)
 {
 	step_stdin = fd;
+}
+
+void wf_steps_stdout(int fd)
+{
+	step_stdout = fd;
 }
 
 /* Wait at the gate until the parent has noted this process group (the
@@ -108,7 +113,10 @@ static void run_child(const struct wf_step *s, const char *cwd, char *const env[
 	} else if (devnull < 0) {
 		close(0);
 	}
-	if (outfd != 1)
+	/* a dump's stdout is its data: to the file, its stderr kept as output */
+	if (step_stdout >= 0)
+		dup2(step_stdout, 1);
+	else if (outfd != 1)
 		dup2(outfd, 1);
 	if (outfd != 2)
 		dup2(outfd, 2);
@@ -278,7 +286,7 @@ static pid_t spawn(const struct wf_step *s, const char *cwd, char *const env[], 
 static void watch(pid_t pid, int fd, int timeout, struct wf_output *c, struct wf_step_result *res)
 {
 	double deadline = now_mono() + timeout, exited_at = 0;
-	int eof = 0;
+	int eof = 0, nap = 1;
 
 	for (;;) {
 		double now = now_mono();
@@ -298,7 +306,11 @@ static void watch(pid_t pid, int fd, int timeout, struct wf_output *c, struct wf
 			int ms = left * 1000 < POLL_SLICE_MS ? (int)(left * 1000) + 1 : POLL_SLICE_MS;
 			eof = wait_and_drain(fd, c, ms);
 		} else {
-			sleep_ms(POLL_SLICE_MS);
+			/* its output closed: it is exiting, noticed within a
+			 * few ms rather than a whole slice (a step of 50 ms
+			 * is not made to take 100) */
+			sleep_ms(nap);
+			nap = nap * 2 < POLL_SLICE_MS ? nap * 2 : POLL_SLICE_MS;
 		}
 	}
 }
