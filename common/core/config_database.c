@@ -8,9 +8,11 @@
  *     };
  *
  * The connection is a file the admin put on the server; the config names
- * it, never a password. */
+ * it, never a password.  An env with a recipe needs no group: its
+ * connection is read from the CMS's own settings file (db_recipe.c). */
 #include "config_internal.h"
 #include "database.h"
+#include "recipe.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -50,7 +52,7 @@ static const char *env_var(const char *v, size_t *len)
 	return p ? p : strstr(v, "${WF_ENV}");
 }
 
-static int get_name(struct ld *ld, const config_setting_t *g, const char *where, int md, char **out)
+static int get_name(struct ld *ld, const config_setting_t *g, const char *where, int md, int optional, char **out)
 {
 	config_setting_t *s;
 	const char *v, *p;
@@ -58,6 +60,8 @@ static int get_name(struct ld *ld, const config_setting_t *g, const char *where,
 
 	if (wf_cfg_get_string(ld, g, "name", where, &s, &v) < 0)
 		return -1;
+	if (!v && optional)
+		return 0;
 	if (!v)
 		return wf_cfg_fail(ld, g, "'%s' needs a name: the database's name", where);
 	p = md ? env_var(v, &vl) : NULL;
@@ -81,34 +85,54 @@ static int get_name(struct ld *ld, const config_setting_t *g, const char *where,
 	return 0;
 }
 
-static int load_env(struct ld *ld, const config_setting_t *db, const char *key, struct wf_db_env *e,
-		    const struct wf_env *env)
+/* What the env's recipe fills (docs/recipes.md): the connection and the
+ * name, from the CMS's settings file, when the group does not give them
+ * (MySQL, MariaDB: the file is read into an option file), and the
+ * sanitize steps when it has no `sanitize` of its own. */
+static int from_recipe(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_database *db,
+		       const struct wf_recipe *rp, struct wf_db_env *e)
 {
-	config_setting_t *g, *s;
-	const char *v;
+	if (!e->options_file && (!rp || db->engine == WF_DB_POSTGRESQL))
+		return wf_cfg_fail(ld, g, "'%s' needs options_file: the client's option file on the server (a MySQL "
+				   "option file, a PostgreSQL service file), which holds the connection and its "
+				   "password%s", where, rp ? " (a recipe reads it from the CMS's file for mysql and "
+				   "mariadb only)" : "");
+	if (rp && (!e->name || !e->options_file))
+		e->recipe = rp;
+	if (rp && !(g && config_setting_get_member(g, "sanitize")))
+		wf_cfg_recipe_steps(rp->sanitize, &e->sanitize, &e->n_sanitize);
+	return 0;
+}
+
+/* database.<key>: its group, or with none, for an env with a recipe, what
+ * the recipe fills. */
+static int load_env(struct ld *ld, const config_setting_t *db, const struct wf_database *dbc, const char *key,
+		    struct wf_db_env *e, const struct wf_env *env)
+{
+	config_setting_t *g, *s = NULL;
+	const char *v = NULL;
 	char *where = xasprintf("database.%s", key);
 	int md = !env, rc = -1;
+	const struct wf_recipe *rp = env ? wf_recipe_find(env->rel.recipe) : NULL;
 
 	if (wf_cfg_get_group(ld, db, key, where, &g) < 0)
 		goto out;
-	if (!g) {
+	if (!g && !rp) {
 		rc = 0;
 		goto out;
 	}
 	e->set = 1;
 	e->snapshot = !strcmp(key, "live");
-	if (wf_cfg_check_keys(ld, g, where, md ? md_keys : env_keys) < 0 || get_name(ld, g, where, md, &e->name) < 0 ||
-	    get_file(ld, g, "options_file", where, &e->options_file) < 0 ||
-	    get_file(ld, g, "passfile", where, &e->passfile) < 0 ||
-	    wf_cfg_get_string(ld, g, "service", where, &s, &v) < 0 ||
-	    wf_cfg_get_bool(ld, g, md ? "create" : "snapshot", where, md ? &e->create : &e->snapshot) < 0 ||
-	    wf_cfg_load_steps(ld, g, "sanitize", where, &e->sanitize, &e->n_sanitize) < 0)
+	if (g && (wf_cfg_check_keys(ld, g, where, md ? md_keys : env_keys) < 0 ||
+		  get_name(ld, g, where, md, rp != NULL, &e->name) < 0 ||
+		  get_file(ld, g, "options_file", where, &e->options_file) < 0 ||
+		  get_file(ld, g, "passfile", where, &e->passfile) < 0 ||
+		  wf_cfg_get_string(ld, g, "service", where, &s, &v) < 0 ||
+		  wf_cfg_get_bool(ld, g, md ? "create" : "snapshot", where, md ? &e->create : &e->snapshot) < 0 ||
+		  wf_cfg_load_steps(ld, g, "sanitize", where, &e->sanitize, &e->n_sanitize) < 0))
 		goto out;
-	if (!e->options_file) {
-		wf_cfg_fail(ld, g, "'%s' needs options_file: the client's option file on the server (a MySQL option "
-			    "file, a PostgreSQL service file), which holds the connection and its password", where);
+	if (from_recipe(ld, g ? g : db, where, dbc, rp, e) < 0)
 		goto out;
-	}
 	if (v && !wf_cfg_valid_charset(v, "._-", 1)) {
 		wf_cfg_fail(ld, s, "'%s.service' must be made of A-Z a-z 0-9 . _ -, not '%s'", where, v);
 		goto out;
@@ -116,7 +140,7 @@ static int load_env(struct ld *ld, const config_setting_t *db, const char *key, 
 	e->service = xstrdup(v ? v : key);
 	/* a snapshot is kept beside the releases of the env */
 	if (env && e->snapshot && !env->rel.path) {
-		wf_cfg_fail(ld, config_setting_get_member(g, "snapshot") ? config_setting_get_member(g, "snapshot") : g,
+		wf_cfg_fail(ld, g && config_setting_get_member(g, "snapshot") ? config_setting_get_member(g, "snapshot") : db,
 			    "'%s.snapshot' needs '%s.path': a snapshot is kept beside the release it goes with", where,
 			    key);
 		goto out;
@@ -157,8 +181,9 @@ int wf_cfg_load_database(struct ld *ld, const config_setting_t *root, struct wf_
 	db->timeout = WF_DB_TIMEOUT_DEFAULT;
 	if (wf_cfg_check_keys(ld, g, "database", db_keys) < 0 || load_engine(ld, g, db) < 0 ||
 	    wf_cfg_get_timeout(ld, g, "timeout", "database", &db->timeout) < 0 ||
-	    load_env(ld, g, "dev", &db->dev, &c->dev) < 0 || load_env(ld, g, "test", &db->test, &c->test) < 0 ||
-	    load_env(ld, g, "live", &db->live, &c->live) < 0 || load_env(ld, g, "multidev", &db->multidev, NULL) < 0)
+	    load_env(ld, g, db, "dev", &db->dev, &c->dev) < 0 || load_env(ld, g, db, "test", &db->test, &c->test) < 0 ||
+	    load_env(ld, g, db, "live", &db->live, &c->live) < 0 ||
+	    load_env(ld, g, db, "multidev", &db->multidev, NULL) < 0)
 		return -1;
 	/* sanitize steps keep what the others keep of their output */
 	for (int k = 0; k < 4; k++) {

@@ -76,6 +76,9 @@ int wf_cfg_recipe_shared(struct ld *ld, const config_setting_t *g, const char *w
 int wf_cfg_load_recipe(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r,
 		       struct wf_step **steps, size_t *n_steps);
 void wf_cfg_recipe_free(struct wf_release_conf *r);
+struct wf_recipe_step;
+/* A recipe's list as config steps (*out malloc'd, NULL-name-ended list in). */
+void wf_cfg_recipe_steps(const struct wf_recipe_step *in, struct wf_step **out, size_t *n);
 /* config_content.c: templates, shared_owner, clone_hardlinks of an env
  * with a path; workflow.admins; multidev.clone_content */
 int wf_cfg_load_content(struct ld *ld, const config_setting_t *g, const char *where, struct wf_release_conf *r);

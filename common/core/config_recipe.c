@@ -14,7 +14,7 @@
 
 /* The recipe's list as config steps (every one runs; the recipe's timeout
  * or the default). */
-static void from_recipe(const struct wf_recipe_step *in, struct wf_step **out, size_t *n)
+void wf_cfg_recipe_steps(const struct wf_recipe_step *in, struct wf_step **out, size_t *n)
 {
 	size_t k = 0;
 
@@ -96,9 +96,9 @@ static void fill(const config_setting_t *g, const struct wf_recipe *rp, struct w
 		 struct wf_step **steps, size_t *n_steps)
 {
 	if (!config_setting_get_member(g, "build"))
-		from_recipe(rp->build, &r->build, &r->n_build);
+		wf_cfg_recipe_steps(rp->build, &r->build, &r->n_build);
 	if (!config_setting_get_member(g, "steps"))
-		from_recipe(rp->steps, steps, n_steps);
+		wf_cfg_recipe_steps(rp->steps, steps, n_steps);
 	if (!config_setting_get_member(g, "checks") && r->url)
 		fill_check(rp, r->url, r);
 }
@@ -150,8 +150,8 @@ static int load_maintenance(struct ld *ld, const config_setting_t *g, const char
 		if (!rp)
 			return wf_cfg_fail(ld, s, "'%s.maintenance = true' takes the recipe's commands: set '%s.recipe', "
 					   "or give them: maintenance = { on = [ ... ]; off = [ ... ]; }", where, where);
-		from_recipe(rp->maint_on, &r->maint_on, &r->n_maint_on);
-		from_recipe(rp->maint_off, &r->maint_off, &r->n_maint_off);
+		wf_cfg_recipe_steps(rp->maint_on, &r->maint_on, &r->n_maint_on);
+		wf_cfg_recipe_steps(rp->maint_off, &r->maint_off, &r->n_maint_off);
 		return 0;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)

@@ -58,7 +58,7 @@ static int md_name(const struct wf_config *c, const struct wf_env *env, const st
 	}
 	/* the fixed envs' databases are never a branch env's to drop */
 	for (int i = 0; i < 3 && rc == 0; i++)
-		if (fixed[i]->set && !strcmp(fixed[i]->name, name)) {
+		if (fixed[i]->set && fixed[i]->name && !strcmp(fixed[i]->name, name)) {
 			snprintf(err, errlen, "the database name of %s, '%s', is %s's: refused", env->name, name,
 				 i == 0 ? "dev" : i == 1 ? "test" : "live");
 			rc = -1;
@@ -86,9 +86,11 @@ int wf_db_target(const struct wf_config *c, const struct wf_env *env, struct wf_
 	t->passfile = e->passfile;
 	t->conf = e;
 	t->env = env->name;
+	t->recipe = e->recipe;
+	t->path = env->rel.path;
 	if (env->multidev)
 		return md_name(c, env, e, t->name, err, errlen);
-	snprintf(t->name, sizeof(t->name), "%s", e->name);
+	snprintf(t->name, sizeof(t->name), "%s", e->name ? e->name : "");
 	return 0;
 }
 
@@ -159,12 +161,13 @@ char **wf_db_argv(const struct wf_db_target *t, enum wf_db_op op)
 
 char **wf_db_env_vars(const struct wf_db_target *t)
 {
-	char **v = xcalloc(9, sizeof(*v));
+	char **v = xcalloc(10, sizeof(*v));
 	int k = 0;
 
 	v[k++] = xasprintf("WF_DB_ENGINE=%s", wf_db_engine_name(t->engine));
 	v[k++] = xasprintf("WF_DB_NAME=%s", t->name);
-	v[k++] = xasprintf("WF_DB_OPTIONS_FILE=%s", t->options_file);
+	v[k++] = xasprintf("WF_DB_OPTIONS_FILE=%s", t->options_file ? t->options_file : "");
+	v[k++] = xasprintf("WF_DB_PREFIX=%s", t->prefix);
 	if (t->engine == WF_DB_POSTGRESQL) {
 		v[k++] = xasprintf("PGSERVICEFILE=%s", t->options_file);
 		v[k++] = xasprintf("PGSERVICE=%s", t->service);

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "config.h"
+#include "recipe.h"
 
 enum wf_db_engine { WF_DB_MYSQL, WF_DB_MARIADB, WF_DB_POSTGRESQL };
 
@@ -28,6 +29,9 @@ struct wf_db_env {
 	int create;             /* multidev: created with the branch env (default 0) */
 	struct wf_step *sanitize; /* run on it after a copy from another env */
 	size_t n_sanitize;
+	/* the env's recipe when name or options_file is not given: read from
+	 * the CMS's settings file in path/shared/ (db_recipe.c) */
+	const struct wf_recipe *recipe;
 };
 
 struct wf_database {
@@ -44,7 +48,27 @@ struct wf_db_target {
 	const char *options_file, *service, *passfile;
 	const struct wf_db_env *conf;
 	const char *env;        /* the env's name, for messages */
+	/* name "" or options_file NULL: read from the CMS's settings file
+	 * (wf_db_open); recipe is the env's, path its path */
+	const struct wf_recipe *recipe;
+	const char *path;
+	char cnf[4096];         /* the option file wf_db_open wrote ("" none), removed by wf_db_close */
+	char prefix[65];        /* the CMS's table prefix (WF_DB_PREFIX) */
 };
+
+/* A connection read from a CMS's settings file (db_conn.c): each field
+ * malloc'd, NULL when not given. */
+struct wf_db_conn {
+	char *name, *user, *password, *host, *port, *socket, *prefix;
+};
+/* The recipe's PHP output (db_read in recipe.h): six NUL-ended fields,
+ * the host split into host, port and socket.  0, or -1 when it is not
+ * that. */
+int wf_db_conn_parse(const char *buf, size_t len, struct wf_db_conn *c);
+/* The MySQL option file ([client]) that carries c, or NULL with err (a
+ * value an option file cannot hold).  Malloc'd. */
+char *wf_db_conn_cnf(const struct wf_db_conn *c, char *err, size_t errlen);
+void wf_db_conn_free(struct wf_db_conn *c);
 
 enum wf_db_op {
 	WF_DB_DUMP,             /* the database as SQL on stdout */
@@ -67,7 +91,8 @@ int wf_db_target(const struct wf_config *c, const struct wf_env *env, struct wf_
  * CREATE are dropdb and createdb. */
 char **wf_db_argv(const struct wf_db_target *t, enum wf_db_op op);
 /* The "NAME=value" variables a tool (or a sanitize step) runs with:
- * WF_DB_ENGINE, WF_DB_NAME, WF_DB_OPTIONS_FILE, and for PostgreSQL
+ * WF_DB_ENGINE, WF_DB_NAME, WF_DB_OPTIONS_FILE, WF_DB_PREFIX (a CMS's
+ * table prefix, "" when none), and for PostgreSQL
  * PGSERVICEFILE, PGSERVICE, PGDATABASE, PGPASSFILE.  NULL-terminated,
  * malloc'd. */
 char **wf_db_env_vars(const struct wf_db_target *t);

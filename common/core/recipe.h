@@ -23,6 +23,14 @@ struct wf_recipe {
 	const struct wf_recipe_step *maint_on;  /* maintenance mode on / off (maintenance = true) */
 	const struct wf_recipe_step *maint_off;
 	int check_timeout;              /* the check of the env's url (s) */
+	/* the database (docs/recipes.md): where the CMS keeps its connection */
+	const char *const *db_files;    /* its settings file, in path/shared/: the first there (NULL-terminated) */
+	const char *db_key;             /* the key that names the database, for a message */
+	/* PHP run as `php -r db_read -- FILE` (FILE the settings file): prints
+	 * the database, user, password, host, port and table prefix, each
+	 * ended by a NUL; nothing else on stdout */
+	const char *db_read;
+	const struct wf_recipe_step *sanitize;  /* after a copy into the env (WF_URL: its url) */
 };
 
 /* The recipe called name, or NULL. */

@@ -42,6 +42,26 @@ static const struct wf_recipe_step maint_off[] = {
 	{ NULL, NULL, 0 },
 };
 
+/* The settings file is PHP that only assigns ($databases, $settings):
+ * it is run, in a function, its output dropped; the site's connection is
+ * $databases['default']['default']. */
+static const char db_read[] =
+	"function wf_read($f) { $app_root = dirname($f, 4); $site_path = 'sites/default';"
+	" $databases = []; $settings = []; $config = []; ob_start(); include $f; ob_end_clean(); return $databases; }"
+	" $c = wf_read($argv[1])['default']['default'] ?? [];"
+	" foreach (['database', 'username', 'password', 'host', 'port', 'prefix'] as $k)"
+	" echo is_scalar($c[$k] ?? '') ? ($c[$k] ?? '') : '', \"\\0\";";
+/* the recipe's shared file, else a settings.php the env shares itself */
+static const char *const db_files[] = { "web/sites/default/settings.local.php", "web/sites/default/settings.php",
+					NULL };
+
+/* drush's own: users' e-mails and passwords scrubbed (and what modules
+ * add), in the env's current release */
+static const struct wf_recipe_step sanitize[] = {
+	{ "sql-sanitize", (const char *const[]){ DRUSH, "sql:sanitize", "-y", NULL }, 900 },
+	{ NULL, NULL, 0 },
+};
+
 const struct wf_recipe wf_recipe_drupal = {
 	.name = "drupal",
 	.shared = shared,
@@ -51,4 +71,8 @@ const struct wf_recipe wf_recipe_drupal = {
 	.maint_on = maint_on,
 	.maint_off = maint_off,
 	.check_timeout = 30,
+	.db_files = db_files,
+	.db_key = "$databases['default']['default']['database']",
+	.db_read = db_read,
+	.sanitize = sanitize,
 };

@@ -39,6 +39,35 @@ static const struct wf_recipe_step maint_off[] = {
 	{ NULL, NULL, 0 },
 };
 
+/* app/etc/env.php returns an array: db.connection.default */
+static const char db_read[] =
+	"ob_start(); $e = include $argv[1]; ob_end_clean(); $c = $e['db']['connection']['default'] ?? [];"
+	" foreach (['dbname', 'username', 'password', 'host', 'port'] as $k)"
+	" echo is_scalar($c[$k] ?? '') ? ($c[$k] ?? '') : '', \"\\0\";"
+	" echo is_scalar($e['db']['table_prefix'] ?? '') ? ($e['db']['table_prefix'] ?? '') : '', \"\\0\";";
+static const char *const db_files[] = { "app/etc/env.php", NULL };
+
+/* The base URLs made the env's own: WF_URL (its `url`) reaches
+ * bin/magento as an argument through the environment, the script fixed
+ * here; then customers' e-mails scrubbed (WF_DB_PREFIX is A-Z a-z 0-9 _,
+ * checked). */
+#define BASE_URL(which)                                                                                   \
+	"[ -n \"$WF_URL\" ] || { echo \"no url for $WF_ENV: " which " is left as copied\"; exit 0; };"          \
+	" exec bin/magento config:set " which " \"${WF_URL%/}/\""
+static const struct wf_recipe_step sanitize[] = {
+	{ "base-url", (const char *const[]){ "sh", "-c", BASE_URL("web/unsecure/base_url"), NULL }, 0 },
+	{ "secure-base-url", (const char *const[]){ "sh", "-c", BASE_URL("web/secure/base_url"), NULL }, 0 },
+	{ "customer-emails",
+	  (const char *const[]){ "sh", "-c",
+				 "c=mysql; [ \"$WF_DB_ENGINE\" = mariadb ] && c=mariadb;"
+				 " exec \"$c\" --defaults-extra-file=\"$WF_DB_OPTIONS_FILE\" \"$WF_DB_NAME\" -e"
+				 " \"UPDATE ${WF_DB_PREFIX}customer_entity SET email = CONCAT('customer-', entity_id,"
+				 " '@example.invalid')\"",
+				 NULL },
+	  0 },
+	{ NULL, NULL, 0 },
+};
+
 const struct wf_recipe wf_recipe_magento = {
 	.name = "magento",
 	.shared = shared,
@@ -48,4 +77,8 @@ const struct wf_recipe wf_recipe_magento = {
 	.maint_on = maint_on,
 	.maint_off = maint_off,
 	.check_timeout = 60,
+	.db_files = db_files,
+	.db_key = "db.connection.default.dbname",
+	.db_read = db_read,
+	.sanitize = sanitize,
 };

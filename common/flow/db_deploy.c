@@ -148,10 +148,14 @@ int wf_db_before_steps(struct wf_session *s, struct wf_deploy *d)
 {
 	struct wf_db_target t;
 	char err[256];
-	int r = wf_db_target(&s->config, d->env, &t, err, sizeof(err));
+	int r = wf_db_target(&s->config, d->env, &t, err, sizeof(err)), failed;
+	int snap = r == 0 && t.conf->snapshot && d->cx.prev[0] && strcmp(d->cx.prev, d->cx.release);
 
 	if (r > 0 || !d->env->rel.path || !d->cx.release[0])
 		return 0;
+	/* the CMS's file is read only when the database is used */
+	if (r == 0 && (snap || d->kind == WF_ROLLBACK || (t.conf->snapshot && !d->cx.prev[0])))
+		r = wf_db_connect(s, &t, err, sizeof(err));
 	if (r < 0) {
 		wf_say("workflow: %s: %s", d->env->branch, err);
 		return 1;
@@ -159,9 +163,9 @@ int wf_db_before_steps(struct wf_session *s, struct wf_deploy *d)
 	if (t.conf->snapshot && !d->cx.prev[0])
 		wf_say("workflow: %s: no snapshot of database %s: there is no release before this one to go back to",
 		       d->env->branch, t.name);
-	else if (t.conf->snapshot && strcmp(d->cx.prev, d->cx.release) && snapshot(s, d, &t))
-		return 1;
-	return rollback(s, d, &t);
+	failed = (snap && snapshot(s, d, &t)) || rollback(s, d, &t);
+	wf_db_close(&t);
+	return failed;
 }
 
 void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
@@ -171,7 +175,7 @@ void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
 	char err[256], when[64], *path = NULL;
 	struct stat st;
 
-	if (wf_db_target(&s->config, env, &t, err, sizeof(err)) != 0 || !env->rel.path || !d->cx.prev[0])
+	if (!env->rel.path || !d->cx.prev[0] || wf_db_open(s, env, &t, err, sizeof(err)) != 0)
 		return;
 	/* only a snapshot this deploy took is from before its steps */
 	if (snapshot_at(env, d->cx.prev, when, sizeof(when), &path) == 0 && stat(path, &st) == 0 &&
@@ -188,6 +192,7 @@ void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
 		d->note = wf_join_note(d->note, xasprintf("database %s not restored", t.name));
 	}
 	free(path);
+	wf_db_close(&t);
 }
 
 int wf_db_no_snapshot(struct wf_session *s, const struct wf_env *env, const char *release)
@@ -198,6 +203,9 @@ int wf_db_no_snapshot(struct wf_session *s, const struct wf_env *env, const char
 
 	if (r != 0)
 		return 0;
+	/* only the name, for the message: what the config says, else the env's */
+	if (!t.name[0])
+		snprintf(t.name, sizeof(t.name), "of %s", env->name);
 	none = !release || snapshot_at(env, release, when, sizeof(when), &path) < 0;
 	if (none && release)
 		wf_say("workflow: %s: -o restore-db: there is no snapshot of database %s for releases/%s (none was "
@@ -221,6 +229,8 @@ void wf_db_describe(struct wf_session *s, const struct wf_deploy *d)
 
 	if (wf_db_target(&s->config, env, &t, err, sizeof(err)) != 0 || !env->rel.path)
 		return;
+	if (!t.name[0]) /* read from the CMS's file when it runs */
+		snprintf(t.name, sizeof(t.name), "of %s", env->name);
 	if (t.conf->snapshot && wf_release_current(&env->rel, cur) == 0)
 		wf_say("dry-run: %s: would save database %s as releases/%s.db.sql.gz before the steps", env->branch,
 		       t.name, cur);
@@ -244,9 +254,10 @@ int wf_db_restore_release(struct wf_session *s, const struct wf_env *env, const 
 	struct wf_step_ctx cx;
 	struct wf_db_target t;
 	char err[256], when[64], *path = NULL;
-	int r = wf_db_target(&s->config, env, &t, err, sizeof(err)), failed = 1;
+	int r = wf_db_open(s, env, &t, err, sizeof(err)), failed = 1;
 
 	if (r != 0 || !env->rel.path) {
+		wf_db_close(&t);
 		wf_say("git-workflow: restore-db: %s", r < 0 ? err : "that env has no database (database.ENV) or no path");
 		return 1;
 	}
@@ -254,6 +265,7 @@ int wf_db_restore_release(struct wf_session *s, const struct wf_env *env, const 
 		wf_say("git-workflow: restore-db: %s has no snapshot for '%s' (git-workflow releases %s lists the "
 		       "releases; a snapshot is releases/NAME.db.sql.gz)", env->name, release, env->name);
 		free(path);
+		wf_db_close(&t);
 		return 1;
 	}
 	wf_say("workflow: %s: database %s goes back to its snapshot of releases/%s, taken %s: everything written "
@@ -263,6 +275,7 @@ int wf_db_restore_release(struct wf_session *s, const struct wf_env *env, const 
 	wf_say("workflow: %s: database %s %s", env->name, t.name,
 	       failed ? "NOT restored: see the output above (it may be partly loaded)" : "restored");
 	free(path);
+	wf_db_close(&t);
 	return failed;
 }
 
@@ -270,16 +283,20 @@ int wf_db_md_create(struct wf_session *s, const struct wf_deploy *d, struct wf_s
 {
 	struct wf_db_target t;
 	char err[256];
-	int r = wf_db_target(&s->config, d->env, &t, err, sizeof(err));
+	int r = wf_db_open(s, d->env, &t, err, sizeof(err)), failed;
 
-	if (r > 0 || (r == 0 && !t.conf->create))
+	if (r > 0 || (r == 0 && !t.conf->create)) {
+		wf_db_close(&t);
 		return 0;
+	}
 	if (r < 0) {
 		wf_say("workflow: %s: %s", d->env->name, err);
 		return 1;
 	}
 	/* one left by an env of that name whose drop failed is this one's now */
-	return wf_db_run(s, d, cx, &t, WF_DB_DROP, -1, -1) || wf_db_run(s, d, cx, &t, WF_DB_CREATE, -1, -1);
+	failed = wf_db_run(s, d, cx, &t, WF_DB_DROP, -1, -1) || wf_db_run(s, d, cx, &t, WF_DB_CREATE, -1, -1);
+	wf_db_close(&t);
+	return failed;
 }
 
 int wf_db_md_drop(struct wf_session *s, const struct wf_env *env, char **note)
@@ -288,7 +305,7 @@ int wf_db_md_drop(struct wf_session *s, const struct wf_env *env, char **note)
 	struct wf_step_ctx cx;
 	struct wf_db_target t;
 	char err[256];
-	int r = wf_db_target(&s->config, env, &t, err, sizeof(err));
+	int r = wf_db_open(s, env, &t, err, sizeof(err)), failed;
 
 	*note = NULL;
 	if (r > 0)
@@ -299,10 +316,9 @@ int wf_db_md_drop(struct wf_session *s, const struct wf_env *env, char **note)
 		return -1;
 	}
 	wf_db_deploy_for(&d, &cx, env);
-	if (wf_db_run(s, &d, &cx, &t, WF_DB_DROP, -1, -1)) {
-		*note = xasprintf("its database %s could not be dropped (see the output)", t.name);
-		return -1;
-	}
-	*note = xasprintf("its database %s dropped", t.name);
-	return 0;
+	failed = wf_db_run(s, &d, &cx, &t, WF_DB_DROP, -1, -1);
+	wf_db_close(&t);
+	*note = failed ? xasprintf("its database %s could not be dropped (see the output)", t.name)
+		       : xasprintf("its database %s dropped", t.name);
+	return failed ? -1 : 0;
 }

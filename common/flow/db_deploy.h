@@ -11,6 +11,15 @@
 #include "deploy.h"
 #include "session.h"
 
+/* env's database (wf_db_target), its connection read from its CMS's
+ * settings file when its recipe gives it (db_recipe.c): 0, 1 when it has
+ * none, -1 with err (the file missing, or not naming the database).
+ * wf_db_close removes the option file it wrote. */
+int wf_db_open(struct wf_session *s, const struct wf_env *env, struct wf_db_target *t, char *err, size_t errlen);
+void wf_db_close(struct wf_db_target *t);
+/* The same for a t wf_db_target filled (read only when needed): 0 or -1. */
+int wf_db_connect(struct wf_session *s, struct wf_db_target *t, char *err, size_t errlen);
+
 /* releases/<release>.db.sql.gz of rc (malloc'd): the database as the
  * code of <release> left it. */
 char *wf_db_snapshot_path(const struct wf_release_conf *rc, const char *release);

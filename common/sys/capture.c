@@ -1,0 +1,69 @@
+/* wf_capture (capture.h). */
+#include "capture.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void child(char *const argv[], const char *cwd, int out)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 2) < 0 || dup2(out, 1) < 0 || (cwd && chdir(cwd) < 0))
+		_exit(127);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+int wf_capture(char *const argv[], const char *cwd, size_t max, char **out, size_t *len)
+{
+	int p[2], st, too_much = 0;
+	size_t n = 0;
+	char *buf = xmalloc(max + 1);
+	pid_t pid;
+
+	*out = NULL;
+	*len = 0;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(buf);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		free(buf);
+		return -1;
+	}
+	if (pid == 0)
+		child(argv, cwd, p[1]);
+	close(p[1]);
+	for (;;) {
+		char tmp[4096];
+		ssize_t r = read(p[0], n < max ? buf + n : tmp, n < max ? max - n : sizeof(tmp));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (n < max)
+			n += (size_t)r;
+		else
+			too_much = 1;
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (too_much) {
+		explicit_bzero(buf, max + 1);
+		free(buf);
+		errno = EMSGSIZE;
+		return -1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
