@@ -123,7 +123,7 @@ Test(database, postgresql_service_in_the_environment)
 	cr_assert_str_eq(a, "pg_dump --no-owner --no-privileges --dbname site_live");
 	free(a);
 	a = joined(wf_db_env_vars(&t));
-	cr_assert_str_eq(a, "WF_DB_ENGINE=postgresql WF_DB_NAME=site_live WF_DB_OPTIONS_FILE=/etc/pg_service.conf "
+	cr_assert_str_eq(a, "WF_DB_ENGINE=postgresql WF_DB_NAME=site_live WF_DB_OPTIONS_FILE=/etc/pg_service.conf WF_DB_PREFIX= "
 			    "PGSERVICEFILE=/etc/pg_service.conf PGSERVICE=live PGDATABASE=site_live PGPASSFILE=/etc/site.pgpass");
 	free(a);
 }
