@@ -163,6 +163,18 @@ check "  ... a missing wp-config.php: refused, naming it" \
 	"$rc" "$P/test" "$OUT"
 cat "$OUT" >>"$ALL"
 
+# --- a Live deploy whose wp-config.php names no database goes back ------------------
+wp_config test wp_test wptest "$TPASS"
+cp "$P/live/shared/wp-config.php" "$T/live-wp-config.php"
+sed -i "/'DB_NAME'/d" "$P/live/shared/wp-config.php"
+release E
+check "a Live deploy whose wp-config.php names no database fails before its steps, naming the file and the key" \
+	sh -c 'grep -q "live: database.live: $1/shared/wp-config.php does not name the database (DB_NAME)" "$2" &&
+		grep -q "live FAILED" "$2" && ! grep -q "step db-upgrade: running" "$2"' - "$P/live" "$OUT"
+check "  ... and current goes back to the release before" \
+	test "$(readlink "$P/live/current")" = releases/deploy_live_2
+cp "$T/live-wp-config.php" "$P/live/shared/wp-config.php"
+
 # --- no password anywhere --------------------------------------------------------------
 for pw in "$LPASS" "$TPASS"; do
 	check "the password is in no push output" sh -c '! grep -qF -- "$1" "$2"' - "$pw" "$ALL"

@@ -158,6 +158,25 @@ Test(recipe_db, refusals)
 	cr_assert_not(cfg.database->live.set);
 }
 
+/* a branch env's connection stays the config's (its name makes it its
+ * own, and it is dropped with the env); the recipe's sanitize is its */
+Test(recipe_db, a_branch_env_takes_the_recipes_sanitize_only)
+{
+	const char *md = "multidev = { branches = [ \"md/*\" ]; path = \"/tmp/wf-rdb/md\"; recipe = \"wordpress\"; };\n"
+			 "database = { engine = \"mariadb\"; multidev = { name = \"wp_md_${WF_ENV}\"; %s }; };\n";
+	char *text = xasprintf(md, "options_file = \"/etc/md.cnf\";");
+
+	cr_assert_eq(wf_config_load_string(&cfg, text, "t.conf", err, sizeof(err)), 0, "%s", err);
+	free(text);
+	cr_assert_null(cfg.database->multidev.recipe);
+	cr_assert_eq(cfg.database->multidev.n_sanitize, 2);
+	wf_config_free(&cfg);
+	text = xasprintf(md, "");
+	cr_assert_eq(wf_config_load_string(&cfg, text, "t.conf", err, sizeof(err)), -1);
+	free(text);
+	cr_assert_not_null(strstr(err, "'database.multidev' needs options_file"), "%s", err);
+}
+
 static void conn(const char *host, const char *port, const char *want_host, const char *want_port,
 		 const char *want_socket)
 {

@@ -90,48 +90,49 @@ static int get_name(struct ld *ld, const config_setting_t *g, const char *where,
  * (MySQL, MariaDB: the file is read into an option file), and the
  * sanitize steps when it has no `sanitize` of its own. */
 static int from_recipe(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_database *db,
-		       const struct wf_recipe *rp, struct wf_db_env *e)
+		       const struct wf_recipe *rp, int md, struct wf_db_env *e)
 {
-	if (!e->options_file && (!rp || db->engine == WF_DB_POSTGRESQL))
+	if (!e->options_file && (!rp || md || db->engine == WF_DB_POSTGRESQL))
 		return wf_cfg_fail(ld, g, "'%s' needs options_file: the client's option file on the server (a MySQL "
 				   "option file, a PostgreSQL service file), which holds the connection and its "
-				   "password%s", where, rp ? " (a recipe reads it from the CMS's file for mysql and "
+				   "password%s", where, rp && !md ? " (a recipe reads it from the CMS's file for mysql and "
 				   "mariadb only)" : "");
-	if (rp && (!e->name || !e->options_file))
+	/* a branch env's connection stays the config's: its name makes it
+	 * its own, and it is dropped with the env */
+	if (rp && !md && (!e->name || !e->options_file))
 		e->recipe = rp;
 	if (rp && !(g && config_setting_get_member(g, "sanitize")))
 		wf_cfg_recipe_steps(rp->sanitize, &e->sanitize, &e->n_sanitize);
 	return 0;
 }
 
-/* database.<key>: its group, or with none, for an env with a recipe, what
- * the recipe fills. */
+/* database.<key>: its group, or with none, for an env with a recipe rp,
+ * what the recipe fills (a branch env, env NULL: its sanitize steps only). */
 static int load_env(struct ld *ld, const config_setting_t *db, const struct wf_database *dbc, const char *key,
-		    struct wf_db_env *e, const struct wf_env *env)
+		    struct wf_db_env *e, const struct wf_env *env, const struct wf_recipe *rp)
 {
 	config_setting_t *g, *s = NULL;
 	const char *v = NULL;
 	char *where = xasprintf("database.%s", key);
 	int md = !env, rc = -1;
-	const struct wf_recipe *rp = env ? wf_recipe_find(env->rel.recipe) : NULL;
 
 	if (wf_cfg_get_group(ld, db, key, where, &g) < 0)
 		goto out;
-	if (!g && !rp) {
+	if (!g && (!rp || md)) {
 		rc = 0;
 		goto out;
 	}
 	e->set = 1;
 	e->snapshot = !strcmp(key, "live");
 	if (g && (wf_cfg_check_keys(ld, g, where, md ? md_keys : env_keys) < 0 ||
-		  get_name(ld, g, where, md, rp != NULL, &e->name) < 0 ||
+		  get_name(ld, g, where, md, rp && !md, &e->name) < 0 ||
 		  get_file(ld, g, "options_file", where, &e->options_file) < 0 ||
 		  get_file(ld, g, "passfile", where, &e->passfile) < 0 ||
 		  wf_cfg_get_string(ld, g, "service", where, &s, &v) < 0 ||
 		  wf_cfg_get_bool(ld, g, md ? "create" : "snapshot", where, md ? &e->create : &e->snapshot) < 0 ||
 		  wf_cfg_load_steps(ld, g, "sanitize", where, &e->sanitize, &e->n_sanitize) < 0))
 		goto out;
-	if (from_recipe(ld, g ? g : db, where, dbc, rp, e) < 0)
+	if (from_recipe(ld, g ? g : db, where, dbc, rp, md, e) < 0)
 		goto out;
 	if (v && !wf_cfg_valid_charset(v, "._-", 1)) {
 		wf_cfg_fail(ld, s, "'%s.service' must be made of A-Z a-z 0-9 . _ -, not '%s'", where, v);
@@ -181,9 +182,10 @@ int wf_cfg_load_database(struct ld *ld, const config_setting_t *root, struct wf_
 	db->timeout = WF_DB_TIMEOUT_DEFAULT;
 	if (wf_cfg_check_keys(ld, g, "database", db_keys) < 0 || load_engine(ld, g, db) < 0 ||
 	    wf_cfg_get_timeout(ld, g, "timeout", "database", &db->timeout) < 0 ||
-	    load_env(ld, g, db, "dev", &db->dev, &c->dev) < 0 || load_env(ld, g, db, "test", &db->test, &c->test) < 0 ||
-	    load_env(ld, g, db, "live", &db->live, &c->live) < 0 ||
-	    load_env(ld, g, db, "multidev", &db->multidev, NULL) < 0)
+	    load_env(ld, g, db, "dev", &db->dev, &c->dev, wf_recipe_find(c->dev.rel.recipe)) < 0 ||
+	    load_env(ld, g, db, "test", &db->test, &c->test, wf_recipe_find(c->test.rel.recipe)) < 0 ||
+	    load_env(ld, g, db, "live", &db->live, &c->live, wf_recipe_find(c->live.rel.recipe)) < 0 ||
+	    load_env(ld, g, db, "multidev", &db->multidev, NULL, wf_recipe_find(c->multidev.rel.recipe)) < 0)
 		return -1;
 	/* sanitize steps keep what the others keep of their output */
 	for (int k = 0; k < 4; k++) {
