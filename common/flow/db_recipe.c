@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,11 +122,13 @@ static int read_settings(struct wf_session *s, struct wf_db_target *t, char *err
 
 	if (!file)
 		return -1;
-	char *argv[] = { "php", "-r", (char *)t->recipe->db_read, "--", file, NULL };
-	st = wf_capture(argv, NULL, 65536, &out, &len);
+	/* a warning on stdout would garble the fields: PHP's go to stderr */
+	char *argv[] = { "php", "-d", "display_errors=stderr", "-r", (char *)t->recipe->db_read, "--", file, NULL };
+	st = wf_capture(argv, NULL, 65536, 60, &out, &len);
 	if (st != 0)
 		snprintf(err, errlen, "database.%s: php could not read the connection from %s (%s): 'php -l %s' checks "
-			 "it", t->env, file, st < 0 ? strerror(errno) : st == 127 ? "no php" : "it failed", file);
+			 "it", t->env, file, st < 0 ? strerror(errno) : st == 127 ? "no php"
+			 : st == 128 + SIGALRM ? "it took over 60 s" : "it failed", file);
 	else if (wf_db_conn_parse(out, len, &c) < 0)
 		snprintf(err, errlen, "database.%s: php printed no connection from %s", t->env, file);
 	else {

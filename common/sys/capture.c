@@ -4,22 +4,30 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void child(char *const argv[], const char *cwd, int out)
+static void child(char *const argv[], const char *cwd, int out, unsigned timeout)
 {
+	sigset_t none;
+
 	int null = open("/dev/null", O_RDWR);
 
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 2) < 0 || dup2(out, 1) < 0 || (cwd && chdir(cwd) < 0))
 		_exit(127);
+	/* the alarm outlives exec: its default action ends the program */
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	alarm(timeout);
 	execvp(argv[0], argv);
 	_exit(127);
 }
 
-int wf_capture(char *const argv[], const char *cwd, size_t max, char **out, size_t *len)
+int wf_capture(char *const argv[], const char *cwd, size_t max, unsigned timeout, char **out, size_t *len)
 {
 	int p[2], st, too_much = 0;
 	size_t n = 0;
@@ -39,7 +47,7 @@ int wf_capture(char *const argv[], const char *cwd, size_t max, char **out, size
 		return -1;
 	}
 	if (pid == 0)
-		child(argv, cwd, p[1]);
+		child(argv, cwd, p[1], timeout);
 	close(p[1]);
 	for (;;) {
 		char tmp[4096];

@@ -7,10 +7,10 @@
 
 #include <stddef.h>
 
-/* argv run in cwd, its stdout (at most max bytes, more is an error) in
+/* argv run in cwd for at most timeout seconds (then SIGALRM ends it), its stdout (at most max bytes, more is an error) in
  * *out (malloc'd, *len bytes, NUL-terminated).  Its exit status (0 to
  * 255; 128+N when killed by signal N), or -1 with errno (it could not be
  * run, or printed more than max). */
-int wf_capture(char *const argv[], const char *cwd, size_t max, char **out, size_t *len);
+int wf_capture(char *const argv[], const char *cwd, size_t max, unsigned timeout, char **out, size_t *len);
 
 #endif
