@@ -132,6 +132,10 @@ root_sql wp_live -e "INSERT INTO wp_posts (post_author, post_date, post_date_gmt
 	VALUES (1, NOW(), UTC_TIMESTAMP(), 'from Live', '$TITLE', '', 'publish', 'live-post', '', '', NOW(), UTC_TIMESTAMP(), '', 'post')"
 commit D
 git push -q origin master 2>/dev/null
+# what a runner killed before removing its option file would leave
+dead=$(sh -c 'echo $$')
+mkdir -p "$T/origin.git/workflow/tmp"
+echo "password=left" >"$T/origin.git/workflow/tmp/db-$dead-Abc123.cnf"
 push_all -o clone-content origin master:test
 check "a Test promotion with -o clone-content copies Live's database into Test's" \
 	sh -c '[ "$1" = 0 ] && grep -q "database: live (wp_live) into test (wp_test)" "$2"' - "$rc" "$OUT"
@@ -147,6 +151,7 @@ check "  ... Live's own database is as it was" \
 	test "$(root_sql wp_live -e "SELECT user_email FROM wp_users")" = "admin@example.org"
 curl -s "$TURL/" >"$T/test-page.html"
 check "  ... and nginx serves Test with Live's post" grep -q "$TITLE" "$T/test-page.html"
+check "  ... an option file left by a process that is gone is removed" test ! -e "$T/origin.git/workflow/tmp/db-$dead-Abc123.cnf"
 
 # --- a wp-config.php that names no database ----------------------------------------
 sed -i "/'DB_NAME'/d" "$P/test/shared/wp-config.php"

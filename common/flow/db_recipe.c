@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -43,6 +44,25 @@ static int name_ok(const char *v, size_t max)
 	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(v);
 }
 
+/* Option files of processes that are gone (killed before wf_db_close):
+ * a password is not left behind for long.  Named db-<pid>-XXXXXX.cnf. */
+static void sweep(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		long pid;
+		char *end;
+		if (strncmp(e->d_name, "db-", 3) || (pid = strtol(e->d_name + 3, &end, 10)) <= 0 || *end != '-' ||
+		    strcmp(e->d_name + strlen(e->d_name) - 4, ".cnf") || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* The connection as an option file of $GIT_DIR/workflow/tmp/, 0600. */
 static int write_cnf(struct wf_session *s, struct wf_db_target *t, const char *text, char *err, size_t errlen)
 {
@@ -50,9 +70,11 @@ static int write_cnf(struct wf_session *s, struct wf_db_target *t, const char *t
 	size_t len = strlen(text), at = 0;
 	int fd = -1;
 
-	snprintf(t->cnf, sizeof(t->cnf), "%s/db-XXXXXX.cnf", dir);
-	if (wf_mkdir_p(dir, 0700) == 0)
+	snprintf(t->cnf, sizeof(t->cnf), "%s/db-%ld-XXXXXX.cnf", dir, (long)getpid());
+	if (wf_mkdir_p(dir, 0700) == 0) {
+		sweep(dir);
 		fd = mkostemps(t->cnf, 4, O_CLOEXEC);
+	}
 	free(dir);
 	while (fd >= 0 && at < len) {
 		ssize_t w = write(fd, text + at, len - at);
