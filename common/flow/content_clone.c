@@ -234,8 +234,8 @@ int wf_content_deploy(struct wf_session *s, struct wf_deploy *d, const char *fro
 		wf_say("workflow: %s: cloning the content of %s (its shared paths) into %s/shared ...", d->env->branch,
 		       from->name, d->env->rel.path);
 	if (!why && wf_content_clone(s, from, d->env, &summary, err, sizeof(err)) == 0) {
-		wf_say("workflow: %s: %s; %s's old content set aside in %s/.trash", d->env->branch, summary,
-		       d->env->name, d->env->rel.path);
+		wf_say("workflow: %s: %s; %s's old content replaced (removed after the push)", d->env->branch,
+		       summary, d->env->name);
 		d->note = wf_join_note(d->note, xstrdup(summary));
 	} else {
 		wf_say("workflow: %s: clone-content failed: %s", d->env->branch, err);
