@@ -149,6 +149,9 @@ check "  ... into Live only with --into-live" sh -c '[ "$1" != 0 ] && grep -q "a
 db site_live "INSERT INTO t (id, v) VALUES (500, 'only on live')"
 echo 8 >content.txt; git add content.txt; commit "v8"
 git push -q origin master 2>/dev/null
+push_all -o dry-run -o clone-content origin master:test
+check "the dry run of -o clone-content names the database it would replace" \
+	says "dry-run: test: would replace database site_test by a copy of live's database site_live (dropped, created, loaded), then run 1 sanitize step "
 push_all -o clone-content origin master:test
 check "a Test promotion with -o clone-content copies Live's database into Test's" \
 	eval '[ "$rc" = 0 ] && db site_test "SELECT id FROM t" | grep -qx 500 && says "database: live (site_live) into test (site_test)"'

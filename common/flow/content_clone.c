@@ -231,7 +231,7 @@ int wf_content_deploy(struct wf_session *s, struct wf_deploy *d, const char *fro
 	if (why)
 		snprintf(err, sizeof(err), "%s", why);
 	else
-		wf_say("workflow: %s: cloning the content of %s (its shared paths) into %s/shared ...", d->env->branch,
+		wf_say("workflow: %s: cloning the content of %s (its shared directories) into %s/shared ...", d->env->branch,
 		       from->name, d->env->rel.path);
 	if (!why && wf_content_clone(s, from, d->env, &summary, err, sizeof(err)) == 0) {
 		wf_say("workflow: %s: %s; %s's old content replaced (removed after the push)", d->env->branch,
