@@ -156,6 +156,8 @@ push_all -o clone-content origin master:test
 check "a Test promotion with -o clone-content copies Live's database into Test's" \
 	eval '[ "$rc" = 0 ] && db site_test "SELECT id FROM t" | grep -qx 500 && says "database: live (site_live) into test (site_test)"'
 check "  ... and runs Test's sanitize steps on it" eval '[ "$(db site_test "SELECT DISTINCT v FROM t")" = scrubbed ]'
+check "  ... and its record says the database came too" \
+	sh -c '"$1" -C "$2" show deploy_test_8 | grep -q "database site_live into site_test (1 sanitize step)"' - "$WF_CLI" "$T/origin.git"
 
 # a branch env's database: created with it, dropped with it
 push_all origin HEAD:md/feature-x

@@ -212,6 +212,16 @@ int wf_content_clone(struct wf_session *s, const struct wf_env *from, const stru
 		*summary = NULL;
 		return -1;
 	}
+	if (rc == 0) {
+		/* the record says the database went too, not only the files */
+		char *db = wf_content_db_note(s, from, to), *both;
+		if (db) {
+			both = xasprintf("%s; %s", *summary, db);
+			free(*summary);
+			free(db);
+			*summary = both;
+		}
+	}
 	return rc;
 }
 

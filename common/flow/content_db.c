@@ -94,3 +94,15 @@ int wf_content_db(struct wf_session *s, const struct wf_env *from, const struct 
 	       t.conf->n_sanitize ? ", sanitized" : "");
 	return 0;
 }
+
+char *wf_content_db_note(struct wf_session *s, const struct wf_env *from, const struct wf_env *to)
+{
+	struct wf_db_target f, t;
+	char err[256];
+
+	if (wf_db_target(&s->config, from, &f, err, sizeof(err)) != 0 ||
+	    wf_db_target(&s->config, to, &t, err, sizeof(err)) != 0)
+		return NULL;
+	return xasprintf("database %s into %s (%zu sanitize step%s)", f.name, t.name, t.conf->n_sanitize,
+			 t.conf->n_sanitize == 1 ? "" : "s");
+}
