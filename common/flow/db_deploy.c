@@ -185,8 +185,8 @@ void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
 		d->note = wf_join_note(d->note, xasprintf("database %s not restored (snapshot: releases/%s.db.sql.gz, "
 							  "%s)", t.name, d->cx.prev, when));
 	} else {
-		wf_say("workflow: %s: only the code went back: database %s was NOT restored (this deploy took no "
-		       "snapshot of it)", env->branch, t.name);
+		wf_say("workflow: %s: only the code went back: database %s was not restored (this deploy took no "
+		       "snapshot of it): it keeps what any step that ran did to it", env->branch, t.name);
 		d->note = wf_join_note(d->note, xasprintf("database %s not restored", t.name));
 	}
 	free(path);
