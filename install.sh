@@ -361,3 +361,8 @@ echo "$all_dirs" | while IFS= read -r d; do
 		install_repo "$r"
 	done
 done
+# The tool the docs use (git-workflow status, log, ...): say where it is
+# when a source install left it off PATH.
+if [ -z "$installed_progs" ] && [ "$(command -v git-workflow 2>/dev/null)" != "$cli" ]; then
+	echo "install.sh: the command-line tool is $cli (not on PATH: make install, or the package, puts it in /usr/bin)"
+fi

@@ -48,7 +48,7 @@ static int clone_locked(struct cli *x, struct wf_session *s, const struct wf_env
 		fprintf(stderr, "git-workflow: clone-content: %s\n", err);
 		record(s, to, err, 1);
 	} else {
-		printf("%s: %s; its old content set aside in %s/.trash\n", to->name, summary, to->rel.path);
+		printf("%s: %s; its old content replaced (removed now)\n", to->name, summary);
 		record(s, to, summary, 0);
 		wf_release_empty_trash(&to->rel);
 	}

@@ -7,6 +7,7 @@
 #include "db_deploy.h"
 #include "lock.h"
 #include "multidev_registry.h"
+#include "record.h"
 #include "release_names.h"
 #include "session.h"
 #include "util.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Dev, Test, Live, or a branch env of the registry; NULL (said) if none. */
@@ -54,9 +56,60 @@ static int locked(struct cli *x, struct wf_session *s, const char *cmd, const st
 	return rc;
 }
 
+/* Its record, as a deploy's: what was done to which database, or that it
+ * failed (the dashboard and git-workflow log list it). */
+static void record(struct wf_session *s, const char *kind, const struct wf_env *env, const char *what, int failed)
+{
+	struct wf_record r;
+
+	wf_record_start(&r, kind, failed ? "failed" : "ok", env->name, env->ref, s->pusher, NULL, NULL);
+	r.message = (char *)what;
+	if (wf_record_write(s->repo.git_dir, &r) < 0)
+		fprintf(stderr, "git-workflow: warning: could not record it in %sworkflow/records\n", s->repo.git_dir);
+}
+
+/* The release env's current serves ("" when none can be read). */
+static void served(const struct wf_env *env, char *name, size_t len)
+{
+	char *link = xasprintf("%s/current", env->rel.path), buf[200];
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	const char *slash;
+
+	free(link);
+	name[0] = '\0';
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	snprintf(name, len, "%s", slash ? slash + 1 : buf);
+}
+
 static int do_restore(struct wf_session *s, const struct wf_env *env, void *arg)
 {
-	return wf_db_restore_release(s, env, arg) ? 1 : 0;
+	const char *release = arg;
+	char cur[256], *what;
+	int rc;
+
+	struct stat st;
+	char *snap = env->rel.path && wf_release_name_ok(release) ? wf_db_snapshot_path(&env->rel, release) : NULL;
+	int exists = snap && stat(snap, &st) == 0;
+
+	free(snap);
+	if (!exists)    /* said by wf_db_restore_release: nothing done, nothing to record */
+		return wf_db_restore_release(s, env, release) ? 1 : 0;
+	served(env, cur, sizeof(cur));
+	/* the snapshot of one release under another's code: said, since the
+	 * code may not read that schema */
+	if (cur[0] && strcmp(cur, release))
+		fprintf(stderr, "git-workflow: restore-db: warning: %s's current serves releases/%s, not %s: the "
+			"database goes back to what %s's code left, under %s's code\n", env->name, cur, release,
+			release, cur);
+	rc = wf_db_restore_release(s, env, release) ? 1 : 0;
+	what = xasprintf("database restored to the snapshot of releases/%s%s%s", release, rc ? ": FAILED" : "",
+			 cur[0] && strcmp(cur, release) ? " (current served another release)" : "");
+	record(s, "restore-db", env, what, rc);
+	free(what);
+	return rc;
 }
 
 int cli_restore_db(struct cli *x)
@@ -76,10 +129,17 @@ static int do_clone(struct wf_session *s, const struct wf_env *to, void *arg)
 {
 	char err[512];
 
-	if (wf_content_db(s, arg, to, err, sizeof(err)) == 0)
-		return 0;
-	fprintf(stderr, "git-workflow: clone-db: %s\n", err);
-	return 1;
+	const struct wf_env *from = arg;
+	char *what;
+	int rc = wf_content_db(s, from, to, err, sizeof(err)) == 0 ? 0 : 1;
+
+	if (rc)
+		fprintf(stderr, "git-workflow: clone-db: %s\n", err);
+	what = rc ? xasprintf("database of %s: %s", from->name, err)
+		  : xasprintf("database of %s cloned in (its old one dropped)", from->name);
+	record(s, "clone-db", to, what, rc);
+	free(what);
+	return rc;
 }
 
 int cli_clone_db(struct cli *x)

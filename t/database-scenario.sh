@@ -101,6 +101,11 @@ check "  ... and the push says it was not restored, and how to" \
 cat "$OUT" >>"$ALL"
 check "git-workflow restore-db live RELEASE restores its snapshot" eval '[ "$rc" = 0 ] && [ "$(rows)" = "1 " ]'
 check "  ... saying what is lost" says "everything written to it since .* is LOST"
+check "  ... recorded, as a deploy is" sh -c '"$1" -C "$2" log | grep -Eq "^ *[0-9]+ [^ ]+ restore-db +ok +live "' - "$WF_CLI" "$T/origin.git"
+"$WF_CLI" -C "$T/origin.git" restore-db live deploy_live_2 >"$OUT" 2>&1
+check "  ... the snapshot of a release current does not serve: a warning" \
+	says "warning: live's current serves releases/deploy_live_1, not deploy_live_2"
+"$WF_CLI" -C "$T/origin.git" restore-db live deploy_live_1 >/dev/null 2>&1
 "$WF_CLI" -C "$T/origin.git" restore-db live deploy_live_9 >"$OUT" 2>&1; rc=$?
 check "  ... a release with no snapshot is refused in one line" \
 	sh -c '[ "$1" = 1 ] && grep -q "live has no snapshot for .deploy_live_9." "$2"' - "$rc" "$OUT"
@@ -135,6 +140,7 @@ check "git-workflow clone-db live test copies Live's database into Test's" \
 check "  ... then runs Test's sanitize steps" \
 	eval '[ "$(db site_test "SELECT DISTINCT v FROM t")" = scrubbed ] && [ "$(db site_live "SELECT v FROM t WHERE id = 1")" = v1 ]'
 check "  ... Test's old database is replaced, not mixed" eval '! db site_test "SELECT * FROM only_in_test" >/dev/null 2>&1'
+check "  ... recorded" sh -c '"$1" -C "$2" log test | grep -Eq "^ *[0-9]+ [^ ]+ clone-db +ok +test "' - "$WF_CLI" "$T/origin.git"
 "$WF_CLI" -C "$T/origin.git" clone-db test live >"$OUT" 2>&1; rc=$?
 check "  ... into Live only with --into-live" sh -c '[ "$1" != 0 ] && grep -q "add --into-live" "$2"' - "$rc" "$OUT"
 
@@ -143,10 +149,15 @@ check "  ... into Live only with --into-live" sh -c '[ "$1" != 0 ] && grep -q "a
 db site_live "INSERT INTO t (id, v) VALUES (500, 'only on live')"
 echo 8 >content.txt; git add content.txt; commit "v8"
 git push -q origin master 2>/dev/null
+push_all -o dry-run -o clone-content origin master:test
+check "the dry run of -o clone-content names the database it would replace" \
+	says "dry-run: test: would replace database site_test by a copy of live's database site_live (dropped, created, loaded), then run 1 sanitize step "
 push_all -o clone-content origin master:test
 check "a Test promotion with -o clone-content copies Live's database into Test's" \
 	eval '[ "$rc" = 0 ] && db site_test "SELECT id FROM t" | grep -qx 500 && says "database: live (site_live) into test (site_test)"'
 check "  ... and runs Test's sanitize steps on it" eval '[ "$(db site_test "SELECT DISTINCT v FROM t")" = scrubbed ]'
+check "  ... and its record says the database came too" \
+	sh -c '"$1" -C "$2" show deploy_test_8 | grep -q "database site_live into site_test (1 sanitize step)"' - "$WF_CLI" "$T/origin.git"
 
 # a branch env's database: created with it, dropped with it
 push_all origin HEAD:md/feature-x

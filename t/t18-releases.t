@@ -107,6 +107,7 @@ git push -q origin master 2>/dev/null
 push origin master:test
 check "a tree symlink that points outside is refused" refused
 check "  ... naming it" says "evil.php points outside the release"
+check "  ... and what to do about it" says "evil.php points outside the release (to [^)]*): commit the file itself (cp -L), point it inside the release or into shared/, or remove it; push refused"
 check "  ... test did not move" at refs/heads/test "$good"
 git rm -q evil.php && git commit -q -m "no evil" && git push -q origin master 2>/dev/null
 mkdir -p files && echo x >files/tracked.jpg && git add files && git commit -q -m "tracks uploads"

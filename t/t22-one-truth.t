@@ -74,6 +74,7 @@ check "  ... current serves the release that passed" test "$(current test)" = re
 check "  ... the record says failed" last_record_says "status *failed"
 check "  ... and the step" last_record_says "updatedb"
 check "  ... the last remote line says test is not on it" last_remote_line "the pushed commit is not deployed"
+check "  ... and to fetch, since git's own line says the ref moved" last_remote_line "the pushed commit is not deployed (git's own line for the ref says otherwise: git fetch origin)"
 push origin "$C:live"
 check "live refuses the commit whose step failed on test" refused
 check "  ... saying it failed" says "(deploy_test_3, record [0-9]*) failed"

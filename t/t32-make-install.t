@@ -61,4 +61,13 @@ check "a direct push to live is refused by them" says "remote: workflow: live is
 "$root$cli" -C "$T/site.git" status >"$OUT" 2>&1
 check "the installed git-workflow reads the repository" says "deploy_test_1"
 
+# make dist ships every file git tracks (the sanitizer pass of check.sh
+# builds from make distdir: a doc left out broke its links there)
+if git -C "$WF_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
+	make -s -C "$WF_BUILDDIR" distdir distdir="$T/dist" >/dev/null 2>&1
+	git -C "$WF_SRCDIR" ls-files | grep -v '^\.gitignore$\|/\.keep$' |
+		while IFS= read -r f; do [ -e "$T/dist/$f" ] || echo "$f"; done >"$OUT"
+	check "make distdir holds every file git tracks" test ! -s "$OUT"
+fi
+
 done_testing

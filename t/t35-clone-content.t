@@ -54,7 +54,7 @@ check "before: nginx serves Test's own upload" test "$(get test/uploads/old.jpg)
 commit "second"
 git push -q origin master 2>/dev/null
 push -o dry-run -o clone-content origin master:test
-check "a dry run says it would clone Live's content into Test" says "would clone the content of live (its shared paths) into $P/test/shared"
+check "a dry run says it would clone Live's content into Test" says "would clone the content of live (its shared directories) into $P/test/shared"
 check "  ... and clones nothing" test -e "$tu/old.jpg"
 push -o clone-content origin master:test
 check "a Test promotion with -o clone-content is accepted" pushed_ok

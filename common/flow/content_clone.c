@@ -212,6 +212,16 @@ int wf_content_clone(struct wf_session *s, const struct wf_env *from, const stru
 		*summary = NULL;
 		return -1;
 	}
+	if (rc == 0) {
+		/* the record says the database went too, not only the files */
+		char *db = wf_content_db_note(s, from, to), *both;
+		if (db) {
+			both = xasprintf("%s; %s", *summary, db);
+			free(*summary);
+			free(db);
+			*summary = both;
+		}
+	}
 	return rc;
 }
 
@@ -231,11 +241,11 @@ int wf_content_deploy(struct wf_session *s, struct wf_deploy *d, const char *fro
 	if (why)
 		snprintf(err, sizeof(err), "%s", why);
 	else
-		wf_say("workflow: %s: cloning the content of %s (its shared paths) into %s/shared ...", d->env->branch,
+		wf_say("workflow: %s: cloning the content of %s (its shared directories) into %s/shared ...", d->env->branch,
 		       from->name, d->env->rel.path);
 	if (!why && wf_content_clone(s, from, d->env, &summary, err, sizeof(err)) == 0) {
-		wf_say("workflow: %s: %s; %s's old content set aside in %s/.trash", d->env->branch, summary,
-		       d->env->name, d->env->rel.path);
+		wf_say("workflow: %s: %s; %s's old content replaced (removed after the push)", d->env->branch,
+		       summary, d->env->name);
 		d->note = wf_join_note(d->note, xstrdup(summary));
 	} else {
 		wf_say("workflow: %s: clone-content failed: %s", d->env->branch, err);

@@ -147,3 +147,19 @@ int wf_content_db(struct wf_session *s, const struct wf_env *from, const struct 
 	wf_db_close(&t);
 	return rc;
 }
+
+char *wf_content_db_note(struct wf_session *s, const struct wf_env *from, const struct wf_env *to)
+{
+	struct wf_db_target f, t;
+	char err[256], *note = NULL;
+
+	/* the names as the CMS's files say them, read again */
+	if (wf_db_open(s, from, &f, err, sizeof(err)) != 0)
+		return NULL;
+	if (wf_db_open(s, to, &t, err, sizeof(err)) == 0)
+		note = xasprintf("database %s into %s (%zu sanitize step%s)", f.name, t.name, t.conf->n_sanitize,
+				 t.conf->n_sanitize == 1 ? "" : "s");
+	wf_db_close(&f);
+	wf_db_close(&t);
+	return note;
+}

@@ -6,6 +6,9 @@
 
 #include <stddef.h>
 #include "session.h"
+/* What wf_content_db copied, for the record: "database A into B (1
+ * sanitize step)"; NULL when no database is configured for them. */
+char *wf_content_db_note(struct wf_session *s, const struct wf_env *from, const struct wf_env *to);
 /* Copy from's database into to's and run to's sanitize steps, after the
  * files (docs/content.md). 0 when done or when no database is configured for
  * them; -1 with a one-line reason in err. Lines for the pusher via wf_say. */

@@ -3,6 +3,8 @@
  * so, restored only when a rollback says -o restore-db (or an admin runs
  * git-workflow restore-db); never behind anyone's back: what is lost is
  * said with the snapshot's time. */
+#include "content.h"
+#include "content_clone.h"
 #include "database.h"
 #include "db_deploy.h"
 #include "release.h"
@@ -187,8 +189,8 @@ void wf_db_after_undo(struct wf_session *s, struct wf_deploy *d)
 		d->note = wf_join_note(d->note, xasprintf("database %s not restored (snapshot: releases/%s.db.sql.gz, "
 							  "%s)", t.name, d->cx.prev, when));
 	} else {
-		wf_say("workflow: %s: only the code went back: database %s was NOT restored (this deploy took no "
-		       "snapshot of it)", env->branch, t.name);
+		wf_say("workflow: %s: only the code went back: database %s was not restored (this deploy took no "
+		       "snapshot of it): it keeps what any step that ran did to it", env->branch, t.name);
 		d->note = wf_join_note(d->note, xasprintf("database %s not restored", t.name));
 	}
 	free(path);
@@ -219,6 +221,25 @@ int wf_db_no_snapshot(struct wf_session *s, const struct wf_env *env, const char
 	return none;
 }
 
+/* -o clone-content replaces the target's database: the most destructive
+ * part of it, so the dry run names both databases. */
+static void describe_clone(struct wf_session *s, const struct wf_env *env, const struct wf_db_target *t)
+{
+	const struct wf_env *from;
+	struct wf_db_target f;
+	char err[256];
+
+	if (env->multidev || s->opts.clone_content <= 0 ||
+	    !(from = wf_content_env(s, wf_content_source(&s->config, env, s->opts.clone_from))) ||
+	    wf_db_target(&s->config, from, &f, err, sizeof(err)) != 0)
+		return;
+	if (!f.name[0]) /* read from the CMS's file when it runs */
+		snprintf(f.name, sizeof(f.name), "of %s", from->name);
+	wf_say("dry-run: %s: would replace database %s by a copy of %s's database %s (dropped, created, loaded), "
+	       "then run %zu sanitize step%s", env->branch, t->name, from->name, f.name, t->conf->n_sanitize,
+	       t->conf->n_sanitize == 1 ? "" : "s");
+}
+
 void wf_db_describe(struct wf_session *s, const struct wf_deploy *d)
 {
 	const struct wf_env *env = d->env;
@@ -231,6 +252,7 @@ void wf_db_describe(struct wf_session *s, const struct wf_deploy *d)
 		return;
 	if (!t.name[0]) /* read from the CMS's file when it runs */
 		snprintf(t.name, sizeof(t.name), "of %s", env->name);
+	describe_clone(s, env, &t);
 	if (t.conf->snapshot && wf_release_current(&env->rel, cur) == 0)
 		wf_say("dry-run: %s: would save database %s as releases/%s.db.sql.gz before the steps", env->branch,
 		       t.name, cur);

@@ -343,7 +343,8 @@ static void say_where(struct wf_session *s, const struct wf_deploy *d)
 		wf_release_current(&e->rel, cur);
 	wf_say("workflow: %s FAILED: %s is on %.12s%s%s%s%s", e->branch, e->branch, r == 0 ? tip : "(none)",
 	       cur[0] ? ", current serves releases/" : "", cur,
-	       r == 0 && strcmp(tip, d->new_oid) ? "; the pushed commit is not deployed" : "",
+	       r == 0 && strcmp(tip, d->new_oid) ? "; the pushed commit is not deployed (git's own line for the ref "
+	       "says otherwise: git fetch origin)" : "",
 	       r == 0 && !strcmp(tip, d->new_oid) ? "; that is the commit that failed" : "");
 }
 

@@ -138,8 +138,8 @@ void wf_deploy_describe(struct wf_session *s, const struct wf_deploy *d)
 		       "and switch %s/current to it", d->env->branch, s->config.tag_prefix, d->env->name, n + 1,
 		       d->env->rel.path, d->env->rel.n_build, d->env->rel.n_build == 1 ? "" : "s", d->env->rel.path);
 	if (d->env->rel.path && !d->env->multidev && s->opts.clone_content > 0)
-		wf_say("dry-run: %s: would clone the content of %s (its shared paths) into %s/shared before the steps, "
-		       "setting aside what is there", d->env->branch, wf_content_source(&s->config, d->env,
+		wf_say("dry-run: %s: would clone the content of %s (its shared directories) into %s/shared before the "
+		       "steps, replacing what is there", d->env->branch, wf_content_source(&s->config, d->env,
 		       s->opts.clone_from), d->env->rel.path);
 	for (size_t i = 0; i < d->env->rel.n_hosts; i++)
 		wf_say("dry-run: %s: would copy it to [%s] %s and switch it there, once every host has it",

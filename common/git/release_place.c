@@ -150,7 +150,8 @@ static int place_link(struct place *pl, int dirfd, const git_tree_entry *e, cons
 	target = xstrndup(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
 	/* a NUL in the blob would make the link name less than git's */
 	if (strlen(target) != (size_t)git_blob_rawsize(b) || !wf_release_link_ok(path, target))
-		rc = perr(pl, "the symlink %s points outside the release (to %s); push refused", path, target);
+		rc = perr(pl, "the symlink %s points outside the release (to %s): commit the file itself (cp -L), "
+			  "point it inside the release or into shared/, or remove it; push refused", path, target);
 	else if (symlinkat(target, dirfd, git_tree_entry_name(e)) < 0)
 		rc = perr(pl, "cannot create the symlink %s: %s", path, strerror(errno));
 	git_blob_free(b);
@@ -277,7 +278,8 @@ static int links_inside(struct place *pl, const char *dir)
 			rc = perr(pl, "the symlink %s cannot be resolved (%s); push refused", pl->out->links[i],
 				  strerror(errno));
 		else if (!wf_path_under(r, real_dir) && !wf_path_under(r, real_shared))
-			rc = perr(pl, "the symlink %s points outside the release (to %s); push refused",
+			rc = perr(pl, "the symlink %s points outside the release (to %s): commit the file itself "
+				  "(cp -L), point it inside the release or into shared/, or remove it; push refused",
 				  pl->out->links[i], r);
 		free(l);
 	}
