@@ -152,6 +152,12 @@ Test(recipe_db, refusals)
 	cr_assert_not_null(strstr(err, "'database.live' needs options_file"), "%s", err);
 	cr_assert_null(strstr(err, "recipe"), "%s", err);
 	wf_config_free(&cfg);
+	/* with hosts, the CMS's file is on the web servers */
+	cr_assert_eq(wf_config_load_string(&cfg, "live = { path = \"/tmp/wf-rdb/live\"; recipe = \"wordpress\";\n"
+					   "  hosts = ( { target = \"deploy@web1.example:/srv/live\"; } ); };\n"
+					   "database = { engine = \"mariadb\"; };\n", "t.conf", err, sizeof(err)), -1);
+	cr_assert_not_null(strstr(err, "(with hosts, the CMS's file is on the web servers)"), "%s", err);
+	wf_config_free(&cfg);
 	/* without a recipe, an env with no group has no database */
 	cr_assert_eq(wf_config_load_string(&cfg, "live = { path = \"/tmp/wf-rdb/live\"; };\n"
 					   "database = { engine = \"mariadb\"; };\n", "t.conf", err, sizeof(err)), 0);

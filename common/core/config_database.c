@@ -90,13 +90,16 @@ static int get_name(struct ld *ld, const config_setting_t *g, const char *where,
  * (MySQL, MariaDB: the file is read into an option file), and the
  * sanitize steps when it has no `sanitize` of its own. */
 static int from_recipe(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_database *db,
-		       const struct wf_recipe *rp, int md, struct wf_db_env *e)
+		       const struct wf_recipe *rp, const struct wf_env *env, struct wf_db_env *e)
 {
-	if (!e->options_file && (!rp || md || db->engine == WF_DB_POSTGRESQL))
+	int md = !env, remote = env && env->rel.n_hosts;
+
+	if (!e->options_file && (!rp || md || remote || db->engine == WF_DB_POSTGRESQL))
 		return wf_cfg_fail(ld, g, "'%s' needs options_file: the client's option file on the server (a MySQL "
 				   "option file, a PostgreSQL service file), which holds the connection and its "
-				   "password%s", where, rp && !md ? " (a recipe reads it from the CMS's file for mysql and "
-				   "mariadb only)" : "");
+				   "password%s", where, !rp || md ? "" : remote ? " (with hosts, the CMS's file is on "
+				   "the web servers)" : " (a recipe reads it from the CMS's file for mysql and mariadb "
+				   "only)");
 	/* a branch env's connection stays the config's: its name makes it
 	 * its own, and it is dropped with the env */
 	if (rp && !md && (!e->name || !e->options_file))
@@ -132,7 +135,7 @@ static int load_env(struct ld *ld, const config_setting_t *db, const struct wf_d
 		  wf_cfg_get_bool(ld, g, md ? "create" : "snapshot", where, md ? &e->create : &e->snapshot) < 0 ||
 		  wf_cfg_load_steps(ld, g, "sanitize", where, &e->sanitize, &e->n_sanitize) < 0))
 		goto out;
-	if (from_recipe(ld, g ? g : db, where, dbc, rp, md, e) < 0)
+	if (from_recipe(ld, g ? g : db, where, dbc, rp, env, e) < 0)
 		goto out;
 	if (v && !wf_cfg_valid_charset(v, "._-", 1)) {
 		wf_cfg_fail(ld, s, "'%s.service' must be made of A-Z a-z 0-9 . _ -, not '%s'", where, v);
