@@ -29,10 +29,10 @@ static void child(char *const argv[], const char *cwd, int out, unsigned timeout
 
 int wf_capture(char *const argv[], const char *cwd, size_t max, unsigned timeout, char **out, size_t *len)
 {
-	int p[2], st, too_much = 0;
+	int p[2], st = 0, too_much = 0;
 	size_t n = 0;
 	char *buf = xmalloc(max + 1);
-	pid_t pid;
+	pid_t pid, r;
 
 	*out = NULL;
 	*len = 0;
@@ -51,23 +51,24 @@ int wf_capture(char *const argv[], const char *cwd, size_t max, unsigned timeout
 	close(p[1]);
 	for (;;) {
 		char tmp[4096];
-		ssize_t r = read(p[0], n < max ? buf + n : tmp, n < max ? max - n : sizeof(tmp));
-		if (r < 0 && errno == EINTR)
+		ssize_t got = read(p[0], n < max ? buf + n : tmp, n < max ? max - n : sizeof(tmp));
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (got <= 0)
 			break;
 		if (n < max)
-			n += (size_t)r;
+			n += (size_t)got;
 		else
 			too_much = 1;
 	}
 	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	if (too_much) {
+	if (r < 0 || too_much) {
 		explicit_bzero(buf, max + 1);
 		free(buf);
-		errno = EMSGSIZE;
+		if (too_much)
+			errno = EMSGSIZE;
 		return -1;
 	}
 	buf[n] = '\0';
