@@ -196,4 +196,26 @@ EOF
 check "  ... then the base URLs made Test's url, in Test's release" sh -c 'cut -d"|" -f1 "$1" | diff -u "$2" - >&2' - "$LOG" "$T/want"
 check "  ... then customers' e-mails scrubbed, with the table prefix" \
 	sh -c 'grep -v "^  " "$1" | tail -1 | grep -qx "mariadb --defaults-extra-file=[^ ]* shop_test -e UPDATE m_customer_entity SET email = CONCAT(.customer-., entity_id, .@example.invalid.)"' - "$T/db.log"
+# PostgreSQL: a service file and a password file, each mode 0600
+for tool in pg_dump psql dropdb createdb; do
+	cat >"$T/bin/$tool" <<EOF
+#!/bin/sh
+echo "$tool \$* | \$PGSERVICE \$PGDATABASE" >>"$T/db.log"
+echo "  modes \$(stat -c %a "\$PGSERVICEFILE") \$(stat -c %a "\$PGPASSFILE")" >>"$T/db.log"
+sed 's/^/  /' "\$PGSERVICEFILE" "\$PGPASSFILE" >>"$T/db.log"
+[ "$tool" = pg_dump ] && echo "-- the dump"
+[ "$tool" = psql ] && cat >/dev/null
+exit 0
+EOF
+	chmod 755 "$T/bin/$tool"
+done
+sed -i 's/"magento"/"drupal"/; s/"mariadb"/"postgresql"/' "$T/origin.git/workflow.conf"
+drupal_settings live drupal_live dlive 'Pg:live-pw' /run/postgresql ""
+drupal_settings test drupal_test dtest Pg-test-pw 127.0.0.1 5433
+clone
+check "drupal on postgresql: each env's connection as a service file and a password file, both 0600" \
+	sh -c '[ "$1" = 0 ] && tr -d "\n" <"$2" | grep -q "^pg_dump --no-owner --no-privileges --dbname drupal_live | live drupal_live  modes 600 600  \[live\]  host=/run/postgresql  user=dlive  \*:\*:\*:\*:Pg\\\\:live-pw" &&
+		grep -q "^createdb drupal_test | test drupal_test" "$2" && grep -q "^  port=5433" "$2"' - "$rc" "$T/db.log"
+check "  ... no password in an argv" sh -c '! grep -v "^  " "$1" | grep -q "pw"' - "$T/db.log"
+check "  ... the files are gone after" sh -c '! ls "$1"/workflow/tmp/*.cnf 2>/dev/null' - "$T/origin.git"
 done_testing

@@ -144,9 +144,10 @@ Test(recipe_db, refusals)
 	const char *norecipe = "live = { path = \"/tmp/wf-rdb/live\"; };\n"
 			       "database = { engine = \"mariadb\"; live = { name = \"l\"; }; };\n";
 
-	cr_assert_eq(wf_config_load_string(&cfg, pg, "t.conf", err, sizeof(err)), -1);
-	cr_assert_not_null(strstr(err, "'database.live' needs options_file"), "%s", err);
-	cr_assert_not_null(strstr(err, "for mysql and mariadb only"), "%s", err);
+	/* PostgreSQL too: a service file and a password file are written */
+	cr_assert_eq(wf_config_load_string(&cfg, pg, "t.conf", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(cfg.database->live.recipe, &wf_recipe_drupal);
+	cr_assert_str_eq(cfg.database->live.service, "live");
 	wf_config_free(&cfg);
 	cr_assert_eq(wf_config_load_string(&cfg, norecipe, "t.conf", err, sizeof(err)), -1);
 	cr_assert_not_null(strstr(err, "'database.live' needs options_file"), "%s", err);
@@ -220,6 +221,37 @@ Test(recipe_db, what_php_printed_must_be_six_fields)
 	cr_assert_eq(wf_db_conn_parse("a\0b\0c\0", 6, &c), -1);
 	cr_assert_eq(wf_db_conn_parse("a\0b\0c\0d\0e\0f\0g", 13, &c), -1);
 	cr_assert_eq(wf_db_conn_parse("", 0, &c), -1);
+}
+
+Test(recipe_db, postgresql_service_and_password_files)
+{
+	struct wf_db_conn c = { 0 };
+	char *text;
+
+	c.user = xstrdup("drupal");
+	c.password = xstrdup("a:b\\c#d");
+	c.host = xstrdup("127.0.0.1");
+	c.port = xstrdup("5433");
+	text = wf_db_conn_pgservice(&c, "test", err, sizeof(err));
+	cr_assert_str_eq(text, "[test]\nhost=127.0.0.1\nport=5433\nuser=drupal\n");
+	free(text);
+	/* the password only in the password file, ':' and '\\' escaped */
+	text = wf_db_conn_pgpass(&c, err, sizeof(err));
+	cr_assert_str_eq(text, "*:*:*:*:a\\:b\\\\c#d\n");
+	free(text);
+	free(c.host);
+	c.host = NULL;
+	c.socket = xstrdup("/run/postgresql");
+	free(c.port);
+	c.port = NULL;
+	text = wf_db_conn_pgservice(&c, "live", err, sizeof(err));
+	cr_assert_str_eq(text, "[live]\nhost=/run/postgresql\nuser=drupal\n");
+	free(text);
+	free(c.password);
+	c.password = xstrdup("x\ny");
+	cr_assert_null(wf_db_conn_pgpass(&c, err, sizeof(err)));
+	cr_assert_str_eq(err, "its password has a line break, which a connection file cannot hold");
+	wf_db_conn_free(&c);
 }
 
 Test(recipe_db, option_file)

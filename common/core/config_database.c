@@ -87,19 +87,18 @@ static int get_name(struct ld *ld, const config_setting_t *g, const char *where,
 
 /* What the env's recipe fills (docs/recipes.md): the connection and the
  * name, from the CMS's settings file, when the group does not give them
- * (MySQL, MariaDB: the file is read into an option file), and the
- * sanitize steps when it has no `sanitize` of its own. */
-static int from_recipe(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_database *db,
-		       const struct wf_recipe *rp, const struct wf_env *env, struct wf_db_env *e)
+ * (read into an option file; for PostgreSQL a service and a password
+ * file), and the sanitize steps when it has no `sanitize` of its own. */
+static int from_recipe(struct ld *ld, const config_setting_t *g, const char *where, const struct wf_recipe *rp,
+		       const struct wf_env *env, struct wf_db_env *e)
 {
 	int md = !env, remote = env && env->rel.n_hosts;
 
-	if (!e->options_file && (!rp || md || remote || db->engine == WF_DB_POSTGRESQL))
+	if (!e->options_file && (!rp || md || remote))
 		return wf_cfg_fail(ld, g, "'%s' needs options_file: the client's option file on the server (a MySQL "
 				   "option file, a PostgreSQL service file), which holds the connection and its "
-				   "password%s", where, !rp || md ? "" : remote ? " (with hosts, the CMS's file is on "
-				   "the web servers)" : " (a recipe reads it from the CMS's file for mysql and mariadb "
-				   "only)");
+				   "password%s", where, !rp || md ? "" : " (with hosts, the CMS's file is on the web "
+				   "servers)");
 	/* a branch env's connection stays the config's: its name makes it
 	 * its own, and it is dropped with the env */
 	if (rp && !md && (!e->name || !e->options_file))
@@ -111,8 +110,8 @@ static int from_recipe(struct ld *ld, const config_setting_t *g, const char *whe
 
 /* database.<key>: its group, or with none, for an env with a recipe rp,
  * what the recipe fills (a branch env, env NULL: its sanitize steps only). */
-static int load_env(struct ld *ld, const config_setting_t *db, const struct wf_database *dbc, const char *key,
-		    struct wf_db_env *e, const struct wf_env *env, const struct wf_recipe *rp)
+static int load_env(struct ld *ld, const config_setting_t *db, const char *key, struct wf_db_env *e,
+		    const struct wf_env *env, const struct wf_recipe *rp)
 {
 	config_setting_t *g, *s = NULL;
 	const char *v = NULL;
@@ -135,7 +134,7 @@ static int load_env(struct ld *ld, const config_setting_t *db, const struct wf_d
 		  wf_cfg_get_bool(ld, g, md ? "create" : "snapshot", where, md ? &e->create : &e->snapshot) < 0 ||
 		  wf_cfg_load_steps(ld, g, "sanitize", where, &e->sanitize, &e->n_sanitize) < 0))
 		goto out;
-	if (from_recipe(ld, g ? g : db, where, dbc, rp, env, e) < 0)
+	if (from_recipe(ld, g ? g : db, where, rp, env, e) < 0)
 		goto out;
 	if (v && !wf_cfg_valid_charset(v, "._-", 1)) {
 		wf_cfg_fail(ld, s, "'%s.service' must be made of A-Z a-z 0-9 . _ -, not '%s'", where, v);
@@ -185,10 +184,10 @@ int wf_cfg_load_database(struct ld *ld, const config_setting_t *root, struct wf_
 	db->timeout = WF_DB_TIMEOUT_DEFAULT;
 	if (wf_cfg_check_keys(ld, g, "database", db_keys) < 0 || load_engine(ld, g, db) < 0 ||
 	    wf_cfg_get_timeout(ld, g, "timeout", "database", &db->timeout) < 0 ||
-	    load_env(ld, g, db, "dev", &db->dev, &c->dev, wf_recipe_find(c->dev.rel.recipe)) < 0 ||
-	    load_env(ld, g, db, "test", &db->test, &c->test, wf_recipe_find(c->test.rel.recipe)) < 0 ||
-	    load_env(ld, g, db, "live", &db->live, &c->live, wf_recipe_find(c->live.rel.recipe)) < 0 ||
-	    load_env(ld, g, db, "multidev", &db->multidev, NULL, wf_recipe_find(c->multidev.rel.recipe)) < 0)
+	    load_env(ld, g, "dev", &db->dev, &c->dev, wf_recipe_find(c->dev.rel.recipe)) < 0 ||
+	    load_env(ld, g, "test", &db->test, &c->test, wf_recipe_find(c->test.rel.recipe)) < 0 ||
+	    load_env(ld, g, "live", &db->live, &c->live, wf_recipe_find(c->live.rel.recipe)) < 0 ||
+	    load_env(ld, g, "multidev", &db->multidev, NULL, wf_recipe_find(c->multidev.rel.recipe)) < 0)
 		return -1;
 	/* sanitize steps keep what the others keep of their output */
 	for (int k = 0; k < 4; k++) {

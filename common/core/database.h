@@ -52,7 +52,8 @@ struct wf_db_target {
 	 * (wf_db_open); recipe is the env's, path its path */
 	const struct wf_recipe *recipe;
 	const char *path;
-	char cnf[4096];         /* the option file wf_db_open wrote ("" none), removed by wf_db_close */
+	char cnf[4096];         /* the option file wf_db_open wrote ("" none), removed by wf_db_close; */
+	char pass[4096];        /* PostgreSQL: the service file, and this passfile */
 	char prefix[65];        /* the CMS's table prefix (WF_DB_PREFIX) */
 };
 
@@ -68,6 +69,11 @@ int wf_db_conn_parse(const char *buf, size_t len, struct wf_db_conn *c);
 /* The MySQL option file ([client]) that carries c, or NULL with err (a
  * value an option file cannot hold).  Malloc'd. */
 char *wf_db_conn_cnf(const struct wf_db_conn *c, char *err, size_t errlen);
+/* PostgreSQL: the connection service file's text (service [name]: host,
+ * port, user) and the password file's (*:*:*:*:password, ':' and '\'
+ * escaped), or NULL with err.  Malloc'd. */
+char *wf_db_conn_pgservice(const struct wf_db_conn *c, const char *service, char *err, size_t errlen);
+char *wf_db_conn_pgpass(const struct wf_db_conn *c, char *err, size_t errlen);
 void wf_db_conn_free(struct wf_db_conn *c);
 
 enum wf_db_op {

@@ -100,6 +100,48 @@ static int put(struct sbuf *sb, const char *key, const char *v, char *err, size_
 	return 0;
 }
 
+/* A line break cannot be said in either file. */
+static int one_line(const char *key, const char *v, char *err, size_t errlen)
+{
+	if (v && strpbrk(v, "\n\r")) {
+		snprintf(err, errlen, "its %s has a line break, which a %s file cannot hold", key, "connection");
+		return -1;
+	}
+	return 0;
+}
+
+char *wf_db_conn_pgservice(const struct wf_db_conn *c, const char *service, char *err, size_t errlen)
+{
+	/* a socket is libpq's host too: its directory */
+	const char *host = c->socket ? c->socket : c->host;
+
+	if (one_line("user", c->user, err, errlen) < 0 || one_line("host", host, err, errlen) < 0)
+		return NULL;
+	if (c->port && !digits(c->port)) {
+		snprintf(err, errlen, "its port '%.20s' is not a number", c->port);
+		return NULL;
+	}
+	return xasprintf("[%s]\n%s%s%s%s%s%s%s%s%s", service, host ? "host=" : "", host ? host : "", host ? "\n" : "",
+			 c->port ? "port=" : "", c->port ? c->port : "", c->port ? "\n" : "", c->user ? "user=" : "",
+			 c->user ? c->user : "", c->user ? "\n" : "");
+}
+
+char *wf_db_conn_pgpass(const struct wf_db_conn *c, char *err, size_t errlen)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	if (one_line("password", c->password, err, errlen) < 0)
+		return NULL;
+	sbuf_adds(&sb, "*:*:*:*:");
+	for (const char *p = c->password ? c->password : ""; *p; p++) {
+		if (*p == '\\' || *p == ':')
+			sbuf_add(&sb, "\\", 1);
+		sbuf_add(&sb, p, 1);
+	}
+	sbuf_adds(&sb, "\n");
+	return sbuf_detach(&sb);
+}
+
 char *wf_db_conn_cnf(const struct wf_db_conn *c, char *err, size_t errlen)
 {
 	struct sbuf sb = SBUF_INIT;

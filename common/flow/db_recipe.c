@@ -3,7 +3,8 @@
  * (never one from the repository, never pushed text), read by the
  * recipe's PHP run as argv (php -r CODE -- FILE, the code fixed in the
  * recipe); the password goes into a 0600 option file of
- * $GIT_DIR/workflow/tmp/ that the tools get with --defaults-extra-file,
+ * $GIT_DIR/workflow/tmp/ that the tools get with --defaults-extra-file (for
+ * PostgreSQL a service file and a password file, PGSERVICEFILE, PGPASSFILE),
  * removed when done: never printed, recorded or on a command line. */
 #include "database.h"
 #include "db_deploy.h"
@@ -63,17 +64,19 @@ static void sweep(const char *dir)
 		closedir(d);
 }
 
-/* The connection as an option file of $GIT_DIR/workflow/tmp/, 0600. */
-static int write_cnf(struct wf_session *s, struct wf_db_target *t, const char *text, char *err, size_t errlen)
+/* text as a new file of $GIT_DIR/workflow/tmp/, 0600, its name in path
+ * (PATH_MAX), text wiped.  0, or -1 with err. */
+static int write_tmp(struct wf_session *s, const struct wf_db_target *t, char *path, char *text, char *err,
+		     size_t errlen)
 {
 	char *dir = xasprintf("%s/workflow/tmp", s->repo.git_dir);
 	size_t len = strlen(text), at = 0;
 	int fd = -1;
 
-	snprintf(t->cnf, sizeof(t->cnf), "%s/db-%ld-XXXXXX.cnf", dir, (long)getpid());
+	snprintf(path, 4096, "%s/db-%ld-XXXXXX.cnf", dir, (long)getpid());
 	if (wf_mkdir_p(dir, 0700) == 0) {
 		sweep(dir);
-		fd = mkostemps(t->cnf, 4, O_CLOEXEC);
+		fd = mkostemps(path, 4, O_CLOEXEC);
 	}
 	free(dir);
 	while (fd >= 0 && at < len) {
@@ -84,15 +87,47 @@ static int write_cnf(struct wf_session *s, struct wf_db_target *t, const char *t
 			break;
 		at += (size_t)w;
 	}
+	explicit_bzero(text, len);
+	free(text);
 	if (fd < 0 || at < len || close(fd) < 0) {
-		snprintf(err, errlen, "database.%s: cannot write an option file in %s/workflow/tmp: %s", t->env,
+		snprintf(err, errlen, "database.%s: cannot write a connection file in %s/workflow/tmp: %s", t->env,
 			 s->repo.git_dir, strerror(errno));
 		if (fd >= 0)
-			unlink(t->cnf);
-		t->cnf[0] = '\0';
+			unlink(path);
+		path[0] = '\0';
 		return -1;
 	}
+	return 0;
+}
+
+/* The connection into files the tools get: MySQL, MariaDB an option file;
+ * PostgreSQL a service file and a password file. */
+static int write_conn(struct wf_session *s, struct wf_db_target *t, const struct wf_db_conn *c, char *err,
+		      size_t errlen)
+{
+	int pg = t->engine == WF_DB_POSTGRESQL;
+	char *text = pg ? wf_db_conn_pgservice(c, t->service, err, errlen) : wf_db_conn_cnf(c, err, errlen);
+	char *pass = pg && text ? wf_db_conn_pgpass(c, err, errlen) : NULL;
+
+	if (!text || (pg && !pass)) {
+		free(text);
+		return -1;
+	}
+	if (write_tmp(s, t, t->cnf, text, err, errlen) < 0) {
+		if (pass) {
+			explicit_bzero(pass, strlen(pass));
+			free(pass);
+		}
+		return -2;
+	}
+	if (pg && write_tmp(s, t, t->pass, pass, err, errlen) < 0) {
+		unlink(t->cnf);
+		t->cnf[0] = '\0';
+		return -2;
+	}
 	t->options_file = t->cnf;
+	if (pg)
+		t->passfile = t->pass;
 	return 0;
 }
 
@@ -101,7 +136,6 @@ static int write_cnf(struct wf_session *s, struct wf_db_target *t, const char *t
 static int fill(struct wf_session *s, struct wf_db_target *t, const struct wf_db_conn *c, const char *file,
 		char *err, size_t errlen)
 {
-	char *text;
 	int rc;
 
 	if (!t->name[0] && !*c->name) {
@@ -123,16 +157,12 @@ static int fill(struct wf_session *s, struct wf_db_target *t, const struct wf_db
 	snprintf(t->prefix, sizeof(t->prefix), "%s", c->prefix);
 	if (t->options_file)
 		return 0;
-	if (!(text = wf_db_conn_cnf(c, err, errlen))) {
+	if ((rc = write_conn(s, t, c, err, errlen)) == -1) {
 		char why[128];
 		snprintf(why, sizeof(why), "%s", err);
 		snprintf(err, errlen, "database.%s: the connection in %s: %s", t->env, file, why);
-		return -1;
 	}
-	rc = write_cnf(s, t, text, err, errlen);
-	explicit_bzero(text, strlen(text));
-	free(text);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static int read_settings(struct wf_session *s, struct wf_db_target *t, char *err, size_t errlen)
@@ -183,5 +213,7 @@ void wf_db_close(struct wf_db_target *t)
 {
 	if (t->cnf[0])
 		unlink(t->cnf);
-	t->cnf[0] = '\0';
+	if (t->pass[0])
+		unlink(t->pass);
+	t->cnf[0] = t->pass[0] = '\0';
 }
