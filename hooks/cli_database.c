@@ -8,6 +8,7 @@
 #include "lock.h"
 #include "multidev_registry.h"
 #include "record.h"
+#include "release.h"
 #include "release_names.h"
 #include "session.h"
 #include "util.h"
@@ -68,36 +69,19 @@ static void record(struct wf_session *s, const char *kind, const struct wf_env *
 		fprintf(stderr, "git-workflow: warning: could not record it in %sworkflow/records\n", s->repo.git_dir);
 }
 
-/* The release env's current serves ("" when none can be read). */
-static void served(const struct wf_env *env, char *name, size_t len)
-{
-	char *link = xasprintf("%s/current", env->rel.path), buf[200];
-	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
-	const char *slash;
-
-	free(link);
-	name[0] = '\0';
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	snprintf(name, len, "%s", slash ? slash + 1 : buf);
-}
-
 static int do_restore(struct wf_session *s, const struct wf_env *env, void *arg)
 {
 	const char *release = arg;
-	char cur[256], *what;
-	int rc;
-
-	struct stat st;
+	char cur[WF_RELEASE_NAME_MAX] = "", *what;
 	char *snap = env->rel.path && wf_release_name_ok(release) ? wf_db_snapshot_path(&env->rel, release) : NULL;
-	int exists = snap && stat(snap, &st) == 0;
+	struct stat st;
+	int rc, exists = snap && stat(snap, &st) == 0;
 
 	free(snap);
 	if (!exists)    /* said by wf_db_restore_release: nothing done, nothing to record */
 		return wf_db_restore_release(s, env, release) ? 1 : 0;
-	served(env, cur, sizeof(cur));
+	if (wf_release_current(&env->rel, cur) != 0)
+		cur[0] = '\0';
 	/* the snapshot of one release under another's code: said, since the
 	 * code may not read that schema */
 	if (cur[0] && strcmp(cur, release))
