@@ -71,6 +71,31 @@ start_server() {
 	exit 1
 }
 
+# start_php_fpm CHILDREN POOL_LINES [ARG...]: a PHP-FPM master of the
+# test's own ($FPM, in the foreground), its pool on $sock (default
+# $T/fpm.sock) with CHILDREN static workers and POOL_LINES (php_admin_value
+# lines, or none); ARGs go to the master (-d: what only the master sets,
+# such as OPcache's shared memory).  Bails out when the socket never comes.
+start_php_fpm() {
+	_children=$1 _pool=$2
+	shift 2
+	: "${sock:=$T/fpm.sock}"
+	cat >"$T/fpm.conf" <<CONF
+[global]
+pid = $T/fpm.pid
+error_log = $T/fpm.log
+daemonize = no
+[site]
+listen = $sock
+pm = static
+pm.max_children = $_children
+$_pool
+CONF
+	spawn "$T/fpm.out" "$FPM" -R -F -y "$T/fpm.conf" "$@"
+	_i=0; while [ ! -S "$sock" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ -S "$sock" ] || { cat "$T/fpm.out" "$T/fpm.log" 2>/dev/null | sed 's/^/# /'; echo "Bail out! php-fpm did not start"; exit 1; }
+}
+
 # nginx_conf_in DIR PORT SERVER-BODY: DIR/nginx.conf for an nginx of the
 # test's own (no daemon, one worker, its logs and temp files in DIR)
 # listening on 127.0.0.1:PORT with SERVER-BODY inside its server block.

@@ -12,22 +12,9 @@ FPM=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm* 2>/dev/null | head -1)
 [ -n "$FPM" ] || skip_all "no php-fpm binary"
 P=$T/site
 sock=$T/fpm.sock
-cat >"$T/fpm.conf" <<CONF
-[global]
-pid = $T/fpm.pid
-error_log = $T/fpm.log
-daemonize = no
-[site]
-listen = $sock
-pm = static
-pm.max_children = 1
-php_admin_value[opcache.enable] = 1
+start_php_fpm 1 "php_admin_value[opcache.enable] = 1
 php_admin_value[opcache.validate_timestamps] = 0
-php_admin_value[opcache.memory_consumption] = 16
-CONF
-spawn "$T/fpm.out" "$FPM" -R -F -y "$T/fpm.conf"
-i=0; while [ ! -S "$sock" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$sock" ] || { cat "$T/fpm.out" "$T/fpm.log" 2>/dev/null | sed 's/^/# /'; echo "Bail out! php-fpm did not start"; exit 1; }
+php_admin_value[opcache.memory_consumption] = 16"
 
 printf 'test = { branch = "test"; path = "%s/test"; php_fpm = "%s"; };\n' "$P" "$sock" >"$T/workflow.conf"
 setup --conf "$T/workflow.conf"

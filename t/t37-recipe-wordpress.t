@@ -41,21 +41,8 @@ sql -e "CREATE DATABASE wp; CREATE USER 'wp'@'127.0.0.1' IDENTIFIED BY 'wp-secre
 	GRANT ALL ON wp.* TO 'wp'@'127.0.0.1';" || { echo "Bail out! cannot create the database"; exit 1; }
 
 # --- PHP-FPM (a pool of the test's own) and nginx in front -----------------------
-cat >"$T/fpm.conf" <<CONF
-[global]
-pid = $T/fpm.pid
-error_log = $T/fpm.log
-daemonize = no
-[site]
-listen = $sock
-pm = static
-pm.max_children = 3
-php_admin_value[opcache.enable] = 1
-php_admin_value[opcache.validate_timestamps] = 0
-CONF
-spawn "$T/fpm.out" "$FPM" -R -F -y "$T/fpm.conf"
-i=0; while [ ! -S "$sock" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$sock" ] || { cat "$T/fpm.out" "$T/fpm.log" 2>/dev/null | sed 's/^/# /'; echo "Bail out! php-fpm did not start"; exit 1; }
+start_php_fpm 3 "php_admin_value[opcache.enable] = 1
+php_admin_value[opcache.validate_timestamps] = 0"
 H=$T/nginx
 # the server block of docs/cms-wordpress.md
 nginx_conf() {

@@ -16,23 +16,10 @@ sock=$T/fpm.sock
 FILES=60
 # room for 223 scripts (opcache.max_accelerated_files = 200 is raised to
 # that prime): 10 releases of 61 scripts do not fit, 2 do
-cat >"$T/fpm.conf" <<CONF
-[global]
-pid = $T/fpm.pid
-error_log = $T/fpm.log
-daemonize = no
-[site]
-listen = $sock
-pm = static
-pm.max_children = 4
-php_admin_value[opcache.enable] = 1
-php_admin_value[opcache.validate_timestamps] = 0
-CONF
 # the shared memory is made by the master, before any pool's settings: -d
-spawn "$T/fpm.out" "$FPM" -R -F -y "$T/fpm.conf" -d opcache.max_accelerated_files=200 \
-	-d opcache.memory_consumption=16 -d opcache.interned_strings_buffer=4
-i=0; while [ ! -S "$sock" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$sock" ] || { cat "$T/fpm.out" "$T/fpm.log" 2>/dev/null | sed 's/^/# /'; echo "Bail out! php-fpm did not start"; exit 1; }
+start_php_fpm 4 "php_admin_value[opcache.enable] = 1
+php_admin_value[opcache.validate_timestamps] = 0" \
+	-d opcache.max_accelerated_files=200 -d opcache.memory_consumption=16 -d opcache.interned_strings_buffer=4
 H=$T/nginx
 nginx_conf() {
 	nginx_conf_in "$H" "$1" "		root $P/test/current;

@@ -35,19 +35,7 @@ mariadb_root "CREATE USER wplive@'%' IDENTIFIED BY '$(sqlq "$LPASS")'; GRANT ALL
 root_sql() { mariadb --defaults-file="$MARIADB_DIR/root.cnf" -N -B "$@"; }
 
 # --- PHP-FPM and nginx serving Test --------------------------------------------------
-cat >"$T/fpm.conf" <<CONF
-[global]
-pid = $T/fpm.pid
-error_log = $T/fpm.log
-daemonize = no
-[site]
-listen = $sock
-pm = static
-pm.max_children = 2
-CONF
-spawn "$T/fpm.out" "$FPM" -R -F -y "$T/fpm.conf"
-i=0; while [ ! -S "$sock" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$sock" ] || { echo "Bail out! php-fpm did not start"; exit 1; }
+start_php_fpm 2 ""
 H=$T/nginx
 nginx_conf() {
 	nginx_conf_in "$H" "$1" "		root $P/test/current;
