@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "release.h"
+#include "repo.h"
 
 int main(int argc, char **argv)
 {
@@ -17,7 +18,7 @@ int main(int argc, char **argv)
 
 	if (argc < 5)
 		return 2;
-	git_libgit2_init();
+	wf_git_init();
 	if (git_repository_open_bare(&repo, argv[1]) < 0)
 		return 1;
 	memset(&rc, 0, sizeof(rc));

@@ -26,7 +26,7 @@ static int finish_open(struct wf_repo *r, char *err, size_t errlen)
 int wf_repo_open(struct wf_repo *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
-	git_libgit2_init();
+	wf_git_init();
 	if (git_repository_open_ext(&r->git, NULL,
 				    GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		git_err(err, errlen, "cannot open the repository");
@@ -40,7 +40,7 @@ int wf_repo_open(struct wf_repo *r, char *err, size_t errlen)
 int wf_repo_open_path(struct wf_repo *r, const char *path, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
-	git_libgit2_init();
+	wf_git_init();
 	if (git_repository_open_ext(&r->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		git_err(err, errlen, path);
 		git_libgit2_shutdown();

@@ -17,6 +17,9 @@ struct wf_repo {
 	int cgraph_tried;
 };
 
+/* git_libgit2_init with the cache limits the hooks need; wf_repo_open
+ * calls it */
+void wf_git_init(void);
 /* Open the repository the hook runs in.  GIT_REPOSITORY_OPEN_FROM_ENV makes
  * libgit2 honour GIT_DIR, GIT_OBJECT_DIRECTORY and the alternates, so
  * pre-receive sees the quarantined objects of the push. */
