@@ -26,12 +26,18 @@ t/test-deps.sh || echo "check.sh: the tests that need a server will skip"
 total_pass=0 total_fail=0 status=0
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# suite NAME DIR: make check in DIR, print every test's log, count.
-suite() {
+# run_suite DIR: make check in DIR, its exit status kept in DIR/check.rc
+run_suite() {
 	_rc=0
 	# the tests run side by side (automake's parallel harness): each has
 	# its own temp dir and ports, and t/sanitizer-reports.t waits for all
-	(cd "$2" && make -s -j"$jobs" check >/dev/null 2>&1) || _rc=$?
+	(cd "$1" && make -s -j"$jobs" check >/dev/null 2>&1) || _rc=$?
+	echo "$_rc" >"$1/check.rc"
+}
+
+# report NAME DIR: print every test's log of DIR's run, count.
+report() {
+	_rc=$(cat "$2/check.rc" 2>/dev/null || echo 1)
 	for log in "$2"/tests/*.log "$2"/t/*.log; do
 		[ -f "$log" ] || continue
 		case $log in */test-suite.log) continue ;; esac
@@ -49,19 +55,38 @@ suite() {
 
 case "${1:-}" in
 --quick)
-	suite plain . ;;
+	run_suite .
+	report plain . ;;
 "")
 	san=_sanitizers
 	rm -rf "$san"
 	make -s distdir distdir="$san" >/dev/null
-	# built while the plain pass runs: its tests wait on servers, pushes
-	# and timeouts more than they use the cores
-	(cd "$san" && ./configure -q --enable-sanitizers && nice make -s -j"$jobs") >"$san/check-build.log" 2>&1 &
-	san_build=$!
-	suite plain .
-	if wait "$san_build"; then
+	# The two passes run at once, under one make's job slots: both trees
+	# are built first, side by side (the sanitizer tree is the longer
+	# build, and its tests the longer pass), then the tests of both share
+	# the slots.  Twice as many slots as cores: the tests wait on servers,
+	# pushes and timeouts more than they compute (one pass after the
+	# other, the cores were idle 40% of the time).
+	both=$(mktemp)
+	cat >"$both" <<'EOF'
+all: plain sanitizers
+plain: plain-build sanitizers-build
+	+{ $(MAKE) -s check >/dev/null 2>&1; echo $$? >check.rc; }
+sanitizers: sanitizers-build plain-build
+	+cd "$(WF_CHECK_SAN)" && if [ -f check-built ]; then $(MAKE) -s check >/dev/null 2>&1; echo $$? >check.rc; fi
+# TESTS= : make check builds the test programs and runs nothing
+plain-build:
+	+$(MAKE) -s check TESTS= >/dev/null 2>&1 || true
+sanitizers-build:
+	+cd "$(WF_CHECK_SAN)" && if { ./configure -q --enable-sanitizers && $(MAKE) -s check TESTS=; } >check-build.log 2>&1; \
+	then touch check-built; else echo build >check.rc; fi
+EOF
+	make -s -j$((jobs * 2)) -f "$both" WF_CHECK_SAN="$san" || true
+	rm -f "$both"
+	report plain .
+	if [ "$(cat "$san/check.rc")" != build ]; then
 		before=$status status=0
-		suite sanitizers "$san"
+		report sanitizers "$san"
 		# kept for a look when it failed
 		[ "$status" != 0 ] || rm -rf "$san"
 		[ "$before" = 0 ] || status=$before
@@ -74,7 +99,8 @@ case "${1:-}" in
 	# track: rebuild everything with them.
 	./configure -q "$@"
 	make -s clean >/dev/null
-	suite "configure $*" . ;;
+	run_suite .
+	report "configure $*" . ;;
 esac
 echo "check.sh: $total_pass passed, $total_fail failed"
 exit "$status"

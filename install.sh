@@ -119,7 +119,7 @@ build_hooks() {
 		[ -x configure ] || autoreconf -fi >/dev/null 2>&1 || die "autoreconf failed: run ./install.sh --deps to install autoconf and automake"
 		cd "$build"
 		[ -f Makefile ] || "$here/configure" -q || die "configure failed (see $build/config.log); ./install.sh --deps installs what is missing"
-		make -s >/dev/null || die "the build failed: run make in $build to see why"
+		make -s -j"$(nproc 2>/dev/null || echo 2)" >/dev/null || die "the build failed: run make in $build to see why"
 	) || exit 1
 }
 

@@ -121,6 +121,18 @@ writers_done() {
 	return 1
 }
 
+# system_user NAME: NAME exists as a system user that sshd lets in with a
+# key (root only).  Under a lock: check.sh runs its two passes at once, and
+# on a fresh machine both would create the user.
+system_user() {
+	flock /etc/.wf-test-useradd.lock sh -c '
+		getent passwd "$1" >/dev/null ||
+			useradd --system --shell /bin/sh --create-home --home-dir "/var/lib/$1" "$1" || exit 1
+		# sshd refuses a locked account ("!" password) even for keys
+		usermod -p "*" "$1"' sh "$1" || return 1
+	mkdir -p /run/sshd && chmod 755 /run/sshd
+}
+
 # at_time "YYYY-MM-DD HH:MM:SS" CMD...: CMD, and the hooks and deploy runner
 # it starts, with the clock at that UTC time, running on from there
 # (faketime's preloaded library; ASan accepts not coming first when told).

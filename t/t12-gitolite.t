@@ -15,13 +15,7 @@ sshd=/usr/sbin/sshd
 # can only log in the user running it, so gitolite runs as that user.
 if [ "$(id -u)" = 0 ]; then
 	GLUSER=wfgit
-	if ! getent passwd "$GLUSER" >/dev/null; then
-		useradd --system --shell /bin/sh --create-home --home-dir "/var/lib/$GLUSER" "$GLUSER" ||
-			skip_all "cannot create the system user $GLUSER"
-	fi
-	# sshd refuses a locked account ("!" password) even for keys
-	usermod -p '*' "$GLUSER"
-	mkdir -p /run/sshd && chmod 755 /run/sshd
+	system_user "$GLUSER" || skip_all "cannot create the system user $GLUSER"
 else
 	GLUSER=$(id -un)
 	[ -d /run/sshd ] || skip_all "sshd needs /run/sshd, which only root can create (run this test as root)"

@@ -15,12 +15,7 @@ command -v rsync >/dev/null 2>&1 || skip_all "no rsync"
 # (as on a real host); otherwise sshd can only log in the user running it.
 if [ "$(id -u)" = 0 ]; then
 	DU=wfdeploy
-	if ! getent passwd "$DU" >/dev/null; then
-		useradd --system --shell /bin/sh --create-home --home-dir "/var/lib/$DU" "$DU" ||
-			skip_all "cannot create the system user $DU"
-	fi
-	usermod -p '*' "$DU"    # sshd refuses a locked account even for keys
-	mkdir -p /run/sshd && chmod 755 /run/sshd
+	system_user "$DU" || skip_all "cannot create the system user $DU"
 else
 	DU=$(id -un)
 	[ -d /run/sshd ] || skip_all "sshd needs /run/sshd, which only root can create (run this test as root)"
