@@ -187,6 +187,20 @@ check "  ... the same files as git archive" cmp -s "$T/archive.files" "$T/placed
 wf releases --verify test >"$T/verify" 2>&1 && rc=0 || rc=$?
 check "  ... and releases --verify takes what export-ignore leaves out as no difference" \
 	sh -c '[ "$1" = 0 ] && grep -q "^test $2: matches" "$3"' - "$rc" "$(current test | sed 's|releases/||')" "$T/verify"
+# (the placement asks a path's attributes only under a .gitattributes of
+# the tree or when the repository has attributes of its own: both still
+# count)
+git rm -q .gitattributes && git commit -q -m "no top .gitattributes" && git push -q origin master 2>/dev/null
+push origin master:test
+check "with only docs/.gitattributes left, it still leaves docs/x.md out" \
+	sh -c '[ "$1" = 0 ] && test ! -e "$2/docs/x.md" && test -f "$2/docs/.gitattributes" && test -f "$2/tests/unit/a_test.php"' \
+	- "$rc" "$P/test/current"
+mkdir -p "$T/origin.git/info" && printf 'notes.txt export-ignore\n' >"$T/origin.git/info/attributes"
+commit "notes" notes.txt && git push -q origin master 2>/dev/null
+push origin master:test
+check "  ... and the repository's info/attributes, with no .gitattributes above the path" \
+	sh -c '[ "$1" = 0 ] && test ! -e "$2/notes.txt" && test -f "$2/file.txt"' - "$rc" "$P/test/current"
+rm "$T/origin.git/info/attributes"
 
 # --- 6. a branch env named "all" cannot take the lock of every env ---------
 git push -q origin master:refs/heads/md/ok 2>/dev/null

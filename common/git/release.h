@@ -90,6 +90,9 @@ git_repository *wf_release_attr_repo(git_repository *repo, const char *dir);
  * it out, and so do releases), 1 when it is placed, -1 on error.  A
  * directory is asked once it exists under the handle's work tree. */
 int wf_release_exported(git_repository *attrs, const git_oid *commit, const char *path);
+/* 1 when attributes may come from outside the commit's .gitattributes
+ * (info/attributes, the global or system file): every path is asked. */
+int wf_release_attrs_outside_tree(git_repository *repo);
 /* The files of release name that differ from its commit (content, mode,
  * link target, missing), one "  path: why" line each appended to out;
  * how many, or -1 (release_verify.c). */

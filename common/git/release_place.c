@@ -29,6 +29,8 @@ struct place {
 	git_oid commit;         /* whose .gitattributes say what is not exported */
 	git_repository *attrs;  /* the repository, its work tree the release */
 	git_odb *odb;           /* for blob sizes */
+	int attrs_outside;      /* attributes from outside the tree: ask every path */
+	int attrs_above;        /* a .gitattributes in this directory or one above */
 };
 
 static int perr(struct place *pl, const char *fmt, const char *a, const char *b)
@@ -41,7 +43,11 @@ static int perr(struct place *pl, const char *fmt, const char *a, const char *b)
  * when they cannot be read (said: nothing is placed that should not). */
 static int exported(struct place *pl, const char *path)
 {
-	int r = wf_release_exported(pl->attrs, &pl->commit, path);
+	int r;
+
+	if (!pl->attrs_outside && !pl->attrs_above)
+		return 1; /* nothing can say export-ignore here */
+	r = wf_release_exported(pl->attrs, &pl->commit, path);
 	if (r < 0)
 		return perr(pl, "cannot read the attributes of %s: %s", path,
 			    git_error_last() ? git_error_last()->message : "?");
@@ -223,14 +229,20 @@ static int place_entry(struct place *pl, int dirfd, const git_tree_entry *e, con
 	return rc;
 }
 
+/* A .gitattributes applies to its directory and below: asked only under
+ * one (or when attributes come from outside the tree). */
 static int place_tree(struct place *pl, int dirfd, const git_tree *t, const char *prefix)
 {
 	size_t n = git_tree_entrycount(t);
+	int above = pl->attrs_above, rc = 0;
 
-	for (size_t i = 0; i < n; i++)
+	if (git_tree_entry_byname(t, ".gitattributes"))
+		pl->attrs_above = 1;
+	for (size_t i = 0; i < n && rc == 0; i++)
 		if (place_entry(pl, dirfd, git_tree_entry_byindex(t, i), prefix) < 0)
-			return -1;
-	return 0;
+			rc = -1;
+	pl->attrs_above = above;
+	return rc;
 }
 
 /* Each shared path linked in: its parents are directories of the tree (or
@@ -304,7 +316,7 @@ static int open_store(const struct wf_release_conf *rc)
 int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, const char *commit,
 		     const char *name, int fresh, struct wf_placed *out, char *err, size_t errlen)
 {
-	struct place pl = { repo, rc, -1, fresh, out, err, errlen, { { 0 } }, NULL, NULL };
+	struct place pl = { repo, rc, -1, fresh, out, err, errlen, { { 0 } }, NULL, NULL, 0, 0 };
 	char *dir = wf_release_dir(rc, name), *releases = xasprintf("%s/releases", rc->path);
 	git_commit *c = NULL;
 	git_tree *t = NULL;
@@ -327,6 +339,7 @@ int wf_release_place(git_repository *repo, const struct wf_release_conf *rc, con
 	git_oid_cpy(&pl.commit, &oid);
 	if (git_repository_odb(&pl.odb, repo) < 0)
 		pl.odb = NULL;
+	pl.attrs_outside = wf_release_attrs_outside_tree(repo);
 	if (!(pl.attrs = wf_release_attr_repo(repo, dir))) {
 		snprintf(err, errlen, "cannot read the attributes of %.12s: %s", commit,
 			 git_error_last() ? git_error_last()->message : "?");
