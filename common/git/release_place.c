@@ -106,9 +106,11 @@ static int store_copy_ok(struct place *pl, const git_tree_entry *e, const char *
 
 	if (!pl->odb || git_odb_read_header(&size, &type, pl->odb, git_tree_entry_id(e)) < 0)
 		return 0;
+	errno = 0;
 	if (wf_store_copy_ok(pl->store, key, (long long)size))
 		return 1;
-	unlinkat(pl->store, key, 0);
+	if (errno != ENOENT) /* (none yet: a first release, nothing to remove) */
+		unlinkat(pl->store, key, 0);
 	return 0;
 }
 
