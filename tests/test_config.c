@@ -7,31 +7,16 @@
 #include "freeze.h"
 #include "config_ints.h"
 #include "util.h"
+#include "config_fixture.h"
 
 #ifndef WF_SYSCONFDIR
 #define WF_SYSCONFDIR "/etc"
 #endif
 
-static struct wf_config cfg;
-static char err[512];
-
-static void teardown(void)
-{
-	wf_config_free(&cfg);
-}
-
-/* Load text named "t.conf"; on success the test goes on, else it fails. */
-static void load_ok(const char *text)
-{
-	int rc = wf_config_load_string(&cfg, text, "t.conf", err, sizeof(err));
-	cr_assert_eq(rc, 0, "unexpected error: %s", err);
-}
-
 /* Load text that must be refused with exactly the message want. */
 static void load_err(const char *text, const char *want)
 {
-	memset(err, 0, sizeof(err));
-	cr_assert_eq(wf_config_load_string(&cfg, text, "t.conf", err, sizeof(err)), -1);
+	load_refused(text);
 	cr_assert_str_eq(err, want);
 	cr_assert_null(strchr(err, '\n'));
 	/* freed and zeroed: safe to free again */

@@ -11,14 +11,7 @@
 #include "policy.h"
 #include "subst.h"
 #include "util.h"
-
-static struct wf_config cfg;
-static char err[512];
-
-static void teardown(void)
-{
-	wf_config_free(&cfg);
-}
+#include "config_fixture.h"
 
 static void load(const char *text)
 {

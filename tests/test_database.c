@@ -9,14 +9,7 @@
 #include "database.h"
 #include "multidev.h"
 #include "util.h"
-
-static struct wf_config cfg;
-static char err[512];
-
-static void teardown(void)
-{
-	wf_config_free(&cfg);
-}
+#include "config_fixture.h"
 
 TestSuite(database, .fini = teardown);
 

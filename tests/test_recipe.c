@@ -7,25 +7,11 @@
 #include "config.h"
 #include "recipe.h"
 #include "util.h"
-
-static struct wf_config cfg;
-static char err[512];
-
-static void teardown(void)
-{
-	wf_config_free(&cfg);
-}
-
-static void load_ok(const char *text)
-{
-	int rc = wf_config_load_string(&cfg, text, "t.conf", err, sizeof(err));
-	cr_assert_eq(rc, 0, "unexpected error: %s", err);
-}
+#include "config_fixture.h"
 
 static void load_err(const char *text, const char *want)
 {
-	memset(err, 0, sizeof(err));
-	cr_assert_eq(wf_config_load_string(&cfg, text, "t.conf", err, sizeof(err)), -1);
+	load_refused(text);
 	cr_assert_str_eq(err, want);
 	wf_config_free(&cfg);
 }
