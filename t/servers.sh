@@ -184,3 +184,24 @@ pg_root() {
 	PGPASSFILE=$PG_DIR/su.pgpass "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres \
 		-d "${2:-postgres}" -c "$1"
 }
+
+# start_wordpress_nginx ROOT SOCK: nginx ($T/nginx) serving WordPress from
+# ROOT with PHP-FPM on the socket SOCK, the server block of
+# docs/cms-wordpress.md (PHP under uploads/ denied); its port in PORT.
+start_wordpress_nginx() {
+	_wp_root=$1 _wp_sock=$2 H=$T/nginx
+	start_server nginx wordpress_nginx_conf nginx -p "$H" -e "$H/error.log" -c "$H/nginx.conf"
+}
+wordpress_nginx_conf() {
+	nginx_conf_in "$H" "$1" "		root $_wp_root;
+		index index.php;
+		location ~* ^/wp-content/uploads/.*\\.php\$ { deny all; }
+		location / { try_files \$uri \$uri/ /index.php?\$args; }
+		location ~ \\.php\$ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME \$realpath_root\$fastcgi_script_name;
+			fastcgi_param DOCUMENT_ROOT \$realpath_root;
+			fastcgi_param HTTP_HOST \$http_host;
+			fastcgi_pass unix:$_wp_sock;
+		}"
+}

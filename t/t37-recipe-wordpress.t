@@ -43,22 +43,7 @@ sql -e "CREATE DATABASE wp; CREATE USER 'wp'@'127.0.0.1' IDENTIFIED BY 'wp-secre
 # --- PHP-FPM (a pool of the test's own) and nginx in front -----------------------
 start_php_fpm 3 "php_admin_value[opcache.enable] = 1
 php_admin_value[opcache.validate_timestamps] = 0"
-H=$T/nginx
-# the server block of docs/cms-wordpress.md
-nginx_conf() {
-	nginx_conf_in "$H" "$1" "		root $P/test/current;
-		index index.php;
-		location ~* ^/wp-content/uploads/.*\\.php\$ { deny all; }
-		location / { try_files \$uri \$uri/ /index.php?\$args; }
-		location ~ \\.php\$ {
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param SCRIPT_FILENAME \$realpath_root\$fastcgi_script_name;
-			fastcgi_param DOCUMENT_ROOT \$realpath_root;
-			fastcgi_param HTTP_HOST \$http_host;
-			fastcgi_pass unix:$sock;
-		}"
-}
-start_server nginx nginx_conf nginx -p "$H" -e "$H/error.log" -c "$H/nginx.conf"
+start_wordpress_nginx "$P/test/current" "$sock"
 URL=http://127.0.0.1:$PORT/
 code() { curl -s -o "${2:-/dev/null}" -w '%{http_code}' "$1"; }
 

@@ -36,20 +36,7 @@ root_sql() { mariadb --defaults-file="$MARIADB_DIR/root.cnf" -N -B "$@"; }
 
 # --- PHP-FPM and nginx serving Test --------------------------------------------------
 start_php_fpm 2 ""
-H=$T/nginx
-nginx_conf() {
-	nginx_conf_in "$H" "$1" "		root $P/test/current;
-		index index.php;
-		location / { try_files \$uri \$uri/ /index.php?\$args; }
-		location ~ \\.php\$ {
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param SCRIPT_FILENAME \$realpath_root\$fastcgi_script_name;
-			fastcgi_param DOCUMENT_ROOT \$realpath_root;
-			fastcgi_param HTTP_HOST \$http_host;
-			fastcgi_pass unix:$sock;
-		}"
-}
-start_server nginx nginx_conf nginx -p "$H" -e "$H/error.log" -c "$H/nginx.conf"
+start_wordpress_nginx "$P/test/current" "$sock"
 TURL=http://127.0.0.1:$PORT
 LURL=https://live.example.org
 
